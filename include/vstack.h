@@ -1,0 +1,166 @@
+/* vstack.h -- a reserved, growable stack for number-theory systems.
+ *
+ * A vstack reserves a large address range (parisizemax) without committing
+ * memory for it, commits only the part in use, grows on demand by doubling,
+ * and gives memory and commit charge back on reset.  The stack grows
+ * downward: [avma, top) is in use, [bot, avma) is committed and free, and
+ * everything below bot is reserved but inaccessible.
+ *
+ * Each stack belongs to one thread at a time; any number of stacks may live
+ * in one process.  See vstack(3) for the full contract.
+ */
+#ifndef VSTACK_H
+#define VSTACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define VSTACK_LIKELY(x) __builtin_expect(!!(x), 1)
+#define VSTACK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define VSTACK_LIKELY(x) (x)
+#define VSTACK_UNLIKELY(x) (x)
+#endif
+
+/* Error codes.  Every function returning int returns VSTACK_OK or one of these. */
+#define VSTACK_OK 0
+#define VSTACK_ENOMEM 1 /* the system refused memory (reservation or commit) */
+#define VSTACK_ESTACK 2 /* the stack overflows: the request exceeds parisizemax */
+#define VSTACK_EINVAL 3 /* bad argument; nothing was changed */
+#define VSTACK_ESYS 4   /* an OS call failed in a way that is not lack of memory */
+
+/* Flags for vstack_init. */
+#define VSTACK_NOPROBE 0x1u         /* skip the trial read/write mapping before reserving */
+#define VSTACK_DECOMMIT_UNMAP 0x2u  /* decommit by munmap + mmap (Cygwin's safe path) */
+#define VSTACK_DECOMMIT_REMAP 0x4u  /* decommit by mmap(PROT_NONE|MAP_FIXED) over the range */
+#define VSTACK_HUGEPAGES 0x8u       /* commit in transparent-huge-page units */
+#define VSTACK_NOHUGEPAGES 0x10u    /* never use huge pages, whatever the environment says */
+
+/* The smallest stack, and the reservation cap while running under valgrind. */
+#define VSTACK_MIN_SIZE ((size_t)64 << 10)        /* 64 KiB */
+#define VSTACK_VALGRIND_MAX ((size_t)512 << 20)   /* 512 MiB */
+
+typedef uintptr_t vstack_sp; /* an address on the stack, like PARI's pari_sp */
+typedef struct vstack vstack;
+typedef void (*vstack_handler)(vstack *st, int err, const char *msg, void *ctx);
+
+/* The stack.  The first three fields are read by the inline fast path; treat
+ * the whole struct as opaque otherwise and use the functions below. */
+struct vstack {
+    vstack_sp avma; /* current stack pointer: [avma, top) is in use */
+    vstack_sp lim;  /* fast-path floor: allocations above it need no library call */
+    vstack_sp mark; /* lowest avma seen by vstack_set_avma (high-water bookkeeping) */
+
+    vstack_sp bot;      /* lowest committed address */
+    vstack_sp top;      /* one past the highest address of the stack */
+    vstack_sp vbot;     /* lowest reserved address */
+    void *map_base;     /* the mapping as the OS returned it */
+    size_t map_len;
+    size_t rsize;       /* parisize, rounded */
+    size_t vsize;       /* parisizemax, rounded; 0 for a fixed-size stack */
+    size_t unit;        /* commit granularity: page or huge page */
+    size_t high_water;  /* most ever used, before the last re-reservation */
+    unsigned long grows, shrinks;
+    unsigned flags;
+    int verbose;
+    int tracking;       /* memcheck annotations are active */
+    vstack_handler err_fn, warn_fn;
+    void *err_ctx, *warn_ctx;
+    struct vstack *next_live, *prev_live; /* live-stack list, for vstack_atfork_trim */
+};
+
+struct vstack_stats {
+    size_t used;        /* top - avma */
+    size_t committed;   /* top - bot */
+    size_t reserved;    /* the real reservation (parisizemax as granted) */
+    size_t rsize;       /* parisize, as rounded */
+    size_t high_water;  /* the most ever used */
+    unsigned long grows;   /* successful commit extensions */
+    unsigned long shrinks; /* successful decommits */
+};
+
+/* Reserve a stack of parisize rsize and parisizemax vsize (0: fixed size).
+ * Returns VSTACK_OK, VSTACK_EINVAL (vsize != 0 and vsize < rsize, bad flags)
+ * or VSTACK_ENOMEM.  Warnings (a halved reservation) go to the process-wide
+ * warn handler, since the stack has none yet. */
+int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags);
+/* Release everything; st may be initialised again afterwards. */
+void vstack_destroy(vstack *st);
+
+void *vstack_alloc_slow(vstack *st, size_t nbytes);
+void vstack_set_avma_slow(vstack *st, vstack_sp av);
+
+/* Allocate nbytes on the stack, 16-byte aligned, growing the committed part
+ * on demand.  On overflow or refusal the error handler is called, then NULL
+ * is returned and the stack is unchanged. */
+static inline void *vstack_alloc(vstack *st, size_t nbytes)
+{
+    vstack_sp av = st->avma;
+    if (VSTACK_LIKELY(nbytes <= av - st->lim)) {
+        av = (av - nbytes) & ~(vstack_sp)15; /* stays >= lim: lim is 16-aligned */
+        st->avma = av;
+        return (void *)av;
+    }
+    return vstack_alloc_slow(st, nbytes);
+}
+
+/* PARI's new_chunk: room for nwords longs (16-byte aligned). */
+static inline long *vstack_new_chunk(vstack *st, size_t nwords)
+{
+    if (VSTACK_UNLIKELY(nwords > SIZE_MAX / sizeof(long)))
+        return (long *)vstack_alloc_slow(st, SIZE_MAX);
+    return (long *)vstack_alloc(st, nwords * sizeof(long));
+}
+
+static inline vstack_sp vstack_avma(const vstack *st) { return st->avma; }
+
+/* Restore a stack pointer obtained from vstack_avma (or an address inside
+ * [avma, top)); everything below it becomes free. */
+static inline void vstack_set_avma(vstack *st, vstack_sp av)
+{
+    if (VSTACK_UNLIKELY(st->avma < st->mark))
+        vstack_set_avma_slow(st, av);
+    else
+        st->avma = av;
+}
+
+/* Commit up to newsize bytes (0: double, capped at parisizemax).  VSTACK_ESTACK
+ * beyond parisizemax or for a fixed-size stack; a newsize not above the
+ * committed size is a no-op.  Does not call the error handler. */
+int vstack_grow(vstack *st, size_t newsize);
+/* Shrink the committed part to max(parisize, used), page-rounded.  avma is kept. */
+int vstack_reset(vstack *st);
+/* Discard the contents of committed pages below avma; they stay committed and
+ * read as zero.  Nothing moves. */
+int vstack_trim(vstack *st);
+/* With on != 0, trim every live stack just before fork() (pthread_atfork). */
+int vstack_atfork_trim(int on);
+
+/* New parisize / parisizemax.  The stack's contents are discarded. */
+int vstack_set_size(vstack *st, size_t rsize);
+int vstack_set_sizemax(vstack *st, size_t vsize);
+/* GP's default(): name is "parisize" or "parisizemax"; value is a size string
+ * ("4G", "512MiB", "0") or NULL to leave it unchanged. */
+int vstack_default(vstack *st, const char *name, const char *value);
+int vstack_default_get(const vstack *st, const char *name, size_t *out);
+/* Parse a GP size: digits with an optional k/m/g/t (powers of 10) or
+ * KiB/MiB/GiB/TiB (powers of 1024) suffix. */
+int vstack_parse_size(const char *s, size_t *out);
+const char *vstack_strerror(int err);
+
+void vstack_set_error_handler(vstack *st, vstack_handler fn, void *ctx);
+void vstack_set_warn_handler(vstack *st, vstack_handler fn, void *ctx);
+void vstack_set_default_handlers(vstack_handler err, vstack_handler warn, void *ctx);
+/* 0: silent (default); 1: growth and shrink messages go to the warn handler. */
+void vstack_set_verbose(vstack *st, int level);
+void vstack_get_stats(const vstack *st, struct vstack_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VSTACK_H */

@@ -1,0 +1,36 @@
+/* tap.h -- a tiny TAP producer for the vstack tests.
+ *
+ * plan(n) or done_testing(); ok(cond, fmt, ...) prints "ok N - name" or
+ * "not ok N - name"; skip_all(), skip(n, why), diag(), bail_out().  Exit
+ * status of exit_status() is non-zero when any test failed or the plan was
+ * not met, so the programs work under both tap-driver.sh and prove. */
+#ifndef VSTACK_TAP_H
+#define VSTACK_TAP_H
+
+#include <stdarg.h>
+
+#if defined(__GNUC__)
+#define TAP_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define TAP_NORETURN __attribute__((noreturn))
+#else
+#define TAP_PRINTF(a, b)
+#define TAP_NORETURN
+#endif
+
+void plan(int n);
+int ok(int cond, const char *fmt, ...) TAP_PRINTF(2, 3);
+void skip(int n, const char *fmt, ...) TAP_PRINTF(2, 3);
+void diag(const char *fmt, ...) TAP_PRINTF(1, 2);
+void skip_all(const char *fmt, ...) TAP_PRINTF(1, 2) TAP_NORETURN;
+void bail_out(const char *fmt, ...) TAP_PRINTF(1, 2) TAP_NORETURN;
+/* Print the plan if none was given, and return the exit status. */
+int done_testing(void);
+/* Non-zero when the test runs under valgrind (VSTACK_UNDER_VALGRIND set by
+ * make check-valgrind, or the valgrind client request when available). */
+int tap_under_valgrind(void);
+
+#define is_int(got, want, ...) \
+    tap_is_int((long long)(got), (long long)(want), __VA_ARGS__)
+int tap_is_int(long long got, long long want, const char *fmt, ...) TAP_PRINTF(3, 4);
+
+#endif
