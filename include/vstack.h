@@ -72,6 +72,7 @@ struct vstack {
     vstack_handler err_fn, warn_fn;
     void *err_ctx, *warn_ctx;
     struct vstack *next_live, *prev_live; /* live-stack list, for vstack_atfork_trim */
+    char errmsg[256];   /* the last failure, see vstack_last_error */
 };
 
 struct vstack_stats {
@@ -152,6 +153,10 @@ int vstack_default_get(const vstack *st, const char *name, size_t *out);
  * KiB/MiB/GiB/TiB (powers of 1024) suffix. */
 int vstack_parse_size(const char *s, size_t *out);
 const char *vstack_strerror(int err);
+/* The sentence describing the last failure or warning on this stack (also
+ * after a failed vstack_init); "" if none.  Code-returning functions leave it
+ * here instead of calling the error handler. */
+const char *vstack_last_error(const vstack *st);
 
 void vstack_set_error_handler(vstack *st, vstack_handler fn, void *ctx);
 void vstack_set_warn_handler(vstack *st, vstack_handler fn, void *ctx);

@@ -37,8 +37,10 @@ int vs_os_probe(size_t size);
 /* Reserve size bytes of inaccessible address space at *base. */
 int vs_os_reserve(size_t size, void **base);
 int vs_os_commit(void *addr, size_t size);
-/* unmap != 0: munmap then map again at the same address (the Cygwin path). */
-int vs_os_decommit(void *addr, size_t size, int unmap);
+/* unmap != 0: munmap then map again at the same address (the Cygwin path).
+ * *hole is set when the range was unmapped but could not be mapped again:
+ * it no longer belongs to us, and the caller must stop using it. */
+int vs_os_decommit(void *addr, size_t size, int unmap, int *hole);
 int vs_os_release(void *addr, size_t size);
 int vs_os_discard(void *addr, size_t size);
 int vs_os_advise_huge(void *addr, size_t size);
@@ -69,5 +71,10 @@ void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err);
 void vs_os_fail_reset(void);
 /* How many calls of that kind were attempted since the last reset. */
 unsigned long vs_os_count(enum vs_os_call call);
+
+/* For the verbs only (os_seam.c): count a call of that kind and name it for
+ * vs_os_failed_call(); returns the errno to fake, or 0 to make the call. */
+int vs_os_seam(enum vs_os_call call, const char *name);
+void vs_os_set_call(const char *name);
 
 #endif

@@ -1,0 +1,108 @@
+/* size.c -- size strings and GP's default(parisize|parisizemax). */
+#include "config.h"
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t vs_round_up(size_t n, size_t unit)
+{
+    if (n > SIZE_MAX - (unit - 1))
+        return 0;
+    return (n + unit - 1) & ~(unit - 1);
+}
+
+const char *vs_fmt_size(size_t n, char buf[static 48])
+{
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    if (n < 1024) {
+        snprintf(buf, 48, "%zu bytes", n);
+        return buf;
+    }
+    double v = (double)n / 1024;
+    int i = 0;
+    while (v >= 1024 && i < 4) {
+        v /= 1024;
+        i++;
+    }
+    snprintf(buf, 48, "%zu bytes (%.3g %s)", n, v, unit[i]);
+    return buf;
+}
+
+/* Multiply *n by m; 0 on overflow. */
+static int vs_mul(size_t *n, size_t m)
+{
+    if (*n > SIZE_MAX / m)
+        return 0;
+    *n *= m;
+    return 1;
+}
+
+int vstack_parse_size(const char *s, size_t *out)
+{
+    size_t n = 0, mult = 1;
+    const char *p = s;
+    if (!s || !out || *p < '0' || *p > '9')
+        return VSTACK_EINVAL;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (!vs_mul(&n, 10) || n > SIZE_MAX - (size_t)(*p - '0'))
+            return VSTACK_EINVAL;
+        else
+            n += (size_t)(*p - '0');
+    if (*p) {
+        static const char letters[] = "kmgt";
+        const char *l = strchr(letters, *p | 0x20);
+        if (!l || !*l)
+            return VSTACK_EINVAL;
+        int power = (int)(l - letters) + 1;
+        size_t base = 1000;
+        if (p[1] == 0)
+            ;
+        else if (strcmp(p + 1, "iB") == 0)
+            base = 1024;
+        else
+            return VSTACK_EINVAL;
+        while (power--)
+            if (!vs_mul(&mult, base))
+                return VSTACK_EINVAL;
+    }
+    if (!vs_mul(&n, mult))
+        return VSTACK_EINVAL;
+    *out = n;
+    return VSTACK_OK;
+}
+
+int vstack_default(vstack *st, const char *name, const char *value)
+{
+    size_t n;
+    int is_max;
+    if (!name)
+        return vs_fail(st, VSTACK_EINVAL, "default: no name given");
+    if (strcmp(name, "parisize") == 0)
+        is_max = 0;
+    else if (strcmp(name, "parisizemax") == 0)
+        is_max = 1;
+    else
+        return vs_fail(st, VSTACK_EINVAL, "default: unknown default '%s' (parisize or parisizemax)", name);
+    if (!value)
+        return VSTACK_OK;
+    if (vstack_parse_size(value, &n) != VSTACK_OK)
+        return vs_fail(st, VSTACK_EINVAL,
+                       "default(%s): bad size \"%s\" (digits, then k, M, G, T or KiB, MiB, GiB, TiB)",
+                       name, value);
+    return is_max ? vstack_set_sizemax(st, n) : vstack_set_size(st, n);
+}
+
+int vstack_default_get(const vstack *st, const char *name, size_t *out)
+{
+    if (!name || !out)
+        return VSTACK_EINVAL;
+    if (strcmp(name, "parisize") == 0)
+        *out = st->rsize;
+    else if (strcmp(name, "parisizemax") == 0)
+        *out = st->vsize;
+    else
+        return VSTACK_EINVAL;
+    return VSTACK_OK;
+}
