@@ -1,0 +1,477 @@
+/* testutil.c -- see testutil.h. */
+#include "config.h"
+#include "testutil.h"
+#include "tap.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- handler capture ---------------------------------------------------- */
+
+void tu_log_clear(struct tu_log *log)
+{
+    memset(log, 0, sizeof *log);
+    log->last_err = -1;
+}
+
+void tu_logs_clear(struct tu_logs *logs)
+{
+    tu_log_clear(&logs->err);
+    tu_log_clear(&logs->warn);
+}
+
+static void tu_log_add(struct tu_log *log, int err, const char *msg)
+{
+    size_t len;
+    if (!msg)
+        msg = "(null)";
+    log->count++;
+    log->last_err = err;
+    snprintf(log->last, sizeof log->last, "%s", msg);
+    len = strlen(log->all);
+    if (len + 2 < sizeof log->all)
+        snprintf(log->all + len, sizeof log->all - len, "%s%s", len ? "\n" : "", msg);
+}
+
+void tu_err_handler(vstack *st, int err, const char *msg, void *ctx)
+{
+    (void)st;
+    tu_log_add(&((struct tu_logs *)ctx)->err, err, msg);
+}
+
+void tu_warn_handler(vstack *st, int err, const char *msg, void *ctx)
+{
+    (void)st;
+    tu_log_add(&((struct tu_logs *)ctx)->warn, err, msg);
+}
+
+void tu_capture_defaults(struct tu_logs *logs)
+{
+    tu_logs_clear(logs);
+    vstack_set_default_handlers(tu_err_handler, tu_warn_handler, logs);
+}
+
+void tu_capture_stack(vstack *st, struct tu_logs *logs)
+{
+    tu_logs_clear(logs);
+    vstack_set_error_handler(st, tu_err_handler, logs);
+    vstack_set_warn_handler(st, tu_warn_handler, logs);
+}
+
+void tu_logs_diag(const struct tu_logs *logs)
+{
+    if (logs->err.count)
+        diag("  %d error message(s):\n#   %s", logs->err.count, logs->err.all);
+    if (logs->warn.count)
+        diag("  %d warning(s):\n#   %s", logs->warn.count, logs->warn.all);
+    if (!logs->err.count && !logs->warn.count)
+        diag("  no message was delivered");
+}
+
+int tu_contains_nocase(const char *text, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *text; text++) {
+        size_t i = 0;
+        while (i < n && text[i] &&
+               tolower((unsigned char)text[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return n == 0;
+}
+
+/* Does text contain the decimal number v, not inside a longer number, and
+ * (when unit is non-zero) followed by optional spaces and that letter? */
+static int mentions_number(const char *text, unsigned long long v, char unit)
+{
+    char num[32];
+    size_t len = (size_t)snprintf(num, sizeof num, "%llu", v);
+    for (const char *p = strstr(text, num); p; p = strstr(p + 1, num)) {
+        const char *q = p + len;
+        if (p > text && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
+            continue;
+        if (!unit) {
+            if (!isdigit((unsigned char)*q) && *q != '.')
+                return 1;
+            continue;
+        }
+        while (*q == ' ')
+            q++;
+        if (tolower((unsigned char)*q) == tolower((unsigned char)unit))
+            return 1;
+    }
+    return 0;
+}
+
+int tu_mentions_size(const char *text, size_t n)
+{
+    static const char units[] = "KMGT";
+    unsigned long long v = n;
+    if (mentions_number(text, v, 0))
+        return 1;
+    for (int i = 0; i < 4; i++) {
+        unsigned long long bin = 1ULL << (10 * (i + 1));
+        unsigned long long dec = 1;
+        for (int j = 0; j <= i; j++)
+            dec *= 1000;
+        if (v && v % bin == 0 && mentions_number(text, v / bin, units[i]))
+            return 1;
+        if (v && v % dec == 0 && mentions_number(text, v / dec, units[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- data patterns ------------------------------------------------------ */
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* The pattern is a function of (seed, offset), so any byte can be checked
+ * alone: word i holds mix(seed) + i * odd constant. */
+static unsigned char pattern_byte(uint64_t base, size_t off)
+{
+    uint64_t w = base + (uint64_t)(off / 8) * 0x9e3779b97f4a7c15ULL;
+    return (unsigned char)(w >> (8 * (off % 8)));
+}
+
+void tu_fill(void *p, size_t nbytes, uint64_t seed)
+{
+    unsigned char *b = p;
+    uint64_t base = mix(seed + 1);
+    size_t off = 0;
+    /* Word-sized stores where the pointer allows it; bytes elsewhere. */
+    while (off < nbytes && (((uintptr_t)(b + off) & 7) || off % 8)) {
+        b[off] = pattern_byte(base, off);
+        off++;
+    }
+    for (; off + 8 <= nbytes; off += 8) {
+        uint64_t w = base + (uint64_t)(off / 8) * 0x9e3779b97f4a7c15ULL;
+        unsigned char tmp[8];
+        for (int k = 0; k < 8; k++)
+            tmp[k] = (unsigned char)(w >> (8 * k));
+        memcpy(b + off, tmp, 8);
+    }
+    for (; off < nbytes; off++)
+        b[off] = pattern_byte(base, off);
+}
+
+long tu_check(const void *p, size_t nbytes, uint64_t seed)
+{
+    const unsigned char *b = p;
+    uint64_t base = mix(seed + 1);
+    size_t off = 0;
+    for (; off + 8 <= nbytes; off += 8) {
+        uint64_t w = base + (uint64_t)(off / 8) * 0x9e3779b97f4a7c15ULL;
+        unsigned char tmp[8];
+        for (int k = 0; k < 8; k++)
+            tmp[k] = (unsigned char)(w >> (8 * k));
+        if (memcmp(b + off, tmp, 8) != 0)
+            break;
+    }
+    for (; off < nbytes; off++)
+        if (b[off] != pattern_byte(base, off))
+            return (long)off;
+    return -1;
+}
+
+/* ---- the page size, stats ------------------------------------------------ */
+
+size_t tu_page_size(void)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    return ps > 0 ? (size_t)ps : 4096;
+}
+
+size_t tu_round_up(size_t n, size_t unit)
+{
+    return (n + unit - 1) / unit * unit;
+}
+
+struct vstack_stats tu_stats(const vstack *st)
+{
+    struct vstack_stats s;
+    memset(&s, 0, sizeof s);
+    vstack_get_stats(st, &s);
+    return s;
+}
+
+/* ---- Linux /proc --------------------------------------------------------- */
+
+/* A line reader over a file descriptor with a static buffer, so that reading
+ * /proc does not itself allocate (and map) memory while we count mappings. */
+struct line_reader {
+    int fd;
+    size_t len, pos;
+    char buf[1 << 16];
+    char line[4096];
+};
+
+static struct line_reader tu_reader;
+
+static int lr_open(struct line_reader *lr, const char *path)
+{
+    lr->fd = open(path, O_RDONLY | O_CLOEXEC);
+    lr->len = lr->pos = 0;
+    return lr->fd >= 0 ? 0 : -1;
+}
+
+/* The next line, without its newline, or NULL at end of file. */
+static const char *lr_next(struct line_reader *lr)
+{
+    size_t n = 0;
+    int any = 0;
+    for (;;) {
+        if (lr->pos == lr->len) {
+            ssize_t r;
+            do
+                r = read(lr->fd, lr->buf, sizeof lr->buf);
+            while (r < 0 && errno == EINTR);
+            if (r <= 0)
+                break;
+            lr->len = (size_t)r;
+            lr->pos = 0;
+        }
+        any = 1;
+        char c = lr->buf[lr->pos++];
+        if (c == '\n')
+            break;
+        if (n + 1 < sizeof lr->line)
+            lr->line[n++] = c;
+    }
+    if (!any)
+        return NULL;
+    lr->line[n] = '\0';
+    return lr->line;
+}
+
+static void lr_close(struct line_reader *lr)
+{
+    close(lr->fd);
+}
+
+int tu_have_proc(void)
+{
+#ifdef __linux__
+    return access("/proc/self/smaps", R_OK) == 0 && access("/proc/self/maps", R_OK) == 0;
+#else
+    return 0;
+#endif
+}
+
+long tu_maps_count(void)
+{
+    long n = 0;
+    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+        return -1;
+    while (lr_next(&tu_reader))
+        n++;
+    lr_close(&tu_reader);
+    return n;
+}
+
+long tu_maps_baseline(void)
+{
+    /* Through a volatile pointer, or the compiler drops the pair. */
+    void *volatile p = malloc(64);
+    free(p);
+    fflush(stdout);
+    return tu_maps_count();
+}
+
+void tu_maps_check(long baseline, long slack, long slack_vg, const char *what)
+{
+    long now;
+    if (baseline < 0 || !tu_have_proc()) {
+        skip(1, "%s: no /proc/self/maps", what);
+        return;
+    }
+    if (tap_under_valgrind()) {
+        if (slack_vg < 0) {
+            skip(1, "%s: mapping counts are not exact under valgrind", what);
+            return;
+        }
+        slack = slack_vg;
+    }
+    now = tu_maps_count();
+    if (!ok(now >= 0 && now <= baseline + slack, "%s: %ld mappings, baseline %ld (+%ld allowed)",
+            what, now, baseline, slack))
+        diag("  /proc/self/maps has %ld lines", now);
+}
+
+long long tu_maps_total(void)
+{
+    long long total = 0;
+    const char *l;
+    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+        return -1;
+    while ((l = lr_next(&tu_reader))) {
+        unsigned long long lo, hi;
+        if (sscanf(l, "%llx-%llx", &lo, &hi) == 2 && !strstr(l, "[vsyscall]"))
+            total += (long long)(hi - lo);
+    }
+    lr_close(&tu_reader);
+    return total;
+}
+
+/* Is l the header line of a mapping ("lo-hi perms ...")?  Then fill them. */
+static int smaps_header(const char *l, unsigned long long *lo, unsigned long long *hi,
+                        char perms[5])
+{
+    return sscanf(l, "%llx-%llx %4s", lo, hi, perms) == 3 && strchr(l, '-') &&
+           isxdigit((unsigned char)l[0]) && strchr(l, ' ') > strchr(l, '-');
+}
+
+int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
+{
+    const char *l;
+    int inside = 0, none = 0;
+    memset(out, 0, sizeof *out);
+    if (lr_open(&tu_reader, "/proc/self/smaps") < 0)
+        return -1;
+    while ((l = lr_next(&tu_reader))) {
+        unsigned long long mlo, mhi;
+        char perms[5];
+        long kb;
+        if (smaps_header(l, &mlo, &mhi, perms)) {
+            inside = mlo < hi && mhi > lo;
+            none = strcmp(perms, "---p") == 0;
+            if (inside) {
+                out->nmaps++;
+                out->none_maps += none;
+                out->rw_maps += strcmp(perms, "rw-p") == 0;
+            }
+        } else if (inside && sscanf(l, "Rss: %ld kB", &kb) == 1) {
+            out->rss_kb += kb;
+        } else if (inside && none && strncmp(l, "VmFlags:", 8) == 0) {
+            /* Flags are two-letter words separated by spaces. */
+            for (const char *p = l + 8; *p; p++)
+                if (p[0] == 'a' && p[1] == 'c' && p[-1] == ' ' &&
+                    (p[2] == ' ' || p[2] == '\0')) {
+                    out->none_with_ac++;
+                    break;
+                }
+        }
+    }
+    lr_close(&tu_reader);
+    return 0;
+}
+
+long tu_committed_as_kb(void)
+{
+    const char *l;
+    long kb = -1;
+    if (lr_open(&tu_reader, "/proc/meminfo") < 0)
+        return -1;
+    while ((l = lr_next(&tu_reader)))
+        if (sscanf(l, "Committed_AS: %ld kB", &kb) == 1)
+            break;
+    lr_close(&tu_reader);
+    return kb;
+}
+
+/* ---- stderr capture ------------------------------------------------------ */
+
+static int saved_stderr = -1;
+static FILE *capture_file;
+
+int tu_stderr_begin(void)
+{
+    fflush(stderr);
+    capture_file = tmpfile();
+    if (!capture_file)
+        return -1;
+    saved_stderr = dup(2);
+    if (saved_stderr < 0 || dup2(fileno(capture_file), 2) < 0) {
+        fclose(capture_file);
+        capture_file = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+size_t tu_stderr_end(char *buf, size_t size)
+{
+    size_t n = 0;
+    fflush(stderr);
+    if (saved_stderr >= 0) {
+        dup2(saved_stderr, 2);
+        close(saved_stderr);
+        saved_stderr = -1;
+    }
+    if (capture_file) {
+        rewind(capture_file);
+        n = fread(buf, 1, size - 1, capture_file);
+        fclose(capture_file);
+        capture_file = NULL;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* ---- checks made in a child process -------------------------------------- */
+
+struct child_record {
+    int cond;
+    char text[248];
+};
+
+void tu_child_ok(int fd, int cond, const char *fmt, ...)
+{
+    struct child_record r;
+    va_list ap;
+    memset(&r, 0, sizeof r);
+    r.cond = cond != 0;
+    va_start(ap, fmt);
+    vsnprintf(r.text, sizeof r.text, fmt, ap);
+    va_end(ap);
+    if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
+        _exit(100);
+}
+
+int tu_child_collect(int fd, int pid, const char *what)
+{
+    struct child_record r;
+    int n = 0, status = 0;
+    for (;;) {
+        size_t got = 0;
+        while (got < sizeof r) {
+            ssize_t k = read(fd, (char *)&r + got, sizeof r - got);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        if (got < sizeof r)
+            break;
+        r.text[sizeof r.text - 1] = '\0';
+        ok(r.cond, "%s: %s", what, r.text);
+        n++;
+    }
+    close(fd);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: child exited with status 0", what)) {
+        if (WIFSIGNALED(status))
+            diag("  child killed by signal %d", WTERMSIG(status));
+        else
+            diag("  child exit status %d", WEXITSTATUS(status));
+    }
+    return n;
+}

@@ -1,0 +1,110 @@
+/* testutil.h -- helpers shared by the vstack tests: message capture, data
+ * patterns, and what Linux shows of our mappings (/proc/self/maps, smaps,
+ * Committed_AS).  The /proc readers return -1 where /proc is missing, so the
+ * tests can skip those checks on other systems. */
+#ifndef VSTACK_TESTUTIL_H
+#define VSTACK_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <vstack.h>
+
+/* ---- handler capture ---------------------------------------------------- */
+
+/* Messages delivered to one handler: how many, the last code and text, and
+ * every text joined by newlines (truncated to the buffer). */
+struct tu_log {
+    int count;
+    int last_err;
+    char last[1024];
+    char all[8192];
+};
+
+/* An error log and a warning log, for one handler pair. */
+struct tu_logs {
+    struct tu_log err;
+    struct tu_log warn;
+};
+
+void tu_log_clear(struct tu_log *log);
+void tu_logs_clear(struct tu_logs *logs);
+/* Handlers whose ctx is a struct tu_logs *. */
+void tu_err_handler(vstack *st, int err, const char *msg, void *ctx);
+void tu_warn_handler(vstack *st, int err, const char *msg, void *ctx);
+/* Install both as the process-wide default handlers, logging into logs. */
+void tu_capture_defaults(struct tu_logs *logs);
+/* Install both on st, logging into logs. */
+void tu_capture_stack(vstack *st, struct tu_logs *logs);
+/* Print every captured message as a diagnostic (after a failure). */
+void tu_logs_diag(const struct tu_logs *logs);
+
+/* Does text mention the size n, as decimal bytes or as a whole number of
+ * KiB/MiB/GiB/TiB or k/M/G/T (for example "1048576", "1 MiB", "1M", "1MB")? */
+int tu_mentions_size(const char *text, size_t n);
+/* Does text contain needle, ignoring case? */
+int tu_contains_nocase(const char *text, const char *needle);
+
+/* ---- data patterns ------------------------------------------------------ */
+
+/* Fill [p, p+nbytes) with a pattern derived from seed and the offset. */
+void tu_fill(void *p, size_t nbytes, uint64_t seed);
+/* Offset of the first byte that differs from tu_fill's pattern, or -1. */
+long tu_check(const void *p, size_t nbytes, uint64_t seed);
+
+/* ---- the page size, stats ------------------------------------------------ */
+
+size_t tu_page_size(void);
+size_t tu_round_up(size_t n, size_t unit);
+struct vstack_stats tu_stats(const vstack *st);
+
+/* ---- Linux /proc --------------------------------------------------------- */
+
+/* Non-zero when /proc/self/maps and /proc/self/smaps can be read. */
+int tu_have_proc(void);
+/* Number of lines of /proc/self/maps, or -1. */
+long tu_maps_count(void);
+/* The same, after making sure stdio and malloc have set up their memory, so
+ * later counts compare with it; -1 without /proc. */
+long tu_maps_baseline(void);
+/* One TAP line: the number of mappings is at most baseline + slack.  Skipped
+ * without /proc, and under valgrind unless slack_vg >= 0 (memcheck maps its
+ * own shadow memory as it goes, so counts there need a wider margin). */
+void tu_maps_check(long baseline, long slack, long slack_vg, const char *what);
+/* Sum of the lengths of every mapping of this process, in bytes, or -1. */
+long long tu_maps_total(void);
+
+/* What /proc/self/smaps says about the mappings that overlap [lo, hi). */
+struct tu_smaps {
+    long nmaps;         /* mappings overlapping the range */
+    long rss_kb;        /* sum of their Rss */
+    long none_maps;     /* of those, mappings with permissions ---p */
+    long none_with_ac;  /* ---p mappings whose VmFlags carry "ac" */
+    long rw_maps;       /* rw-p mappings */
+};
+/* 0 on success, -1 when smaps is unavailable. */
+int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out);
+
+/* Committed_AS from /proc/meminfo in kB, or -1. */
+long tu_committed_as_kb(void);
+
+/* ---- stderr capture ------------------------------------------------------ */
+
+/* Redirect file descriptor 2 to a temporary file until tu_stderr_end, which
+ * restores it and copies what was written (NUL-terminated, truncated). */
+int tu_stderr_begin(void);
+size_t tu_stderr_end(char *buf, size_t size);
+
+/* ---- checks made in a child process -------------------------------------- */
+
+/* A child reports results through a pipe; the parent turns them into TAP
+ * lines, so a crash in the child is a failed test, not a broken plan. */
+void tu_child_ok(int fd, int cond, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Read the child's results from fd until EOF, emit them with ok(), wait for
+ * pid and report how it ended.  Returns the number of results read. */
+int tu_child_collect(int fd, int pid, const char *what);
+
+#endif
