@@ -6,9 +6,12 @@
 #include "os.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 
-static unsigned long vs_seam_count[VS_OS_NCALLS];
-static unsigned long vs_seam_when[VS_OS_NCALLS];
+/* Atomic, so that stacks in several threads may count calls concurrently;
+ * arming the seam is still meant for one thread. */
+static atomic_ulong vs_seam_count[VS_OS_NCALLS];
+static atomic_ulong vs_seam_when[VS_OS_NCALLS];
 static int vs_seam_err[VS_OS_NCALLS];
 static _Thread_local const char *vs_last_call = "none";
 
@@ -29,7 +32,8 @@ unsigned long vs_os_count(enum vs_os_call call) { return vs_seam_count[call]; }
 int vs_os_seam(enum vs_os_call call, const char *name)
 {
     vs_last_call = name;
-    if (++vs_seam_count[call] == vs_seam_when[call]) {
+    unsigned long n = atomic_fetch_add_explicit(&vs_seam_count[call], 1, memory_order_relaxed) + 1;
+    if (n == atomic_load_explicit(&vs_seam_when[call], memory_order_relaxed)) {
         vs_seam_when[call] = 0;
         return vs_seam_err[call] ? vs_seam_err[call] : ENOMEM;
     }
