@@ -228,11 +228,7 @@ void vstack_destroy(vstack *st)
         return;
     vs_live_remove(st);
     vs_release(st, st->map_base, st->map_len);
-    vstack_handler efn = st->err_fn, wfn = st->warn_fn;
-    void *ectx = st->err_ctx, *wctx = st->warn_ctx;
     memset(st, 0, sizeof *st);
-    /* Keep the handlers, so a stack set up again reports to the same place. */
-    st->err_fn = efn, st->warn_fn = wfn, st->err_ctx = ectx, st->warn_ctx = wctx;
 }
 
 /* Replace the stack's memory by a new reservation: the contents are
