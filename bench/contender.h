@@ -1,0 +1,49 @@
+/* contender.h -- one stack implementation under test.
+ *
+ * A contender owns one downward-growing stack per process, like PARI's main
+ * stack: alloc moves the stack pointer down, set_avma restores a saved one.
+ * The benchmark driver runs exactly one contender in each process, so that
+ * the address spaces of two contenders never meet.
+ */
+#ifndef VSBENCH_CONTENDER_H
+#define VSBENCH_CONTENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a contender's stack holds right now, in bytes. */
+struct vsb_sizes {
+    size_t reserved;   /* the largest size the stack may reach, as granted */
+    size_t committed;  /* the part that carries commit charge */
+    size_t used;       /* top - avma */
+};
+
+struct contender {
+    const char *name;
+    const char *what;  /* one line for the report */
+    int has_stack;     /* 0 only for bare, which has no big stack at all */
+    int trims;         /* discards the free part before every fork */
+    /* Set up a stack committing rsize after a reset and growing up to vsize.
+     * Returns 0, or -1 after a message on stderr. */
+    int (*init)(size_t rsize, size_t vsize);
+    void (*sizes)(struct vsb_sizes *out);
+    uintptr_t (*avma)(void);
+    /* nbytes, a multiple of 16, of fresh stack; NULL when it does not fit. */
+    void *(*alloc)(size_t nbytes);
+    void (*set_avma)(uintptr_t av);
+    /* Give back what lies above rsize, as a GP command boundary does; a
+     * no-op for contenders that have no such operation. */
+    void (*reset)(void);
+    /* Discard the contents of the free part (NULL: not supported). */
+    void (*trim)(void);
+    /* Mean ns per alloc+release pair of nwords longs, over iters pairs.
+     * Each contender inlines its own loop (NULL: no fast path). */
+    double (*fast_path)(long iters, size_t nwords);
+};
+
+/* The contenders linked into this program, NULL-terminated. */
+extern const struct contender *const vsb_contenders[];
+/* A line for `list` about contenders this program lacks, or NULL. */
+extern const char *const vsb_missing_note;
+
+#endif

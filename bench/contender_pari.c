@@ -1,0 +1,69 @@
+/* contender_pari.c -- PARI's own main stack, through libpari.
+ *
+ * pari_init_opts gives a stack of parisize; paristack_setsize then sets
+ * parisize and parisizemax as gp's default() does.  PARI reserves
+ * parisizemax (halving it, with a warning, while a trial mapping is
+ * refused), grows by doubling and shrinks back on parivstack_reset.
+ */
+#include "config.h"
+
+#include <pari/pari.h>
+
+#include "contender.h"
+#include "measure.h"
+
+static int pari_start(size_t rsize, size_t vsize)
+{
+    /* No signal handlers, no prime table, no threads, GMP's own allocator:
+     * just the stack.  INIT_DFTm is needed, paristack_setsize reads gp's
+     * defaults. */
+    pari_init_opts(rsize, 0, INIT_DFTm | INIT_noPRIMEm | INIT_noIMTm | INIT_noINTGMPm);
+    DEBUGMEM = 0; /* no "increasing stack size" warnings while we time */
+    paristack_setsize(rsize, vsize);
+    return 0;
+}
+
+static void pari_sizes(struct vsb_sizes *out)
+{
+    out->reserved = pari_mainstack->vsize ? pari_mainstack->vsize : pari_mainstack->rsize;
+    out->committed = pari_mainstack->top - pari_mainstack->bot;
+    out->used = pari_mainstack->top - avma;
+}
+
+static uintptr_t pari_avma(void) { return avma; }
+
+static void *pari_alloc(size_t nbytes)
+{
+    return new_chunk((nbytes + sizeof(long) - 1) / sizeof(long));
+}
+
+static void pari_set_avma(uintptr_t av) { set_avma(av); }
+static void pari_reset(void) { parivstack_reset(); }
+
+static double pari_fast_path(long iters, size_t nwords)
+{
+    uint64_t t0 = vsb_now_ns();
+    long i;
+
+    for (i = 0; i < iters; i++) {
+        pari_sp av = avma;
+        GEN p = new_chunk(nwords);
+        p[0] = i;
+        VSB_USE(p);
+        set_avma(av);
+    }
+    return (double)(vsb_now_ns() - t0) / (double)iters;
+}
+
+const struct contender vsb_pari = {
+    .name = "pari",
+    .what = "PARI's main stack through libpari",
+    .has_stack = 1,
+    .init = pari_start,
+    .sizes = pari_sizes,
+    .avma = pari_avma,
+    .alloc = pari_alloc,
+    .set_avma = pari_set_avma,
+    .reset = pari_reset,
+    .fast_path = pari_fast_path,
+};

@@ -1,0 +1,112 @@
+/* contender_vstack.c -- libvstack, as shipped and with its fork-friendly options.
+ *
+ *   vstack            vstack_init(..., 0): the library's defaults
+ *   vstack+hugepages  VSTACK_HUGEPAGES: commit in transparent huge pages
+ *   vstack+trim       defaults plus vstack_atfork_trim(1): the free part is
+ *                     discarded before every fork
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "contender.h"
+#include "measure.h"
+#include "vstack.h"
+
+static vstack st;
+
+static void on_message(vstack *s, int err, const char *msg, void *ctx)
+{
+    (void)s;
+    (void)ctx;
+    fprintf(stderr, "vsbench: vstack: %s (%s)\n", msg, vstack_strerror(err));
+}
+
+static int start(size_t rsize, size_t vsize, unsigned flags)
+{
+    int err;
+
+    vstack_set_default_handlers(on_message, on_message, NULL);
+    err = vstack_init(&st, rsize, vsize, flags);
+    if (err != VSTACK_OK) {
+        fprintf(stderr, "vsbench: vstack_init(%zu, %zu, %#x): %s\n", rsize, vsize, flags,
+                vstack_strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+static int init_default(size_t rsize, size_t vsize) { return start(rsize, vsize, 0); }
+static int init_huge(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_HUGEPAGES); }
+
+static int init_trim(size_t rsize, size_t vsize)
+{
+    int err;
+
+    if (start(rsize, vsize, 0))
+        return -1;
+    err = vstack_atfork_trim(1);
+    if (err != VSTACK_OK) {
+        fprintf(stderr, "vsbench: vstack_atfork_trim(1): %s\n", vstack_strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+static void vs_sizes(struct vsb_sizes *out)
+{
+    struct vstack_stats s;
+    vstack_get_stats(&st, &s);
+    out->reserved = s.reserved;
+    out->committed = s.committed;
+    out->used = s.used;
+}
+
+static uintptr_t vs_avma(void) { return vstack_avma(&st); }
+static void *vs_alloc(size_t nbytes) { return vstack_alloc(&st, nbytes); }
+static void vs_set_avma(uintptr_t av) { vstack_set_avma(&st, av); }
+
+static void vs_reset(void)
+{
+    int err = vstack_reset(&st);
+    if (err != VSTACK_OK)
+        vsb_die("vstack_reset: %s", vstack_strerror(err));
+}
+
+static void vs_trim(void)
+{
+    int err = vstack_trim(&st);
+    if (err != VSTACK_OK)
+        vsb_die("vstack_trim: %s", vstack_strerror(err));
+}
+
+static double vs_fast_path(long iters, size_t nwords)
+{
+    uint64_t t0 = vsb_now_ns();
+    long i;
+
+    for (i = 0; i < iters; i++) {
+        vstack_sp av = vstack_avma(&st);
+        long *p = vstack_new_chunk(&st, nwords);
+        p[0] = i;
+        VSB_USE(p);
+        vstack_set_avma(&st, av);
+    }
+    return (double)(vsb_now_ns() - t0) / (double)iters;
+}
+
+#define VSTACK_CONTENDER(cname, description, initfn, trimming)                          \
+    {                                                                                   \
+        .name = cname, .what = description, .has_stack = 1, .trims = trimming,         \
+        .init = initfn, .sizes = vs_sizes, .avma = vs_avma, .alloc = vs_alloc,         \
+        .set_avma = vs_set_avma, .reset = vs_reset, .trim = vs_trim,                   \
+        .fast_path = vs_fast_path,                                                      \
+    }
+
+const struct contender vsb_vstack =
+    VSTACK_CONTENDER("vstack", "libvstack, default flags", init_default, 0);
+const struct contender vsb_vstack_huge =
+    VSTACK_CONTENDER("vstack+hugepages", "libvstack, VSTACK_HUGEPAGES", init_huge, 0);
+const struct contender vsb_vstack_trim =
+    VSTACK_CONTENDER("vstack+trim", "libvstack, default flags, vstack_atfork_trim(1)",
+                     init_trim, 1);

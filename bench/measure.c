@@ -1,0 +1,86 @@
+/* measure.c -- clocks, statistics and /proc readers shared by the benchmarks. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "measure.h"
+
+uint64_t vsb_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double vsb_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The number after "key:" in a /proc file of "key: value kB" lines. */
+static long proc_field_kb(const char *path, const char *key)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    size_t klen = strlen(key);
+    long v = -1;
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtol(line + klen + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+long vsb_meminfo_kb(const char *key) { return proc_field_kb("/proc/meminfo", key); }
+long vsb_status_kb(const char *key) { return proc_field_kb("/proc/self/status", key); }
+
+long vsb_minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
+void vsb_die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vsbench: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+int vsb_fill(const struct contender *c, size_t nbytes, size_t chunk)
+{
+    size_t done;
+
+    for (done = 0; done < nbytes; done += chunk) {
+        size_t n = nbytes - done < chunk ? nbytes - done : chunk;
+        char *p = c->alloc(n);
+        if (!p)
+            return -1;
+        memset(p, (int)(done / chunk) | 1, n);
+        VSB_USE(p);
+    }
+    return 0;
+}

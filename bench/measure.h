@@ -1,0 +1,33 @@
+/* measure.h -- clocks, statistics and /proc readers shared by the benchmarks. */
+#ifndef VSBENCH_MEASURE_H
+#define VSBENCH_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "contender.h"
+
+/* Keep p and everything it points to alive: the compiler must assume the
+ * memory is read, so neither the stores nor the allocation can go away. */
+#define VSB_USE(p) __asm__ volatile("" : : "r"(p) : "memory")
+
+#define VSB_MiB ((size_t)1 << 20)
+#define VSB_GiB ((size_t)1 << 30)
+
+/* Monotonic clock in nanoseconds. */
+uint64_t vsb_now_ns(void);
+/* The median of v[0..n-1] (n > 0); sorts v in place. */
+double vsb_median(double *v, size_t n);
+/* Field key of /proc/meminfo (e.g. "Committed_AS") in kB, -1 if unknown. */
+long vsb_meminfo_kb(const char *key);
+/* Field key of /proc/self/status (e.g. "VmRSS") in kB, -1 if unknown. */
+long vsb_status_kb(const char *key);
+/* Minor page faults of this process so far. */
+long vsb_minor_faults(void);
+/* Print a message on stderr and exit with status 2. */
+void vsb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Push nbytes onto c's stack in chunks of chunk bytes, writing every byte
+ * (a computation that uses that much).  Returns 0, or -1 if it did not fit. */
+int vsb_fill(const struct contender *c, size_t nbytes, size_t chunk);
+
+#endif

@@ -1,0 +1,23 @@
+/* table_core.c -- the contenders of vsbench: everything but PARI.
+ *
+ * PARI lives in its own program (vsbench-pari), so that libpari's mappings
+ * never weigh on the fork of the other contenders. */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "contender.h"
+
+extern const struct contender vsb_bare, vsb_vstack, vsb_vstack_huge, vsb_vstack_trim,
+    vsb_pool, vsb_malloc;
+
+const struct contender *const vsb_contenders[] = {
+    &vsb_bare, &vsb_vstack, &vsb_vstack_huge, &vsb_vstack_trim, &vsb_pool, &vsb_malloc, NULL,
+};
+
+#ifdef VS_HAVE_PARI
+const char *const vsb_missing_note = NULL;
+#else
+const char *const vsb_missing_note =
+    "pari: libpari was not found at configure time; the pari column is skipped";
+#endif

@@ -1,0 +1,40 @@
+/* vsbench.h -- the measurements of the benchmark driver.
+ *
+ * Each measurement runs one contender in this process and prints CSV lines
+ * on stdout (the first field names the measurement); bench/run interleaves
+ * the processes, takes the medians and prints the tables.
+ */
+#ifndef VSBENCH_H
+#define VSBENCH_H
+
+#include <stddef.h>
+
+#include "contender.h"
+
+struct vsb_opts {
+    size_t rsize;     /* --rsize: committed after a reset (parisize) */
+    size_t vsize;     /* --vsize: the reservation (parisizemax) */
+    size_t used;      /* --used: what the "computation" pushes */
+    size_t chunk;     /* --chunk: size of each push of the computation */
+    long forks;       /* --forks: timed forks per state and child variant */
+    long children;    /* --children: live children in the commit measurement */
+    long iters;       /* --iters: pairs in the fast path */
+    long nwords;      /* --nwords: longs per fast-path allocation */
+    const char *states; /* --states: comma list of idle,used,reset */
+};
+
+int vsb_fork_cost(const struct contender *c, const struct vsb_opts *o);
+int vsb_commit_charge(const struct contender *c, const struct vsb_opts *o);
+int vsb_growth(const struct contender *c, const struct vsb_opts *o);
+int vsb_fast_path(const struct contender *c, const struct vsb_opts *o);
+int vsb_reuse(const struct contender *c, const struct vsb_opts *o);
+
+/* Fork, let the child run child_work (if not NULL) and _exit, wait for it.
+ * Returns the wall time in ns; dies if the child fails. */
+double vsb_fork_once(const struct contender *c, void (*child_work)(const struct contender *));
+/* A forked test worker: push 1 MiB on the stack and write it. */
+void vsb_child_write1m(const struct contender *c);
+/* Set up c as o asks, or die. */
+void vsb_start(const struct contender *c, const struct vsb_opts *o);
+
+#endif
