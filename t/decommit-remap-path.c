@@ -1,0 +1,21 @@
+/* decommit-remap-path: the default Linux/BSD decommit path (mmap
+ * PROT_NONE|MAP_NORESERVE|MAP_FIXED over the range), chosen by
+ * VSTACK_DECOMMIT_REMAP or VSTACK_DECOMMIT=remap, through a thousand
+ * grow/reset cycles: mappings stay bounded, live data stays intact; the flag
+ * beats the environment. */
+#include "config.h"
+
+#include "decommit-cycles.h"
+
+int main(void)
+{
+    int platform_unmap = vs_os_config()->default_unmap;
+    plan(4 * DC_LINES + DC_BOGUS_LINES);
+    dc_env(NULL);
+    dc_cycles("flag VSTACK_DECOMMIT_REMAP", VSTACK_DECOMMIT_REMAP, NULL, 0, 1000);
+    dc_cycles("VSTACK_DECOMMIT=remap", 0, "remap", 0, 1000);
+    dc_cycles("flag REMAP beats VSTACK_DECOMMIT=unmap", VSTACK_DECOMMIT_REMAP, "unmap", 0, 200);
+    dc_cycles("no flag, no environment: the platform default", 0, NULL, platform_unmap, 200);
+    dc_bogus_env();
+    return done_testing();
+}

@@ -1,0 +1,218 @@
+/* rlimit-as-halves: with RLIMIT_AS set low before vstack_init, a huge
+ * parisizemax is halved until it fits, with one warning per halving naming
+ * the new size, and the stack works; with almost no address space left,
+ * vstack_init fails with VSTACK_ENOMEM instead of crashing; halving below
+ * parisize clips parisize.  Each case runs in a child, so the limit does not
+ * touch the test driver. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_RESOURCE_H
+#include <sys/resource.h>
+#endif
+#include <vstack.h>
+
+#include "tap.h"
+#include "testutil.h"
+
+#if defined(__linux__) && defined(HAVE_SYS_RESOURCE_H) && defined(RLIMIT_AS)
+
+#define MB ((size_t)1 << 20)
+#define GB ((size_t)1 << 30)
+
+static struct tu_logs logs;
+
+/* Limit the address space to what is mapped now plus room bytes. */
+static int limit_as(size_t room)
+{
+    long long now = tu_maps_total();
+    struct rlimit rl;
+    if (now < 0)
+        return -1;
+    rl.rlim_cur = rl.rlim_max = (rlim_t)now + room;
+    return setrlimit(RLIMIT_AS, &rl);
+}
+
+/* Count the warnings that announce a smaller size. */
+static int count_halvings(const struct tu_log *log, size_t vsize, size_t final, int *named)
+{
+    int n = 0;
+    size_t want = vsize / 2;
+    const char *p = log->all;
+    *named = 1;
+    /* Each halving is one message; the messages are joined by newlines. */
+    for (int i = 0; i < log->count && want >= final; i++) {
+        char line[1024];
+        const char *e = strchr(p, '\n');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len >= sizeof line)
+            len = sizeof line - 1;
+        memcpy(line, p, len);
+        line[len] = '\0';
+        if (!tu_mentions_size(line, want)) {
+            *named = 0;
+            diag("  warning %d does not name %zu: %s", i + 1, want, line);
+        }
+        n++;
+        want /= 2;
+        p = e ? e + 1 : p + len;
+    }
+    return n;
+}
+
+static void child_halves(int fd)
+{
+    vstack st;
+    const size_t vsize = 16 * GB;
+    struct vstack_stats s;
+    int rc, named, nhalf, expect;
+
+    tu_capture_defaults(&logs);
+    if (limit_as(2 * GB - 64 * MB) != 0) {
+        tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
+        return;
+    }
+    rc = vstack_init(&st, 1 * MB, vsize, 0);
+    tu_child_ok(fd, rc == VSTACK_OK, "init(1 MiB, 16 GiB) under a 2 GB RLIMIT_AS succeeds (%d)",
+                rc);
+    if (rc != VSTACK_OK)
+        return;
+    s = tu_stats(&st);
+    tu_child_ok(fd, s.reserved < vsize && s.reserved >= VSTACK_MIN_SIZE,
+                "the reservation shrank to %zu", s.reserved);
+    tu_child_ok(fd, s.reserved <= 2 * GB, "it fits under the limit");
+    tu_child_ok(fd, s.reserved >= 512 * MB, "but was not halved further than needed (%zu)",
+                s.reserved);
+    {
+        size_t v = 0;
+        vstack_default_get(&st, "parisizemax", &v);
+        tu_child_ok(fd, v == s.reserved, "parisizemax reports the reservation (%zu)", v);
+    }
+    expect = 0;
+    for (size_t v = vsize; v > s.reserved; v /= 2)
+        expect++;
+    nhalf = count_halvings(&logs.warn, vsize, s.reserved, &named);
+    tu_child_ok(fd, logs.warn.count == expect,
+                "one warning per halving: %d warnings for %d halvings", logs.warn.count, expect);
+    tu_child_ok(fd, nhalf == expect && named, "each warning names the new size");
+    tu_child_ok(fd, logs.err.count == 0, "no error message");
+    {
+        unsigned char *p = vstack_alloc(&st, 64 * MB);
+        tu_child_ok(fd, p != NULL, "the smaller stack allocates and grows (64 MiB)");
+        if (p) {
+            memset(p, 1, 64 * MB);
+            tu_child_ok(fd, p[0] == 1 && p[64 * MB - 1] == 1, "and the memory is usable");
+        }
+    }
+    vstack_destroy(&st);
+}
+
+static void child_enomem(int fd)
+{
+    vstack st;
+    int rc;
+
+    tu_capture_defaults(&logs);
+    /* Less than VSTACK_MIN_SIZE of address space left. */
+    if (limit_as(VSTACK_MIN_SIZE / 2) != 0) {
+        tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
+        return;
+    }
+    rc = vstack_init(&st, 1 * MB, 16 * GB, 0);
+    tu_child_ok(fd, rc == VSTACK_ENOMEM, "init(1 MiB, 16 GiB) with no room: VSTACK_ENOMEM (%d)",
+                rc);
+    rc = vstack_init(&st, 1 * MB, 0, 0);
+    tu_child_ok(fd, rc == VSTACK_ENOMEM, "init(1 MiB, 0) with no room: VSTACK_ENOMEM (%d)", rc);
+    rc = vstack_init(&st, 1 * MB, 0, VSTACK_NOPROBE);
+    tu_child_ok(fd, rc == VSTACK_ENOMEM, "the same without the probe: VSTACK_ENOMEM (%d)", rc);
+    tu_child_ok(fd, logs.err.count == 0, "vstack_init does not call the error handler");
+}
+
+static void child_clips_rsize(int fd)
+{
+    vstack st;
+    int rc;
+    size_t rsize = 0, vsize = 0;
+    struct vstack_stats s;
+
+    tu_capture_defaults(&logs);
+    if (limit_as(2 * GB - 64 * MB) != 0) {
+        tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
+        return;
+    }
+    /* parisize 3 GiB cannot stay: the reservation ends up near 1 GiB. */
+    rc = vstack_init(&st, 3 * GB, 16 * GB, 0);
+    tu_child_ok(fd, rc == VSTACK_OK, "init(3 GiB, 16 GiB) under a 2 GB RLIMIT_AS succeeds (%d)",
+                rc);
+    if (rc != VSTACK_OK)
+        return;
+    vstack_default_get(&st, "parisize", &rsize);
+    vstack_default_get(&st, "parisizemax", &vsize);
+    s = tu_stats(&st);
+    tu_child_ok(fd, vsize < 3 * GB && rsize == vsize,
+                "parisize clipped to the halved parisizemax (%zu, %zu)", rsize, vsize);
+    tu_child_ok(fd, s.committed == rsize && s.rsize == rsize,
+                "committed and stats.rsize agree (%zu, %zu)", s.committed, s.rsize);
+    {
+        unsigned char *p = vstack_alloc(&st, 16 * MB);
+        tu_child_ok(fd, p != NULL, "the clipped stack allocates");
+        if (p)
+            memset(p, 1, 16 * MB);
+    }
+    /* The fixed size stack is clipped the same way. */
+    vstack_destroy(&st);
+    rc = vstack_init(&st, 4 * GB, 0, 0);
+    if (rc == VSTACK_OK) {
+        vstack_default_get(&st, "parisize", &rsize);
+        tu_child_ok(fd, rsize < 2 * GB && rsize >= VSTACK_MIN_SIZE,
+                    "a fixed 4 GiB stack is halved to fit (%zu)", rsize);
+        vstack_destroy(&st);
+    } else {
+        tu_child_ok(fd, 0, "a fixed 4 GiB stack under a 2 GB limit: init failed (%d)", rc);
+    }
+}
+
+static void in_child(void (*fn)(int), const char *what)
+{
+    int fds[2];
+    pid_t pid;
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) != 0)
+        bail_out("pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid < 0)
+        bail_out("fork: %s", strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        fn(fds[1]);
+        close(fds[1]);
+        _exit(0);
+    }
+    close(fds[1]);
+    tu_child_collect(fds[0], pid, what);
+}
+
+int main(void)
+{
+    if (!tu_have_proc())
+        skip_all("needs /proc/self/maps");
+    if (tap_under_valgrind())
+        skip_all("RLIMIT_AS also limits valgrind itself");
+    in_child(child_halves, "halving");
+    in_child(child_enomem, "no room");
+    in_child(child_clips_rsize, "clipping");
+    return done_testing();
+}
+
+#else
+
+int main(void)
+{
+    skip_all("RLIMIT_AS checks are Linux-only");
+}
+
+#endif
