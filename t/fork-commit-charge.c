@@ -1,0 +1,140 @@
+/* fork-commit-charge: a process with a huge parisizemax forks without
+ * paying for it: children allocate on their copy of the stack and exit 0,
+ * the parent's data is intact, and (Linux) Committed_AS while the children
+ * live grows by nothing near parisizemax. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vstack.h>
+
+#include "tap.h"
+#include "testutil.h"
+
+#define MB ((size_t)1 << 20)
+#define GB ((size_t)1 << 30)
+#define NCHILD 4
+
+/* In a child: use the copy of the stack, report readiness, wait for the
+ * parent to close the pipe, exit 0 when everything checked out. */
+static int child(vstack *st, unsigned char *data, size_t n, int ready_fd, int go_fd, int k)
+{
+    int bad = 0;
+    char c = 'r';
+    unsigned char *mine = vstack_alloc(st, 1 * MB);
+    if (!mine)
+        bad |= 1;
+    else
+        tu_fill(mine, 1 * MB, 1000 + (uint64_t)k);
+    if (tu_check(data, n, 7) >= 0)
+        bad |= 2;
+    if (write(ready_fd, &c, 1) != 1)
+        bad |= 4;
+    while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+        ;
+    if (mine && tu_check(mine, 1 * MB, 1000 + (uint64_t)k) >= 0)
+        bad |= 8;
+    /* A child may also grow its copy and reset it. */
+    if (!vstack_alloc(st, 8 * MB))
+        bad |= 16;
+    vstack_set_avma(st, (vstack_sp)data);
+    if (vstack_reset(st) != VSTACK_OK)
+        bad |= 32;
+    vstack_destroy(st);
+    return bad;
+}
+
+int main(void)
+{
+    struct tu_logs logs;
+    vstack st;
+    const int vg = tap_under_valgrind();
+    const size_t vsize = sizeof(size_t) >= 8 ? 16 * GB : 1 * GB;
+    const size_t n = 64 * MB;
+    const int have_meminfo = tu_committed_as_kb() >= 0;
+    long c_init, c_before, c_during = -1;
+    unsigned char *data;
+    size_t reserved, limit;
+    pid_t pids[NCHILD];
+    int ready[2], go[2];
+    int nready = 0;
+
+    tu_capture_defaults(&logs);
+    c_init = tu_committed_as_kb();
+    if (vstack_init(&st, 1 * MB, vsize, 0) != VSTACK_OK)
+        bail_out("vstack_init(1 MiB, %zu) failed", vsize);
+    reserved = tu_stats(&st).reserved;
+    ok(reserved >= (vg ? 64 * MB : vsize / 4), "reserved %zu (asked %zu)", reserved, vsize);
+    data = vstack_alloc(&st, n);
+    if (!data)
+        bail_out("cannot allocate 64 MiB");
+    tu_fill(data, n, 7);
+    c_before = tu_committed_as_kb();
+
+    if (pipe(ready) != 0 || pipe(go) != 0)
+        bail_out("pipe: %s", strerror(errno));
+    fflush(stdout);
+    fflush(stderr);
+    for (int k = 0; k < NCHILD; k++) {
+        pids[k] = fork();
+        if (pids[k] < 0)
+            bail_out("fork: %s", strerror(errno));
+        if (pids[k] == 0) {
+            close(ready[0]);
+            close(go[1]);
+            _exit(child(&st, data, n, ready[1], go[0], k));
+        }
+    }
+    close(ready[1]);
+    close(go[0]);
+    for (char c; nready < NCHILD && read(ready[0], &c, 1) == 1;)
+        nready++;
+    is_int(nready, NCHILD, "%d children allocated on their copy and are waiting", NCHILD);
+    if (have_meminfo)
+        c_during = tu_committed_as_kb();
+    close(go[1]);
+    close(ready[0]);
+    {
+        int all0 = 1;
+        for (int k = 0; k < NCHILD; k++) {
+            int status = 0;
+            while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+                ;
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                all0 = 0;
+                diag("  child %d: %s %d", k, WIFEXITED(status) ? "exit status" : "signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+            }
+        }
+        ok(all0, "every child exited with status 0");
+    }
+
+    /* Committed_AS is system-wide and noisy; what must not happen is a
+     * charge of the order of parisizemax, once per process. */
+    limit = reserved / 8 > 1 * GB ? reserved / 8 : 1 * GB;
+    if (have_meminfo && c_during >= 0) {
+        long long grow = (long long)(c_during - c_before) * 1024;
+        long long total = (long long)(c_during - c_init) * 1024;
+        diag("Committed_AS: %ld kB before init, %ld kB before fork, %ld kB with %d children",
+             c_init, c_before, c_during, NCHILD);
+        ok(grow < (long long)limit,
+           "Committed_AS grew by %lld MiB with %d children alive (limit %zu MiB, reserved %zu MiB)",
+           grow >> 20, NCHILD, limit >> 20, reserved >> 20);
+        ok(total < (long long)limit + (long long)n,
+           "Committed_AS grew by %lld MiB since before init", total >> 20);
+    } else {
+        skip(2, "no Committed_AS in /proc/meminfo");
+    }
+
+    if (!ok(tu_check(data, n, 7) < 0, "the parent's data is intact"))
+        diag("  first bad byte at %ld", tu_check(data, n, 7));
+    ok(vstack_alloc(&st, 32 * MB) != NULL, "the parent still grows its stack");
+    vstack_destroy(&st);
+    is_int(logs.err.count, 0, "no error message");
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    return done_testing();
+}
