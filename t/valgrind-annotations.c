@@ -1,0 +1,206 @@
+/* valgrind-annotations: under memcheck, the stack tells valgrind what is
+ * live: a fresh chunk is addressable but undefined, memory popped by
+ * vstack_set_avma or never handed out is not addressable, and a huge
+ * parisizemax is capped at VSTACK_VALGRIND_MAX with a warning.  The checks
+ * use VALGRIND_GET_VBITS, which reports instead of raising memcheck errors.
+ * Outside valgrind only the API itself is exercised. */
+#include "config.h"
+
+#include <string.h>
+#include <vstack.h>
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+#include <valgrind/memcheck.h>
+#include <valgrind/valgrind.h>
+#endif
+
+#include "tap.h"
+#include "testutil.h"
+
+#define KB ((size_t)1 << 10)
+#define MB ((size_t)1 << 20)
+
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+
+enum state { NOACCESS, UNDEFINED, DEFINED, MIXED, NOT_VALGRIND };
+
+static unsigned char vbits[64 * 1024];
+
+/* What memcheck thinks of [p, p+n): GET_VBITS returns 3 when any byte is not
+ * addressable; otherwise vbits 0xff are undefined bytes, 0x00 defined. */
+static enum state state_of(const void *p, size_t n)
+{
+    size_t undef = 0, def = 0;
+    if (n > sizeof vbits)
+        n = sizeof vbits;
+    unsigned r = VALGRIND_GET_VBITS(p, vbits, n);
+    if (r == 0)
+        return NOT_VALGRIND;
+    if (r == 3)
+        return NOACCESS;
+    for (size_t i = 0; i < n; i++) {
+        undef += vbits[i] == 0xff;
+        def += vbits[i] == 0x00;
+    }
+    return undef == n ? UNDEFINED : def == n ? DEFINED : MIXED;
+}
+
+static const char *state_name(enum state s)
+{
+    static const char *const names[] = {"no access", "undefined", "defined", "mixed",
+                                        "not under valgrind"};
+    return names[s];
+}
+
+static void is_state(const void *p, size_t n, enum state want, const char *what)
+{
+    enum state got = state_of(p, n);
+    if (!ok(got == want, "%s: %s", what, state_name(want)))
+        diag("  memcheck says %s for %zu bytes at %p", state_name(got), n, p);
+}
+
+static void memcheck_part(void)
+{
+    struct tu_logs logs;
+    vstack st;
+    unsigned char *p, *q;
+    vstack_sp av0;
+    unsigned errors0 = VALGRIND_COUNT_ERRORS;
+
+    tu_capture_defaults(&logs);
+    if (vstack_init(&st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+        bail_out("vstack_init(1 MiB, 64 MiB) failed");
+    av0 = vstack_avma(&st);
+
+    is_state((void *)(st.top - 4096), 4096, NOACCESS, "an empty stack's committed part");
+    is_state((void *)(st.bot - 4096), 4096, NOACCESS, "the reserved part below bot");
+
+    p = vstack_alloc(&st, 4096);
+    is_state(p, 4096, UNDEFINED, "a fresh chunk");
+    memset(p, 1, 4096);
+    is_state(p, 4096, DEFINED, "a chunk after writing it");
+    is_state((void *)(vstack_avma(&st) - 4096), 4096, NOACCESS, "the free space below avma");
+
+    q = vstack_alloc(&st, 256);
+    memset(q, 2, 256);
+    vstack_set_avma(&st, (vstack_sp)p);
+    is_state(q, 256, NOACCESS, "a chunk popped by vstack_set_avma");
+    is_state(p, 4096, DEFINED, "the chunk below it stays defined");
+
+    vstack_set_avma(&st, av0);
+    is_state(p, 4096, NOACCESS, "everything popped back to top");
+    p = vstack_alloc(&st, 4096);
+    is_state(p, 4096, UNDEFINED, "the same address handed out again is undefined");
+
+    /* A chunk that makes the stack grow. */
+    q = vstack_alloc(&st, 3 * MB);
+    ok(q != NULL, "3 MiB allocation grows the stack");
+    if (q) {
+        is_state(q, 64 * KB, UNDEFINED, "a chunk from growth (low end)");
+        is_state(q + 3 * MB - 64 * KB, 64 * KB, UNDEFINED, "a chunk from growth (high end)");
+        memset(q, 3, 3 * MB);
+    }
+    vstack_set_avma(&st, (vstack_sp)p);
+    is_int(vstack_reset(&st), VSTACK_OK, "vstack_reset");
+    if (q)
+        is_state(q, 64 * KB, NOACCESS, "popped and decommitted memory");
+    else
+        skip(1, "no chunk");
+
+    /* vstack_new_chunk behaves like vstack_alloc. */
+    {
+        long *w = vstack_new_chunk(&st, 100);
+        is_state(w, 100 * sizeof(long), UNDEFINED, "vstack_new_chunk(100)");
+    }
+
+    /* Popping to a point inside a chunk. */
+    {
+        unsigned char *c = vstack_alloc(&st, 1024);
+        memset(c, 4, 1024);
+        vstack_set_avma(&st, (vstack_sp)(c + 512));
+        is_state(c, 512, NOACCESS, "the lower half of a partly popped chunk");
+        is_state(c + 512, 512, DEFINED, "its upper half");
+    }
+
+    /* Trim: the pages below avma read as zero afterwards but are free. */
+    is_int(vstack_trim(&st), VSTACK_OK, "vstack_trim");
+    is_state((void *)(vstack_avma(&st) - 64 * KB), 64 * KB, NOACCESS,
+             "free memory after a trim");
+    vstack_destroy(&st);
+
+    /* The reservation is capped under valgrind, with a warning. */
+    tu_logs_clear(&logs);
+    if (vstack_init(&st, 1 * MB, sizeof(size_t) >= 8 ? (size_t)16 << 30 : 2048 * MB, 0) !=
+        VSTACK_OK)
+        bail_out("vstack_init with a huge parisizemax failed");
+    {
+        size_t v = 0;
+        vstack_default_get(&st, "parisizemax", &v);
+        ok(tu_stats(&st).reserved <= VSTACK_VALGRIND_MAX,
+           "a huge parisizemax is capped at VSTACK_VALGRIND_MAX (%zu)", tu_stats(&st).reserved);
+        is_int(v, tu_stats(&st).reserved, "parisizemax reports the capped size");
+        if (!ok(logs.warn.count >= 1 && tu_contains_nocase(logs.warn.all, "valgrind"),
+                "the cap is announced by a warning that mentions valgrind"))
+            tu_logs_diag(&logs);
+    }
+    vstack_destroy(&st);
+    is_int(VALGRIND_COUNT_ERRORS - errors0, 0, "the library caused no memcheck error");
+    vstack_set_default_handlers(NULL, NULL, NULL);
+}
+#define MEMCHECK_LINES 23
+#endif
+
+/* The same sequence through the API only, checked by values. */
+static void api_part(void)
+{
+    struct tu_logs logs;
+    vstack st;
+    unsigned char *p, *q;
+    vstack_sp av0;
+
+    tu_capture_defaults(&logs);
+    if (vstack_init(&st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+        bail_out("vstack_init(1 MiB, 64 MiB) failed");
+    av0 = vstack_avma(&st);
+    p = vstack_alloc(&st, 4096);
+    ok(p != NULL, "alloc 4096");
+    memset(p, 1, 4096);
+    q = vstack_alloc(&st, 256);
+    memset(q, 2, 256);
+    vstack_set_avma(&st, (vstack_sp)p);
+    ok(vstack_avma(&st) == (vstack_sp)p && p[0] == 1 && p[4095] == 1, "pop keeps the chunk below");
+    vstack_set_avma(&st, av0);
+    ok(vstack_avma(&st) == av0, "pop to top");
+    ok(vstack_alloc(&st, 4096) == p, "the same request gets the same address");
+    q = vstack_alloc(&st, 3 * MB);
+    ok(q != NULL, "growth");
+    if (q)
+        memset(q, 3, 3 * MB);
+    vstack_set_avma(&st, (vstack_sp)p);
+    is_int(vstack_reset(&st), VSTACK_OK, "reset");
+    is_int(vstack_trim(&st), VSTACK_OK, "trim");
+    {
+        unsigned char *z = vstack_alloc(&st, 64 * KB);
+        size_t nonzero = 0;
+        if (z && !tap_under_valgrind())
+            for (size_t i = 0; i < 64 * KB; i++)
+                nonzero += z[i] != 0;
+        ok(z != NULL && nonzero == 0, "memory discarded by trim reads as zero");
+    }
+    vstack_destroy(&st);
+    is_int(logs.err.count, 0, "no error message");
+    vstack_set_default_handlers(NULL, NULL, NULL);
+}
+
+int main(void)
+{
+    api_part();
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+    if (RUNNING_ON_VALGRIND)
+        memcheck_part();
+    else
+        skip(MEMCHECK_LINES, "not running under valgrind");
+#else
+    skip(1, "built without <valgrind/memcheck.h>");
+#endif
+    return done_testing();
+}
