@@ -1,0 +1,156 @@
+/* builtins.c -- the functions ntcalc knows, with GP's names and meanings. */
+#include "calc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct calc_value (*calc_fn)(struct calc *c, struct calc_value *a, int n);
+
+static struct calc_value ival(vnt_int x)
+{
+    struct calc_value v = {CALC_INT, x, NULL, 0};
+    return v;
+}
+
+static vnt_int arg_int(struct calc *c, struct calc_value v)
+{
+    if (v.type != CALC_INT)
+        calc_fail(c, "%s", v.type == CALC_STR ? "a string is not an integer"
+                                              : "this expression has no value");
+    return v.i;
+}
+
+static long arg_long(struct calc *c, struct calc_value v)
+{
+    vnt_int x = arg_int(c, v);
+    if (!vnt_fits_si(x))
+        calc_fail(c, "overflow: the argument does not fit a machine word");
+    return vnt_get_si(x);
+}
+
+static struct calc_value fn_fibonacci(struct calc *c, struct calc_value *a, int n)
+{
+    (void)n;
+    return ival(vnt_fibonacci(c->st, arg_long(c, a[0])));
+}
+
+static struct calc_value fn_binomial(struct calc *c, struct calc_value *a, int n)
+{
+    (void)n;
+    vnt_int x = arg_int(c, a[0]);
+    return ival(vnt_binomial(c->st, x, arg_long(c, a[1])));
+}
+
+static struct calc_value fn_gcd(struct calc *c, struct calc_value *a, int n)
+{
+    vnt_int x = arg_int(c, a[0]);
+    if (n == 1)
+        return ival(vnt_abs(c->st, x));
+    return ival(vnt_gcd(c->st, x, arg_int(c, a[1])));
+}
+
+static struct calc_value fn_isprime(struct calc *c, struct calc_value *a, int n)
+{
+    (void)n;
+    vnt_int x = arg_int(c, a[0]);
+    return ival(vnt_from_ui(c->st, (unsigned long)vnt_isprime(c->st, x)));
+}
+
+static struct calc_value fn_nextprime(struct calc *c, struct calc_value *a, int n)
+{
+    (void)n;
+    return ival(vnt_nextprime(c->st, arg_int(c, a[0])));
+}
+
+static struct calc_value fn_sqrtint(struct calc *c, struct calc_value *a, int n)
+{
+    (void)n;
+    return ival(vnt_sqrtint(c->st, arg_int(c, a[0])));
+}
+
+static struct calc_value fn_getstack(struct calc *c, struct calc_value *a, int n)
+{
+    (void)a;
+    (void)n;
+    struct vstack_stats s;
+    vstack_get_stats(c->st, &s);
+    return ival(vnt_from_ui(c->st, s.used));
+}
+
+/* default(name) prints a size; default(name, value) sets it, reports the
+ * new size as gp does, and ends the line: the stack's contents are gone. */
+static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
+{
+    char name[32], value[64];
+    if (a[0].type != CALC_STR || a[0].slen >= sizeof name)
+        calc_fail(c, "unknown default");
+    memcpy(name, a[0].s, a[0].slen);
+    name[a[0].slen] = 0;
+    int max = strcmp(name, "parisizemax") == 0;
+    if (!max && strcmp(name, "parisize") != 0)
+        calc_fail(c, "unknown default: %s", name);
+    if (n == 1) {
+        size_t v = 0;
+        vstack_default_get(c->st, name, &v);
+        return ival(vnt_from_ui(c->st, v));
+    }
+    if (a[1].type == CALC_STR) {
+        if (a[1].slen >= sizeof value)
+            calc_fail(c, "incorrect value for %s: too long", name);
+        memcpy(value, a[1].s, a[1].slen);
+        value[a[1].slen] = 0;
+    } else {
+        vnt_int v = arg_int(c, a[1]);
+        if (vnt_sign(v) < 0 || !vnt_fits_ui(v))
+            calc_fail(c, "incorrect value for %s", name);
+        snprintf(value, sizeof value, "%lu", vnt_get_ui(v));
+    }
+    int rc = vstack_default(c->st, name, value);
+    if (rc != VSTACK_OK)
+        calc_fail(c, "incorrect value for %s: \"%s\" (%s)", name, value, vstack_strerror(rc));
+    size_t rsize = 0, vsize = 0;
+    vstack_default_get(c->st, "parisize", &rsize);
+    vstack_default_get(c->st, "parisizemax", &vsize);
+    c->op = NULL;
+    if (max) {
+        /* parisizemax 0 means a fixed stack: gp reports its size. */
+        size_t shown = vsize ? vsize : rsize;
+        calc_warn(c, "new maximum stack size = %zu (%.3f Mbytes)", shown, calc_mbytes(shown));
+    } else {
+        calc_warn(c, "new stack size = %zu (%.3f Mbytes)", rsize, calc_mbytes(rsize));
+    }
+    longjmp(*c->jb, CALC_ENDED);
+}
+
+static const struct builtin {
+    const char *name;
+    int min, max;
+    calc_fn fn;
+} builtins[] = {
+    {"binomial", 2, 2, fn_binomial},   {"default", 1, 2, fn_default},
+    {"fibonacci", 1, 1, fn_fibonacci}, {"gcd", 1, 2, fn_gcd},
+    {"getstack", 0, 0, fn_getstack},   {"isprime", 1, 1, fn_isprime},
+    {"nextprime", 1, 1, fn_nextprime}, {"sqrtint", 1, 1, fn_sqrtint},
+};
+
+struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
+                            struct calc_value *args, int nargs)
+{
+    const struct builtin *b = NULL;
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strlen(builtins[i].name) == nlen && memcmp(builtins[i].name, name, nlen) == 0)
+            b = &builtins[i];
+    c->op = NULL;
+    if (b == NULL)
+        calc_fail(c, "not a function in function call: %.*s", (int)nlen, name);
+    if (nargs > b->max)
+        calc_fail(c, "too many arguments: %s", b->name);
+    if (nargs < b->min)
+        calc_fail(c, "missing arguments: %s", b->name);
+    if (!c->eval) {
+        struct calc_value v = {CALC_INT, NULL, NULL, 0};
+        return v;
+    }
+    c->op = b->name;
+    return b->fn(c, args, nargs);
+}

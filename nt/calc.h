@@ -1,0 +1,63 @@
+/* calc.h -- ntcalc's parts: the line filter, the parser-evaluator, the
+ * builtin functions and the reporting of errors and warnings. */
+#ifndef NT_CALC_H
+#define NT_CALC_H
+
+#include "vstack_nt.h"
+
+#include <setjmp.h>
+#include <stddef.h>
+
+/* How a line ends early: longjmp codes to the line loop's recovery point. */
+#define CALC_FAILED 1 /* an error was reported */
+#define CALC_ENDED 2  /* default() changed the stack: the rest of the line is dropped */
+
+enum calc_type { CALC_VOID, CALC_INT, CALC_STR };
+
+struct calc_value {
+    enum calc_type type;
+    vnt_int i;         /* CALC_INT, when evaluating */
+    const char *s;     /* CALC_STR: the text between the quotes */
+    size_t slen;
+};
+
+struct calc {
+    vstack *st;
+    jmp_buf *jb;       /* the current line's recovery point */
+    const char *text;  /* the filtered line: no blanks, no comments */
+    size_t pos;        /* parse position in text */
+    int eval;          /* 0: check the syntax only; 1: evaluate */
+    const char *op;    /* the operation being evaluated, named as GP does */
+};
+
+/* GP's input filter: drop blanks and comments outside strings.  Returns a
+ * malloc'd string, or NULL with *why set for an unterminated string or
+ * comment. */
+char *calc_filter(const char *line, const char **why);
+
+/* Check (c->eval == 0) or evaluate c->text as statements separated by ';',
+ * printing the value of the last one unless the line ends with ';'. */
+void calc_line(struct calc *c);
+
+/* Call builtin name(args) (nargs of them); in check mode only the name and
+ * the number of arguments are checked. */
+struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
+                            struct calc_value *args, int nargs);
+
+/* Report an error on stderr and leave the line (never returns). */
+#if defined(__GNUC__)
+__attribute__((noreturn, format(printf, 2, 3)))
+#endif
+void calc_fail(struct calc *c, const char *fmt, ...);
+/* Print a "  ***   Warning: ..." line on stderr. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void calc_warn(struct calc *c, const char *fmt, ...);
+/* The vstack and vstack_nt handlers; ctx is the struct calc. */
+void calc_on_error(vstack *st, int err, const char *msg, void *ctx);
+void calc_on_warning(vstack *st, int err, const char *msg, void *ctx);
+/* Bytes as Mbytes, the way gp prints stack sizes. */
+double calc_mbytes(size_t nbytes);
+
+#endif

@@ -1,0 +1,77 @@
+/* report.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
+ * each, and the handlers that turn library errors into them. */
+#include "calc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+double calc_mbytes(size_t nbytes)
+{
+    return (double)nbytes / 1048576.0;
+}
+
+static void vreport(const struct calc *c, const char *kind, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    /* Messages end in exactly one period, whatever the source gave. */
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '.' || msg[n - 1] == '\n'))
+        msg[--n] = 0;
+    fflush(stdout);
+    if (c && c->op)
+        fprintf(stderr, "  *** %s: %s%s.\n", c->op, kind, msg);
+    else
+        fprintf(stderr, "  ***   %s%s.\n", kind, msg);
+    fflush(stderr);
+}
+
+void calc_fail(struct calc *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, "", fmt, ap);
+    va_end(ap);
+    longjmp(*c->jb, CALC_FAILED);
+}
+
+void calc_warn(struct calc *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, "Warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void calc_on_error(vstack *st, int err, const char *msg, void *ctx)
+{
+    struct calc *c = ctx;
+    if (c == NULL || c->jb == NULL) {
+        /* Outside a line (start-up): there is no line to leave. */
+        fprintf(stderr, "ntcalc: %s\n", msg);
+        return;
+    }
+    if (err == VSTACK_ESTACK) {
+        size_t vsize = 0;
+        struct vstack_stats s;
+        vstack_get_stats(st, &s);
+        vstack_default_get(st, "parisizemax", &vsize);
+        if (vsize == 0)
+            calc_fail(c, "the stack overflows! current stack size: %zu (%.3f Mbytes), "
+                      "parisizemax: 0 [hint] let it grow: default(parisizemax, \"4G\")",
+                      s.committed, calc_mbytes(s.committed));
+        calc_fail(c, "the stack overflows! current stack size: %zu (%.3f Mbytes), "
+                  "parisizemax: %zu (%.3f Mbytes) [hint] raise it: default(parisizemax, \"%zuG\")",
+                  s.committed, calc_mbytes(s.committed), vsize, calc_mbytes(vsize),
+                  (2 * vsize + 999999999) / 1000000000);
+    }
+    calc_fail(c, "%s", msg);
+}
+
+void calc_on_warning(vstack *st, int err, const char *msg, void *ctx)
+{
+    (void)st;
+    (void)err;
+    calc_warn(ctx, "%s", msg);
+}
