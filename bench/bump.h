@@ -47,6 +47,7 @@ static inline double bump_fast_path(struct bump *b, long iters, size_t nwords)
     long i;
 
     for (i = 0; i < iters; i++) {
+        VSB_OPAQUE();
         uintptr_t av = b->avma;
         long *p = (long *)bump_alloc(b, nwords * sizeof(long));
         p[0] = i;

@@ -40,6 +40,7 @@ static double malloc_fast_path(long iters, size_t nwords)
     long i;
 
     for (i = 0; i < iters; i++) {
+        VSB_OPAQUE();
         long *p = malloc(nwords * sizeof(long));
         if (!p)
             vsb_die("malloc(%zu) failed", nwords * sizeof(long));

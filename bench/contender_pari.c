@@ -46,6 +46,7 @@ static double pari_fast_path(long iters, size_t nwords)
     long i;
 
     for (i = 0; i < iters; i++) {
+        VSB_OPAQUE();
         pari_sp av = avma;
         GEN p = new_chunk(nwords);
         p[0] = i;

@@ -86,6 +86,7 @@ static double vs_fast_path(long iters, size_t nwords)
     long i;
 
     for (i = 0; i < iters; i++) {
+        VSB_OPAQUE();
         vstack_sp av = vstack_avma(&st);
         long *p = vstack_new_chunk(&st, nwords);
         p[0] = i;

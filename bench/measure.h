@@ -10,6 +10,11 @@
 /* Keep p and everything it points to alive: the compiler must assume the
  * memory is read, so neither the stores nor the allocation can go away. */
 #define VSB_USE(p) __asm__ volatile("" : : "r"(p) : "memory")
+/* Forget every value held in registers: the start of each fast-path
+ * iteration, standing for the code a real program runs between two
+ * allocations.  Without it the compiler may carry the stack pointer from
+ * one iteration to the next, which no real caller could. */
+#define VSB_OPAQUE() __asm__ volatile("" : : : "memory")
 
 #define VSB_MiB ((size_t)1 << 20)
 #define VSB_GiB ((size_t)1 << 30)

@@ -27,7 +27,8 @@ static const char usage[] =
     "usage: vsbench list | maxsize\n"
     "       vsbench fork|commit|growth|fastpath|reuse --contender=NAME\n"
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
-    "               [--children=N] [--iters=N] [--nwords=N] [--states=idle,used,reset]\n";
+    "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N]\n"
+    "               [--states=idle,used,reset]\n";
 
 static size_t size_arg(const char *name, const char *s)
 {
@@ -74,6 +75,7 @@ int main(int argc, char **argv)
         .used = (size_t)1 << 30,
         .chunk = (size_t)1 << 20,
         .forks = 50,
+        .budget_ms = 1e9,
         .children = 4,
         .iters = 100000000,
         .nwords = 4,
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
             o.chunk = size_arg(key, val);
         } else if (!strcmp(key, "forks")) {
             o.forks = count_arg(key, val);
+        } else if (!strcmp(key, "budget-ms")) {
+            o.budget_ms = (double)count_arg(key, val);
         } else if (!strcmp(key, "children")) {
             o.children = count_arg(key, val);
         } else if (!strcmp(key, "iters")) {

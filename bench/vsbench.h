@@ -16,7 +16,8 @@ struct vsb_opts {
     size_t vsize;     /* --vsize: the reservation (parisizemax) */
     size_t used;      /* --used: what the "computation" pushes */
     size_t chunk;     /* --chunk: size of each push of the computation */
-    long forks;       /* --forks: timed forks per state and child variant */
+    long forks;       /* --forks: most timed forks per state and child variant */
+    double budget_ms; /* --budget-ms: stop a series early after this long (at least 5 forks) */
     long children;    /* --children: live children in the commit measurement */
     long iters;       /* --iters: pairs in the fast path */
     long nwords;      /* --nwords: longs per fast-path allocation */
