@@ -1,0 +1,116 @@
+#!/bin/sh
+# default(parisize) and default(parisizemax): their values from the options,
+# the environment and the built-in defaults; setting them in a session, with
+# gp's note on stderr; the stack overflowing with parisizemax 0, then growing
+# once parisizemax allows it and shrinking back after the line.
+
+# --- common to the ntcalc-*.t scripts -------------------------------------
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -n "$top_builddir" ] && [ -x "$top_builddir/nt/ntcalc" ]; then
+    NTCALC=$top_builddir/nt/ntcalc
+else
+    NTCALC=$here/../nt/ntcalc
+fi
+if [ ! -x "$NTCALC" ]; then
+    echo "1..0 # SKIP ntcalc is not built"
+    exit 0
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ntcalc-t.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+n=0
+vgerr=0
+ok() { # ok STATUS NAME
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+calc() { # calc ARGS... < input: stdout in $tmp/out, stderr in $tmp/err, status in $rc
+    $VSTACK_TEST_WRAPPER "$NTCALC" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -eq 99 ]; then
+        vgerr=1
+        sed 's/^/# /' "$tmp/err"
+    fi
+}
+diffout() { # diffout EXPECTED-FILE: compare stdout, showing differences as diagnostics
+    if diff "$1" "$tmp/out" >"$tmp/diff"; then return 0; fi
+    sed 's/^/# /' "$tmp/diff"
+    return 1
+}
+# ---------------------------------------------------------------------------
+
+within() { # within VALUE LOW: VALUE is LOW rounded up to a page (64 KiB at most)
+    [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le $(($2 + 65536)) ]
+}
+unset NTCALC_PARISIZE NTCALC_PARISIZEMAX
+echo "1..16"
+
+printf 'default(parisize)\ndefault(parisizemax)\n' >"$tmp/get"
+calc <"$tmp/get"
+set -- $(cat "$tmp/out")
+within "$1" 8000000 && test "$2" -eq 0; ok $? "built-in parisize 8000000 and parisizemax 0, as gp ($1, $2)"
+
+calc --parisize=16M --parisizemax 256M <"$tmp/get"
+set -- $(cat "$tmp/out")
+within "$1" 16000000 && within "$2" 256000000; ok $? "--parisize=16M --parisizemax 256M ($1, $2)"
+
+NTCALC_PARISIZE=4M NTCALC_PARISIZEMAX=128MiB calc <"$tmp/get"
+set -- $(cat "$tmp/out")
+within "$1" 4000000 && within "$2" 134217728; ok $? "NTCALC_PARISIZE=4M NTCALC_PARISIZEMAX=128MiB ($1, $2)"
+
+NTCALC_PARISIZE=4M calc --parisize=2M <"$tmp/get"
+set -- $(cat "$tmp/out")
+within "$1" 2000000; ok $? "an option beats the environment ($1)"
+
+cat >"$tmp/in" <<'END'
+default(parisize, "16M")
+default(parisize)
+default(parisizemax, 300000000)
+default(parisizemax)
+default(parisize, 2000000); 5
+default(parisize)
+END
+calc <"$tmp/in"
+set -- $(cat "$tmp/out")
+within "$1" 16000000 && within "$2" 300000000 && within "$3" 2000000 && test $# -eq 3
+ok $? "default(name, value) sets, default(name) reads back ($*)"
+test "$rc" -eq 0; ok $? "setting defaults is not a failure (status $rc)"
+grep -q '^  \*\*\*   Warning: new stack size = 160[0-9]* (15\.[0-9]* Mbytes)\.$' "$tmp/err" &&
+    grep -q '^  \*\*\*   Warning: new maximum stack size = 300[0-9]* (28[0-9]\.[0-9]* Mbytes)\.$' "$tmp/err"
+ok $? "gp's notes on stderr: new stack size, new maximum stack size"
+test "$(grep -c 'new stack size' "$tmp/err")" -eq 2; ok $? "default(parisize, V) ends its line, like gp"
+
+# Overflow with parisizemax 0, recovery by raising it, growth and shrinking.
+cat >"$tmp/in" <<'END'
+2^(10^8);
+default(parisizemax, "256M")
+0*2^(10^8)+getstack()
+getstack()
+default(parisizemax, 0)
+2^(10^8);
+3+4
+END
+calc -v --parisize=1M <"$tmp/in"
+set -- $(cat "$tmp/out")
+test $# -eq 3 && test "$1" -ge 12500000 && test "$2" -eq 0 && test "$3" -eq 7
+ok $? "a computation that overflowed runs once parisizemax is raised ($*)"
+test "$rc" -eq 1; ok $? "status 1: some lines overflowed"
+test "$(grep -c 'the stack overflows' "$tmp/err")" -eq 2
+ok $? "both lines with parisizemax 0 overflow, each with one message"
+grep -q 'new maximum stack size = 256' "$tmp/err" &&
+    grep -q 'new maximum stack size = 10[0-9]* (0\.9' "$tmp/err"
+ok $? "parisizemax 0 reports the fixed size, as gp does"
+grep -q 'increasing stack size to' "$tmp/err"; ok $? "-v shows the stack growing"
+shrunk=$(sed -n 's/.*decreasing stack size to \([0-9]*\).*/\1/p' "$tmp/err" | tail -1)
+within "$shrunk" 1000000; ok $? "and shrinking back to parisize after the line ($shrunk)"
+
+calc --parisize=1x -e 1
+r1=$rc
+calc --bogus -e 1
+r2=$rc
+NTCALC_PARISIZEMAX=lots calc -e 1
+r3=$rc
+calc --parisize=8M --parisizemax=1M -e 1
+test "$r1" -eq 2 && test "$r2" -eq 2 && test "$r3" -eq 2 && test "$rc" -eq 2
+ok $? "bad sizes, unknown options, parisizemax < parisize: status 2 ($r1 $r2 $r3 $rc)"
+
+test "$vgerr" -eq 0; ok $? "no run reported memory errors"

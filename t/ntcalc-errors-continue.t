@@ -1,0 +1,104 @@
+#!/bin/sh
+# Each kind of error gives one line on stderr naming the problem, the
+# session goes on with the next line, and the exit status says a line
+# failed: syntax errors, division by zero, domain errors, word overflow,
+# the stack overflowing, bad defaults.
+
+# --- common to the ntcalc-*.t scripts -------------------------------------
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -n "$top_builddir" ] && [ -x "$top_builddir/nt/ntcalc" ]; then
+    NTCALC=$top_builddir/nt/ntcalc
+else
+    NTCALC=$here/../nt/ntcalc
+fi
+if [ ! -x "$NTCALC" ]; then
+    echo "1..0 # SKIP ntcalc is not built"
+    exit 0
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ntcalc-t.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+n=0
+vgerr=0
+ok() { # ok STATUS NAME
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+calc() { # calc ARGS... < input: stdout in $tmp/out, stderr in $tmp/err, status in $rc
+    $VSTACK_TEST_WRAPPER "$NTCALC" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -eq 99 ]; then
+        vgerr=1
+        sed 's/^/# /' "$tmp/err"
+    fi
+}
+diffout() { # diffout EXPECTED-FILE: compare stdout, showing differences as diagnostics
+    if diff "$1" "$tmp/out" >"$tmp/diff"; then return 0; fi
+    sed 's/^/# /' "$tmp/diff"
+    return 1
+}
+# ---------------------------------------------------------------------------
+
+# Each error line is followed by a good line whose value marks the place.
+# Fields: input line | what the message must contain
+cat >"$tmp/cases" <<'END'
+1+|syntax error
+()|syntax error
+- -3|syntax error, unexpected '--'
+"abc|unfinished string
+/* no end|unfinished comment
+5!=3|syntax error
+1.5|real numbers are not supported
+foo(3)|not a function
+x+1|variables are not supported
+gcd(1,2,3)|too many arguments
+binomial(5)|missing arguments
+1/0|_/_: impossible inverse: division by zero
+5 % 0|_%_: impossible inverse: division by zero
+5 \ 0|_\_: impossible inverse: division by zero
+0^-1|_^_: impossible inverse
+(-3)!|_!: domain error in factorial: argument < 0
+sqrtint(-1)|sqrtint: domain error in sqrtint: argument < 0
+2^-1|_^_: a negative power is not an integer
+7/2|_/_: the quotient is not an integer
+2^(2^64)|_^_: overflow
+fibonacci(2^64)|fibonacci: overflow
+(2^64)!|_!: overflow
+"a"+1|a string is not an integer
+2^(10^8)|_^_: the stack overflows! current stack size
+default(foo)|unknown default: foo
+default(parisize, "1x")|incorrect value for parisize
+default(parisizemax, 1000)|incorrect value for parisizemax
+default(parisize, -5)|incorrect value for parisize
+END
+i=0
+: >"$tmp/in"
+: >"$tmp/want"
+while IFS='|' read -r line msg; do
+    i=$((i + 1))
+    printf '%s\n1000+%d\n' "$line" "$i" >>"$tmp/in"
+    echo $((1000 + i)) >>"$tmp/want"
+done <"$tmp/cases"
+ncases=$i
+
+echo "1..$((ncases + 6))"
+calc --parisize=4M --parisizemax=0 <"$tmp/in"
+diffout "$tmp/want"; ok $? "the session goes on after each of the $ncases errors"
+test "$rc" -eq 1; ok $? "exit status 1 when a line failed (got $rc)"
+test "$(grep -c . "$tmp/err")" -eq "$ncases"; ok $? "one line on stderr per error"
+i=0
+while IFS='|' read -r line msg; do
+    i=$((i + 1))
+    got=$(sed -n "${i}p" "$tmp/err")
+    case $got in
+    *"$msg"*) ok 0 "$line: $got" ;;
+    *) ok 1 "$line: wanted '$msg', got '$got'" ;;
+    esac
+done <"$tmp/cases"
+grep 'stack overflows' "$tmp/err" | grep 'parisizemax: 0' | grep -q 'hint.*default(parisizemax'
+ok $? "the overflow message names the size, parisizemax and the default to raise"
+
+calc -e '1+1' -e '1/0' -e '2+2'
+printf '2\n4\n' >"$tmp/want"
+diffout "$tmp/want" && test "$rc" -eq 1; ok $? "-e: the next expression runs after an error; status 1"
+
+test "$vgerr" -eq 0; ok $? "no run reported memory errors"
