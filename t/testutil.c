@@ -353,6 +353,7 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
             none = strcmp(perms, "---p") == 0;
             if (inside) {
                 out->nmaps++;
+                out->covered += (mhi < hi ? mhi : hi) - (mlo > lo ? mlo : lo);
                 out->none_maps += none;
                 out->rw_maps += strcmp(perms, "rw-p") == 0;
             }
