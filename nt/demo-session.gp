@@ -1,0 +1,23 @@
+\\ A scripted ntcalc session: run it with  nt/ntcalc -v nt/demo-session.gp
+\\ (-v shows the stack growing and shrinking; gp -q reads the same file).
+\\
+\\ A small stack that may grow up to a large maximum:
+default(parisize, "1M")
+default(parisizemax, "2G")
+default(parisize)
+default(parisizemax)
+\\ fibonacci(3*10^8) has 62696040 digits; computing it takes a few hundred
+\\ MB of stack, committed by doubling while the computation runs.
+fibonacci(3*10^8) % 1000000007
+\\ After each line the stack is reset: nothing in use, back to parisize.
+getstack()
+default(parisize)
+\\ Bytes in use in the middle of a line: 2^(2*10^9) alone takes 250 MB.
+0*2^(2*10^9) + getstack()
+getstack()
+\\ With parisizemax 0 the stack is fixed: the same kind of work overflows,
+\\ the error names the sizes, and the session goes on.
+default(parisizemax, 0)
+fibonacci(10^8) % 1000000007
+default(parisizemax, "2G")
+fibonacci(10^8) % 1000000007
