@@ -106,6 +106,17 @@ static void growth_across_doublings(size_t total)
         ok(tu_check(chunks[half - 1].p, chunks[half - 1].n, half - 1) < 0,
            "data below the restored avma is intact");
     }
+    /* high_water remembers the most ever used, after everything is popped
+     * and the stack reset. */
+    {
+        size_t hw = tu_stats(&st).high_water;
+        vstack_set_avma(&st, st.top);
+        vstack_reset(&st);
+        ok(tu_stats(&st).high_water == hw && hw >= used,
+           "high_water kept after popping and reset (%zu)", tu_stats(&st).high_water);
+        ok(vstack_alloc(&st, 1000) != NULL && tu_stats(&st).high_water == hw,
+           "a small allocation does not change high_water");
+    }
     is_int(logs.err.count, 0, "no error message");
     vstack_destroy(&st);
     free(chunks);

@@ -32,6 +32,27 @@ static void check_fresh(const vstack *st, size_t rsize, const char *what)
        "%s: no growth, no shrink, no high water yet", what);
 }
 
+/* Would heuristic overcommit refuse a read/write mapping of n bytes? */
+static int machine_smaller_than(size_t n)
+{
+    FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+    int mode = -1;
+    unsigned long long total = 0, kb;
+    char line[256];
+    if (!f)
+        return 0;
+    if (fscanf(f, "%d", &mode) != 1)
+        mode = -1;
+    fclose(f);
+    if (mode != 0 || !(f = fopen("/proc/meminfo", "r")))
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemTotal: %llu kB", &kb) == 1 || sscanf(line, "SwapTotal: %llu kB", &kb) == 1)
+            total += kb * 1024;
+    fclose(f);
+    return total && total < n;
+}
+
 int main(void)
 {
     struct tu_logs logs;
@@ -96,6 +117,41 @@ int main(void)
     } else {
         skip(3, "no 8e9 reservation here");
     }
+
+    /* A request larger than the machine (heuristic overcommit refuses a
+     * read/write mapping above RAM + swap) is halved until it fits. */
+    if (!vg && sizeof(size_t) >= 8 && machine_smaller_than((size_t)1 << 40)) {
+        tu_logs_clear(&logs);
+        is_int(vstack_init(&st, 1 * MB, (size_t)1 << 40, 0), VSTACK_OK,
+               "init(1 MiB, 1 TiB) on a smaller machine succeeds");
+        struct vstack_stats s = tu_stats(&st);
+        ok(s.reserved < (size_t)1 << 40 && s.reserved >= 1 * MB,
+           "1 TiB: the reservation was halved to %zu", s.reserved);
+        if (!ok(logs.warn.count >= 1 && tu_mentions_size(logs.warn.last, s.reserved),
+                "1 TiB: the warnings name the size granted"))
+            tu_logs_diag(&logs);
+        is_int(get(&st, "parisizemax"), s.reserved, "1 TiB: parisizemax reports it");
+        unsigned char *p = vstack_alloc(&st, 32 * MB);
+        ok(p != NULL, "1 TiB: the stack grows");
+        if (p)
+            memset(p, 1, 32 * MB);
+        vstack_destroy(&st);
+    } else {
+        skip(5, "needs overcommit mode 0, less than 1 TiB of RAM + swap, and no valgrind");
+    }
+
+    /* The exact boundaries: all of parisize, all of parisizemax. */
+    tu_logs_clear(&logs);
+    is_int(vstack_init(&st, 1 * MB, 0, 0), VSTACK_OK, "init(1 MiB, 0)");
+    ok(vstack_alloc(&st, 1 * MB) != NULL, "fixed: exactly parisize can be allocated");
+    ok(vstack_alloc(&st, 1) == NULL, "fixed: one byte more cannot");
+    vstack_destroy(&st);
+    is_int(vstack_init(&st, 1 * MB, 4 * MB, 0), VSTACK_OK, "init(1 MiB, 4 MiB)");
+    ok(vstack_alloc(&st, 4 * MB) != NULL, "exactly parisizemax can be allocated");
+    ok(vstack_alloc(&st, 1) == NULL, "one byte more cannot");
+    is_int(tu_stats(&st).committed, 4 * MB, "all of parisizemax is committed");
+    vstack_destroy(&st);
+    is_int(logs.err.count, 2, "two overflows reported");
 
     /* Bad arguments. */
     tu_logs_clear(&logs);
