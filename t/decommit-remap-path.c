@@ -9,6 +9,7 @@
 
 int main(void)
 {
+    tu_require_mmap();
     int platform_unmap = vs_os_config()->default_unmap;
     plan(4 * DC_LINES + DC_BOGUS_LINES);
     dc_env(NULL);

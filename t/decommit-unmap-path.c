@@ -8,6 +8,7 @@
 
 int main(void)
 {
+    tu_require_mmap();
     plan(3 * DC_LINES + DC_BOGUS_LINES);
     dc_env(NULL);
     dc_cycles("flag VSTACK_DECOMMIT_UNMAP", VSTACK_DECOMMIT_UNMAP, NULL, 1, 1000);

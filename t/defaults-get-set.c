@@ -35,6 +35,8 @@ int main(void)
     const int vg = tap_under_valgrind();
     const size_t MB = 1 << 20;
 
+    tu_require_mmap();
+
     tu_capture_defaults(&logs);
     if (vstack_init(&st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
         bail_out("vstack_init(1 MiB, 64 MiB) failed");

@@ -168,6 +168,7 @@ static void other_thread(void)
 
 int main(void)
 {
+    tu_require_mmap();
     single_thread();
     other_thread();
     return done_testing();

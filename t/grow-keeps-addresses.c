@@ -234,6 +234,7 @@ static void alignment_and_new_chunk(void)
 
 int main(void)
 {
+    tu_require_mmap();
     const long maps0 = tu_maps_baseline();
     growth_across_doublings(tap_under_valgrind() ? 64 * MB : 256 * MB);
     explicit_grow();

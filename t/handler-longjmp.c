@@ -66,6 +66,8 @@ int main(void)
     unsigned char *live, *q;
     int good;
 
+    tu_require_mmap();
+
     tu_capture_defaults(&logs);
     if (vstack_init(&st, 1 * MB, 8 * MB, 0) != VSTACK_OK)
         bail_out("vstack_init(1 MiB, 8 MiB) failed");

@@ -61,6 +61,8 @@ int main(void)
     const int vg = tap_under_valgrind();
     const long maps0 = tu_maps_baseline();
 
+    tu_require_mmap();
+
     tu_capture_defaults(&logs);
 
     /* vsize 0: a fixed-size stack. */

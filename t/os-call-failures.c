@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef VS_HAVE_MMAP
 #include <sys/mman.h>
+#endif
 #include <vstack.h>
 
 #include "os.h"
@@ -334,8 +336,12 @@ static void release_failure(void)
             "munmap fails in vstack_destroy: reported, naming munmap and the errno"))
         tu_logs_diag(&logs);
     /* The seam skipped the real munmap: give the range back ourselves. */
+#ifdef VS_HAVE_MMAP
     if (base && len)
         munmap(base, len);
+#else
+    (void)len;
+#endif
     vs_os_fail_reset();
     is_int(vstack_init(&st, 1 * MB, 64 * MB, 0), VSTACK_OK,
            "munmap fails in vstack_destroy: the struct can be initialised again");
@@ -416,6 +422,7 @@ static void rebuild_failure(void)
 
 int main(void)
 {
+    tu_require_mmap();
     maps0 = tu_maps_baseline();
     init_failures();
     commit_failures(ENOMEM);

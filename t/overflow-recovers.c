@@ -58,6 +58,8 @@ int main(void)
     unsigned char *live, *q;
     const long maps0 = tu_maps_baseline();
 
+    tu_require_mmap();
+
     tu_capture_defaults(&logs);
 
     /* vsize 0: the stack is fixed at parisize. */

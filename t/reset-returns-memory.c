@@ -49,6 +49,8 @@ int main(void)
     struct tu_smaps sm;
     unsigned long shrinks0;
 
+    tu_require_mmap();
+
     tu_capture_defaults(&logs);
     if (vstack_init(&st, rsize, vg ? VSTACK_VALGRIND_MAX : 1024 * MB, 0) != VSTACK_OK)
         bail_out("vstack_init failed");

@@ -198,6 +198,7 @@ static void in_child(void (*fn)(int), const char *what)
 
 int main(void)
 {
+    tu_require_mmap();
     if (!tu_have_proc())
         skip_all("needs /proc/self/maps");
     if (tap_under_valgrind())

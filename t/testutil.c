@@ -1,6 +1,7 @@
 /* testutil.c -- see testutil.h. */
 #include "config.h"
 #include "testutil.h"
+#include "os.h"
 #include "tap.h"
 
 #include <ctype.h>
@@ -188,6 +189,14 @@ long tu_check(const void *p, size_t nbytes, uint64_t seed)
         if (b[off] != pattern_byte(base, off))
             return (long)off;
     return -1;
+}
+
+/* ---- the memory layer ---------------------------------------------------- */
+
+void tu_require_mmap(void)
+{
+    if (!vs_os_config()->has_mmap)
+        skip_all("the library was built without mmap (see t/without-mmap)");
 }
 
 /* ---- the page size, stats ------------------------------------------------ */

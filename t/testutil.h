@@ -51,6 +51,12 @@ void tu_fill(void *p, size_t nbytes, uint64_t seed);
 /* Offset of the first byte that differs from tu_fill's pattern, or -1. */
 long tu_check(const void *p, size_t nbytes, uint64_t seed);
 
+/* ---- the memory layer ---------------------------------------------------- */
+
+/* Skip the whole test unless the library under test reserves with mmap (a
+ * --without-mmap build has a fixed-size stack: t/without-mmap covers it). */
+void tu_require_mmap(void);
+
 /* ---- the page size, stats ------------------------------------------------ */
 
 size_t tu_page_size(void);

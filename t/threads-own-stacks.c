@@ -95,6 +95,8 @@ int main(void)
     pthread_t th[NTHREADS];
     int started = 0;
 
+    tu_require_mmap();
+
     for (int i = 0; i < NTHREADS; i++) {
         ws[i].id = i + 1;
         ws[i].vsize = 64 * MB;

@@ -193,6 +193,7 @@ static void api_part(void)
 
 int main(void)
 {
+    tu_require_mmap();
     api_part();
 #ifdef HAVE_VALGRIND_MEMCHECK_H
     if (RUNNING_ON_VALGRIND)
