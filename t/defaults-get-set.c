@@ -102,6 +102,10 @@ int main(void)
                "parisizemax \"1M\" below parisize 2 MiB is VSTACK_EINVAL");
         is_int(vstack_set_sizemax(&st, 1 * MB), VSTACK_EINVAL,
                "vstack_set_sizemax(1 MiB) below parisize is VSTACK_EINVAL");
+        is_int(vstack_default(&st, "parisize", "512MiB"), VSTACK_EINVAL,
+               "parisize \"512MiB\" above parisizemax 256 MiB is VSTACK_EINVAL");
+        is_int(vstack_set_size(&st, 300 * MB), VSTACK_EINVAL,
+               "vstack_set_size(300 MiB) above parisizemax is VSTACK_EINVAL");
         is_int(vstack_default(&st, "stacksize", "1G"), VSTACK_EINVAL,
                "an unknown default is VSTACK_EINVAL");
         for (size_t i = 0; i < sizeof badsizes / sizeof badsizes[0]; i++) {

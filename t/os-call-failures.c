@@ -340,6 +340,7 @@ static void release_failure(void)
     if (base && len)
         munmap(base, len);
 #else
+    (void)base;
     (void)len;
 #endif
     vs_os_fail_reset();
