@@ -5,6 +5,7 @@
 #ifndef VSTACK_DECOMMIT_CYCLES_H
 #define VSTACK_DECOMMIT_CYCLES_H
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vstack.h>
