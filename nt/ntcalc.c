@@ -15,8 +15,8 @@ static void usage(FILE *f)
 {
     fputs("usage: ntcalc [-v] [--parisize=SIZE] [--parisizemax=SIZE] [-e EXPR]... [FILE]...\n"
           "Evaluate lines of GP (integers: + - * / \\ % ^ !, fibonacci, binomial, gcd,\n"
-          "isprime, nextprime, sqrtint, getstack, default) from each EXPR, or else from\n"
-          "each FILE ('-' is standard input), or else from standard input.\n"
+          "isprime, nextprime, sqrtint, getstack, default) from each EXPR, then from\n"
+          "each FILE ('-' is standard input); from standard input if there are neither.\n"
           "  -v                  report stack growth and shrinking on stderr\n"
           "  --parisize=SIZE     initial stack size (default 8000000; NTCALC_PARISIZE)\n"
           "  --parisizemax=SIZE  maximum stack size, 0 for a fixed stack (default 0;\n"
