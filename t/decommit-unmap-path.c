@@ -4,6 +4,7 @@
  * stays intact; the flag beats the environment. */
 #include "config.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
 #ifdef VS_HAVE_MMAP
@@ -72,15 +73,109 @@ static void signals_blocked(void)
     vstack_destroy(&st);
 }
 
+#if defined(VS_HAVE_MMAP) && HAVE_DECL_MAP_FIXED_NOREPLACE
+/* Another thread tries to map a page inside the range the stack gives back,
+ * and wins if it lands in the window between munmap and the new mapping.
+ * The library must then fail the decommit, not map over that page. */
+struct intruder {
+    void *target;
+    volatile int stop;
+    void *got;
+    long tries;
+};
+
+static void *intrude(void *arg)
+{
+    struct intruder *in = arg;
+    while (!in->stop) {
+        void *p = mmap(in->target, 4096, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        in->tries++;
+        if (p == in->target) {
+            memset(p, 0x7e, 4096);
+            in->got = p;
+            break;
+        }
+        if (p != MAP_FAILED)
+            munmap(p, 4096); /* an old kernel took it as a hint */
+    }
+    return NULL;
+}
+
+static void no_clobber(void)
+{
+    vstack st;
+    struct intruder in;
+    pthread_t th;
+    const int ncycles = tap_under_valgrind() ? 300 : 20000;
+    int cycles = 0, rc = VSTACK_OK;
+
+    if (vstack_init(&st, 256 * DC_KB, 64 * DC_MB, VSTACK_DECOMMIT_UNMAP) != VSTACK_OK)
+        bail_out("vstack_init failed");
+    memset(&in, 0, sizeof in);
+    /* The page just below what reset keeps: unmapped in every cycle. */
+    in.target = (void *)(st.top - 256 * DC_KB - 4096);
+    if (pthread_create(&th, NULL, intrude, &in) != 0)
+        bail_out("pthread_create failed");
+    while (cycles < ncycles && !in.got) {
+        unsigned char *p = vstack_alloc(&st, 512 * DC_KB);
+        if (!p)
+            break;
+        p[0] = 1;
+        vstack_set_avma(&st, st.top);
+        rc = vstack_reset(&st);
+        cycles++;
+        if (rc != VSTACK_OK)
+            break;
+    }
+    in.stop = 1;
+    pthread_join(th, NULL);
+    if (!in.got) {
+        skip(4, "the other thread never landed in the window (%d cycles, %ld tries)", cycles,
+             in.tries);
+    } else {
+        struct tu_smaps sm;
+        /* Give the library the chance to report, if it did not yet. */
+        if (rc == VSTACK_OK) {
+            unsigned char *p = vstack_alloc(&st, 512 * DC_KB);
+            if (p) {
+                vstack_set_avma(&st, st.top);
+                rc = vstack_reset(&st);
+            }
+        }
+        tu_smaps_range((uintptr_t)in.got, (uintptr_t)in.got + 4096, &sm);
+        if (!ok(sm.rw_maps == 1, "no clobbering: the other thread's page is still read/write"))
+            diag("  %ld mappings, %ld PROT_NONE", sm.nmaps, sm.none_maps);
+        ok(sm.rw_maps == 1 && ((unsigned char *)in.got)[0] == 0x7e &&
+               ((unsigned char *)in.got)[4095] == 0x7e,
+           "no clobbering: its contents are intact");
+        if (!ok(rc != VSTACK_OK, "no clobbering: the failed map-again was reported (%d)", rc))
+            diag("  after %d cycles", cycles);
+        ok(st.vbot > (vstack_sp)in.got || st.top <= (vstack_sp)in.got,
+           "no clobbering: the stack no longer claims that page");
+        munmap(in.got, 4096);
+    }
+    vstack_destroy(&st);
+}
+#define NO_CLOBBER_LINES 4
+#else
+static void no_clobber(void)
+{
+    skip(4, "no MAP_FIXED_NOREPLACE here");
+}
+#define NO_CLOBBER_LINES 4
+#endif
+
 int main(void)
 {
     tu_require_mmap();
-    plan(3 * DC_LINES + DC_BOGUS_LINES + 3);
+    plan(3 * DC_LINES + DC_BOGUS_LINES + 3 + NO_CLOBBER_LINES);
     dc_env(NULL);
     dc_cycles("flag VSTACK_DECOMMIT_UNMAP", VSTACK_DECOMMIT_UNMAP, NULL, 1, 1000);
     dc_cycles("VSTACK_DECOMMIT=unmap", 0, "unmap", 1, 1000);
     dc_cycles("flag UNMAP beats VSTACK_DECOMMIT=remap", VSTACK_DECOMMIT_UNMAP, "remap", 1, 200);
     dc_bogus_env();
     signals_blocked();
+    no_clobber();
     return done_testing();
 }
