@@ -350,6 +350,7 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
 {
     const char *l;
     int inside = 0, none = 0;
+    unsigned long long cur_len = 0;
     memset(out, 0, sizeof *out);
     if (lr_open(&tu_reader, "/proc/self/smaps") < 0)
         return -1;
@@ -361,19 +362,21 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
             inside = mlo < hi && mhi > lo;
             none = strcmp(perms, "---p") == 0;
             if (inside) {
+                cur_len = (mhi < hi ? mhi : hi) - (mlo > lo ? mlo : lo);
                 out->nmaps++;
-                out->covered += (mhi < hi ? mhi : hi) - (mlo > lo ? mlo : lo);
+                out->covered += cur_len;
                 out->none_maps += none;
                 out->rw_maps += strcmp(perms, "rw-p") == 0;
             }
         } else if (inside && sscanf(l, "Rss: %ld kB", &kb) == 1) {
             out->rss_kb += kb;
-        } else if (inside && none && strncmp(l, "VmFlags:", 8) == 0) {
+        } else if (inside && strncmp(l, "VmFlags:", 8) == 0) {
             /* Flags are two-letter words separated by spaces. */
             for (const char *p = l + 8; *p; p++)
                 if (p[0] == 'a' && p[1] == 'c' && p[-1] == ' ' &&
                     (p[2] == ' ' || p[2] == '\0')) {
-                    out->none_with_ac++;
+                    out->none_with_ac += none;
+                    out->ac_bytes += cur_len;
                     break;
                 }
         }

@@ -86,7 +86,8 @@ struct tu_smaps {
     long none_maps;     /* of those, mappings with permissions ---p */
     long none_with_ac;  /* ---p mappings whose VmFlags carry "ac" */
     long rw_maps;       /* rw-p mappings */
-    unsigned long long covered; /* bytes of [lo, hi) inside some mapping */
+    unsigned long long covered;  /* bytes of [lo, hi) inside some mapping */
+    unsigned long long ac_bytes; /* of those, bytes in mappings charged ("ac") */
 };
 /* 0 on success, -1 when smaps is unavailable. */
 int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out);
