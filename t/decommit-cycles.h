@@ -29,7 +29,7 @@ static void dc_env(const char *value)
 /* Run ncycles grow/reset cycles on a stack made with flags under the
  * environment value env (NULL: unset); want_unmap says which path must run.
  * Emits a fixed number of TAP lines (DC_LINES). */
-#define DC_LINES 10
+#define DC_LINES 11
 static void dc_cycles(const char *what, unsigned flags, const char *env, int want_unmap,
                       int ncycles)
 {
@@ -109,6 +109,20 @@ static void dc_cycles(const char *what, unsigned flags, const char *env, int wan
         if (!ok(maps_max <= maps0 + slack, "%s: mappings stay bounded (max %ld, baseline %ld)",
                 what, maps_max, maps0))
             diag("  the count grew with the cycles");
+    }
+    /* What the decommit path leaves behind is MAP_NORESERVE and uncharged. */
+    {
+        struct tu_smaps sm;
+        int mode = tu_overcommit_mode();
+        if (!tu_have_proc() || tu_smaps_range(st.vbot, st.top, &sm) != 0)
+            skip(1, "%s: no /proc/self/smaps", what);
+        else if (mode != 0 && mode != 1)
+            skip(1, "%s: MAP_NORESERVE is ignored in overcommit mode %d", what, mode);
+        else if (!ok(sm.without_nr == 0 && sm.none_with_ac == 0,
+                     "%s: the reservation is MAP_NORESERVE and its PROT_NONE part uncharged",
+                     what))
+            diag("  %ld of %ld mappings without \"nr\", %ld PROT_NONE ones with \"ac\"",
+                 sm.without_nr, sm.nmaps, sm.none_with_ac);
     }
     vstack_destroy(&st);
     tu_maps_check(maps0, 0, 32, what);

@@ -20,15 +20,19 @@ static int scan(const vstack *st, struct tu_smaps *sm)
     return tu_smaps_range(st->vbot, st->top, sm);
 }
 
+/* The PROT_NONE part is never charged ("ac"), and, where the kernel honours
+ * MAP_NORESERVE (overcommit modes 0 and 1), the whole reservation is
+ * MAP_NORESERVE ("nr"): the reservation and every decommit use it. */
 static void check_no_ac(const vstack *st, int have_proc, const char *what)
 {
     struct tu_smaps sm;
+    int mode = tu_overcommit_mode();
     if (!have_proc) {
-        skip(1, "%s: no /proc/self/smaps", what);
+        skip(2, "%s: no /proc/self/smaps", what);
         return;
     }
     if (scan(st, &sm) < 0) {
-        skip(1, "%s: smaps unreadable", what);
+        skip(2, "%s: smaps unreadable", what);
         return;
     }
     if (!ok(sm.none_maps >= 1 && sm.none_with_ac == 0,
@@ -36,6 +40,10 @@ static void check_no_ac(const vstack *st, int have_proc, const char *what)
             sm.none_maps, sm.none_with_ac))
         diag("  reservation %#lx-%#lx, %ld mappings", (unsigned long)st->vbot,
              (unsigned long)st->top, sm.nmaps);
+    if (mode == 0 || mode == 1)
+        is_int(sm.without_nr, 0, "%s: every mapping of the reservation is MAP_NORESERVE", what);
+    else
+        skip(1, "%s: MAP_NORESERVE is ignored in overcommit mode %d", what, mode);
 }
 
 int main(void)

@@ -372,6 +372,8 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
             out->rss_kb += kb;
         } else if (inside && strncmp(l, "VmFlags:", 8) == 0) {
             /* Flags are two-letter words separated by spaces. */
+            if (!strstr(l, " nr"))
+                out->without_nr++;
             for (const char *p = l + 8; *p; p++)
                 if (p[0] == 'a' && p[1] == 'c' && p[-1] == ' ' &&
                     (p[2] == ' ' || p[2] == '\0')) {
@@ -383,6 +385,18 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
     }
     lr_close(&tu_reader);
     return 0;
+}
+
+int tu_overcommit_mode(void)
+{
+    const char *l;
+    int mode = -1;
+    if (lr_open(&tu_reader, "/proc/sys/vm/overcommit_memory") < 0)
+        return -1;
+    if ((l = lr_next(&tu_reader)) && sscanf(l, "%d", &mode) != 1)
+        mode = -1;
+    lr_close(&tu_reader);
+    return mode;
 }
 
 long tu_committed_as_kb(void)

@@ -88,9 +88,13 @@ struct tu_smaps {
     long rw_maps;       /* rw-p mappings */
     unsigned long long covered;  /* bytes of [lo, hi) inside some mapping */
     unsigned long long ac_bytes; /* of those, bytes in mappings charged ("ac") */
+    long without_nr;    /* mappings whose VmFlags lack "nr" (MAP_NORESERVE) */
 };
 /* 0 on success, -1 when smaps is unavailable. */
 int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out);
+
+/* /proc/sys/vm/overcommit_memory, or -1. */
+int tu_overcommit_mode(void);
 
 /* Committed_AS from /proc/meminfo in kB, or -1. */
 long tu_committed_as_kb(void);
