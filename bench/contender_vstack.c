@@ -4,6 +4,9 @@
  *   vstack+hugepages  VSTACK_HUGEPAGES: commit in transparent huge pages
  *   vstack+trim       defaults plus vstack_atfork_trim(1): the free part is
  *                     discarded before every fork
+ *   vstack+noprobe    VSTACK_NOPROBE: no trial mapping, so the reservation may
+ *                     exceed what the machine could ever commit (bench/run
+ *                     uses it for the idle fork with a vast vsize)
  */
 #include "config.h"
 
@@ -38,6 +41,7 @@ static int start(size_t rsize, size_t vsize, unsigned flags)
 
 static int init_default(size_t rsize, size_t vsize) { return start(rsize, vsize, 0); }
 static int init_huge(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_HUGEPAGES); }
+static int init_noprobe(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_NOPROBE); }
 
 static int init_trim(size_t rsize, size_t vsize)
 {
@@ -111,3 +115,5 @@ const struct contender vsb_vstack_huge =
 const struct contender vsb_vstack_trim =
     VSTACK_CONTENDER("vstack+trim", "libvstack, default flags, vstack_atfork_trim(1)",
                      init_trim, 1);
+const struct contender vsb_vstack_noprobe =
+    VSTACK_CONTENDER("vstack+noprobe", "libvstack, VSTACK_NOPROBE", init_noprobe, 0);
