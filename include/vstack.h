@@ -72,6 +72,7 @@ struct vstack {
     vstack_handler err_fn, warn_fn;
     void *err_ctx, *warn_ctx;
     struct vstack *next_live, *prev_live; /* live-stack list, for vstack_atfork_trim */
+    const void *owner;  /* the thread that created the stack (a thread-local address) */
     char errmsg[256];   /* the last failure, see vstack_last_error */
 };
 
@@ -139,7 +140,9 @@ int vstack_reset(vstack *st);
 /* Discard the contents of committed pages below avma; they stay committed and
  * read as zero.  Nothing moves. */
 int vstack_trim(vstack *st);
-/* With on != 0, trim every live stack just before fork() (pthread_atfork). */
+/* With on != 0, trim every live stack created by the forking thread just
+ * before fork() (pthread_atfork).  Stacks of other threads are left alone:
+ * they may be in use while this thread forks. */
 int vstack_atfork_trim(int on);
 
 /* New parisize / parisizemax.  The stack's contents are discarded. */

@@ -11,9 +11,12 @@
 static pthread_mutex_t vs_live_lock = PTHREAD_MUTEX_INITIALIZER;
 static vstack *vs_live_head;
 static int vs_trim_on_fork;
+/* Its address tells the threads apart: unique among live threads. */
+static _Thread_local char vs_thread_tag;
 
 void vs_live_add(vstack *st)
 {
+    st->owner = &vs_thread_tag;
     pthread_mutex_lock(&vs_live_lock);
     st->prev_live = NULL;
     st->next_live = vs_live_head;
@@ -37,13 +40,17 @@ void vs_live_remove(vstack *st)
 }
 
 /* The lock is held from prepare until fork() returns in both processes, so
- * the child never inherits a list that another thread was changing. */
+ * the child never inherits a list that another thread was changing.  Only
+ * the forking thread's own stacks are trimmed: another thread may be
+ * allocating on its stack right now, and discarding pages under it would
+ * destroy what it just wrote. */
 static void vs_atfork_prepare(void)
 {
     pthread_mutex_lock(&vs_live_lock);
     if (vs_trim_on_fork)
         for (vstack *st = vs_live_head; st; st = st->next_live)
-            (void)vstack_trim(st); /* a failure only costs speed; it is in st->errmsg */
+            if (st->owner == &vs_thread_tag)
+                (void)vstack_trim(st); /* a failure only costs speed; it is in st->errmsg */
 }
 
 static void vs_atfork_release(void) { pthread_mutex_unlock(&vs_live_lock); }

@@ -473,6 +473,9 @@ int vstack_trim(vstack *st)
     char b1[48];
     if (end <= st->bot)
         return VSTACK_OK;
+    /* The malloc layer writes zeros where memcheck was told nothing may go. */
+    if (st->tracking && !vs_os_config()->has_mmap)
+        vs_track_undefined((void *)st->bot, end - st->bot);
     int err = vs_os_discard((void *)st->bot, end - st->bot);
     if (err)
         return vs_fail(st, vs_errno_code(err), "cannot discard %s of free stack: %s: %s",

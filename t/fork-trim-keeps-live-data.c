@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -104,11 +105,12 @@ static void single_thread(void)
     vstack_set_default_handlers(NULL, NULL, NULL);
 }
 
-/* Another thread allocates, writes and checks on its own stack while this
- * thread forks with trimming on: the other thread's data must survive. */
+/* Another thread creates its own stack, then allocates, writes and checks on
+ * it while this thread forks with trimming on: the hook trims only the
+ * forking thread's stacks, so the other thread's data must survive. */
 struct user {
     vstack st;
-    volatile int stop;
+    volatile int ready, stop;
     long rounds;
     long damaged;
 };
@@ -116,7 +118,13 @@ struct user {
 static void *use_stack(void *arg)
 {
     struct user *u = arg;
+    if (vstack_init(&u->st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+        bail_out("vstack_init failed");
+    /* Dead pages below avma, so that there is something to trim. */
+    if (vstack_alloc(&u->st, 4 * MB))
+        vstack_set_avma(&u->st, u->st.top);
     vstack_sp av0 = vstack_avma(&u->st);
+    u->ready = 1;
     while (!u->stop) {
         size_t n = 64 * KB + (size_t)(u->rounds % 7) * 4096;
         unsigned char *p = vstack_alloc(&u->st, n);
@@ -133,6 +141,7 @@ static void *use_stack(void *arg)
         vstack_set_avma(&u->st, av0);
         u->rounds++;
     }
+    vstack_destroy(&u->st);
     return NULL;
 }
 
@@ -143,14 +152,11 @@ static void other_thread(void)
     int forks = 0, bad_forks = 0;
     const int nforks = tap_under_valgrind() ? 50 : 4000;
 
-    if (vstack_init(&u.st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
-        bail_out("vstack_init failed");
-    /* Dead pages below avma, so that there is something to trim. */
-    if (vstack_alloc(&u.st, 4 * MB))
-        vstack_set_avma(&u.st, u.st.top);
-    vstack_atfork_trim(1);
     if (pthread_create(&th, NULL, use_stack, &u) != 0)
         bail_out("pthread_create failed");
+    while (!u.ready)
+        sched_yield();
+    vstack_atfork_trim(1);
     for (int i = 0; i < nforks; i++) {
         if (fork_and_wait() != 0)
             bad_forks++;
@@ -163,7 +169,6 @@ static void other_thread(void)
     if (!ok(u.damaged == 0, "the other thread's live data survived the forks (%ld rounds)",
             u.rounds))
         diag("  %ld rounds saw their data damaged", u.damaged);
-    vstack_destroy(&u.st);
 }
 
 int main(void)
