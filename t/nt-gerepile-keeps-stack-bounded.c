@@ -58,13 +58,20 @@ int main(void)
        s.high_water);
 
     /* Without collection the same work needs far more than 1 MB. */
+    size_t vsize = 0;
+    vstack_default_get(&st, "parisizemax", &vsize);
     vstack_set_avma(&st, av1);
     x = vnt_from_ui(&st, 12345);
-    for (long i = 0; i < 100000; i++)
-        x = vnt_mod(&st, vnt_add_si(&st, vnt_add(&st, vnt_sqr(&st, x), vnt_mul_si(&st, x, 3)), 1), m);
-    vstack_get_stats(&st, &s);
-    ok(s.grows > s0.grows, "without collection 10^5 steps grow the stack (%lu grows, %zu used)",
-       s.grows - s0.grows, s.used);
+    if (vsize == 0) {
+        skip(1, "the stack has a fixed size in this build (no mmap)");
+    } else {
+        for (long i = 0; i < 100000; i++)
+            x = vnt_mod(&st,
+                        vnt_add_si(&st, vnt_add(&st, vnt_sqr(&st, x), vnt_mul_si(&st, x, 3)), 1), m);
+        vstack_get_stats(&st, &s);
+        ok(s.grows > s0.grows, "without collection 10^5 steps grow the stack (%lu grows, %zu used)",
+           s.grows - s0.grows, s.used);
+    }
 
     vstack_set_avma(&st, av);
     vstack_reset(&st);

@@ -41,7 +41,18 @@ diffout() { # diffout EXPECTED-FILE: compare stdout, showing differences as diag
 within() { # within VALUE LOW: VALUE is LOW rounded up to a page (64 KiB at most)
     [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le $(($2 + 65536)) ]
 }
+okg() { # okg STATUS NAME: a check that needs a stack able to grow
+    if [ "$fixed" -eq 1 ]; then
+        n=$((n + 1))
+        echo "ok $n # SKIP the stack has a fixed size in this build (no mmap): $2"
+    else
+        ok "$@"
+    fi
+}
 unset NTCALC_PARISIZE NTCALC_PARISIZEMAX
+calc --parisizemax=256M -e 'default(parisizemax)'
+fixed=0
+test "$(cat "$tmp/out")" = 0 && fixed=1
 echo "1..16"
 
 printf 'default(parisize)\ndefault(parisizemax)\n' >"$tmp/get"
@@ -51,11 +62,11 @@ within "$1" 8000000 && test "$2" -eq 0; ok $? "built-in parisize 8000000 and par
 
 calc --parisize=16M --parisizemax 256M <"$tmp/get"
 set -- $(cat "$tmp/out")
-within "$1" 16000000 && within "$2" 256000000; ok $? "--parisize=16M --parisizemax 256M ($1, $2)"
+within "$1" 16000000 && within "$2" 256000000; okg $? "--parisize=16M --parisizemax 256M ($1, $2)"
 
 NTCALC_PARISIZE=4M NTCALC_PARISIZEMAX=128MiB calc <"$tmp/get"
 set -- $(cat "$tmp/out")
-within "$1" 4000000 && within "$2" 134217728; ok $? "NTCALC_PARISIZE=4M NTCALC_PARISIZEMAX=128MiB ($1, $2)"
+within "$1" 4000000 && within "$2" 134217728; okg $? "NTCALC_PARISIZE=4M NTCALC_PARISIZEMAX=128MiB ($1, $2)"
 
 NTCALC_PARISIZE=4M calc --parisize=2M <"$tmp/get"
 set -- $(cat "$tmp/out")
@@ -72,11 +83,11 @@ END
 calc <"$tmp/in"
 set -- $(cat "$tmp/out")
 within "$1" 16000000 && within "$2" 300000000 && within "$3" 2000000 && test $# -eq 3
-ok $? "default(name, value) sets, default(name) reads back ($*)"
+okg $? "default(name, value) sets, default(name) reads back ($*)"
 test "$rc" -eq 0; ok $? "setting defaults is not a failure (status $rc)"
 grep -q '^  \*\*\*   Warning: new stack size = 160[0-9]* (15\.[0-9]* Mbytes)\.$' "$tmp/err" &&
     grep -q '^  \*\*\*   Warning: new maximum stack size = 300[0-9]* (28[0-9]\.[0-9]* Mbytes)\.$' "$tmp/err"
-ok $? "gp's notes on stderr: new stack size, new maximum stack size"
+okg $? "gp's notes on stderr: new stack size, new maximum stack size"
 test "$(grep -c 'new stack size' "$tmp/err")" -eq 2; ok $? "default(parisize, V) ends its line, like gp"
 
 # Overflow with parisizemax 0, recovery by raising it, growth and shrinking.
@@ -92,16 +103,16 @@ END
 calc -v --parisize=1M <"$tmp/in"
 set -- $(cat "$tmp/out")
 test $# -eq 3 && test "$1" -ge 12500000 && test "$2" -eq 0 && test "$3" -eq 7
-ok $? "a computation that overflowed runs once parisizemax is raised ($*)"
+okg $? "a computation that overflowed runs once parisizemax is raised ($*)"
 test "$rc" -eq 1; ok $? "status 1: some lines overflowed"
 test "$(grep -c 'the stack overflows' "$tmp/err")" -eq 2
-ok $? "both lines with parisizemax 0 overflow, each with one message"
+okg $? "both lines with parisizemax 0 overflow, each with one message"
 grep -q 'new maximum stack size = 256' "$tmp/err" &&
     grep -q 'new maximum stack size = 10[0-9]* (0\.9' "$tmp/err"
-ok $? "parisizemax 0 reports the fixed size, as gp does"
-grep -q 'increasing stack size to' "$tmp/err"; ok $? "-v shows the stack growing"
+okg $? "parisizemax 0 reports the fixed size, as gp does"
+grep -q 'increasing stack size to' "$tmp/err"; okg $? "-v shows the stack growing"
 shrunk=$(sed -n 's/.*decreasing stack size to \([0-9]*\).*/\1/p' "$tmp/err" | tail -1)
-within "$shrunk" 1000000; ok $? "and shrinking back to parisize after the line ($shrunk)"
+within "$shrunk" 1000000; okg $? "and shrinking back to parisize after the line ($shrunk)"
 
 calc --parisize=1x -e 1
 r1=$rc
