@@ -11,13 +11,16 @@
 
 #define NTCALC_PARISIZE ((size_t)8000000) /* gp's default */
 
+static int echo; /* --echo: print each line before its result, like gp's echo */
+
 static void usage(FILE *f)
 {
-    fputs("usage: ntcalc [-v] [--parisize=SIZE] [--parisizemax=SIZE] [-e EXPR]... [FILE]...\n"
+    fputs("usage: ntcalc [-v] [--echo] [--parisize=SIZE] [--parisizemax=SIZE] [-e EXPR]... [FILE]...\n"
           "Evaluate lines of GP (integers: + - * / \\ % ^ !, fibonacci, binomial, gcd,\n"
           "isprime, nextprime, sqrtint, getstack, default) from each EXPR, then from\n"
           "each FILE ('-' is standard input); from standard input if there are neither.\n"
           "  -v                  report stack growth and shrinking on stderr\n"
+          "  --echo              print each line, after '? ', before running it\n"
           "  --parisize=SIZE     initial stack size (default 8000000; NTCALC_PARISIZE)\n"
           "  --parisizemax=SIZE  maximum stack size, 0 for a fixed stack (default 0;\n"
           "                      NTCALC_PARISIZEMAX)\n"
@@ -31,6 +34,11 @@ static void usage(FILE *f)
 static int run_line(struct calc *c, const char *line)
 {
     const char *why = NULL;
+    if (echo) {
+        size_t n = strlen(line);
+        printf("? %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
+        fflush(stdout);
+    }
     char *text = calc_filter(line, &why);
     if (text == NULL) {
         fflush(stdout);
@@ -102,6 +110,8 @@ int main(int argc, char **argv)
             break;
         if (strcmp(a, "-v") == 0) {
             verbose = 1;
+        } else if (strcmp(a, "--echo") == 0) {
+            echo = 1;
         } else if (strcmp(a, "-q") == 0) {
             /* gp's quiet flag: ntcalc is always quiet. */
         } else if (strcmp(a, "-e") == 0) {

@@ -38,7 +38,7 @@ diffout() { # diffout EXPECTED-FILE: compare stdout, showing differences as diag
 }
 # ---------------------------------------------------------------------------
 
-echo "1..7"
+echo "1..8"
 cat >"$tmp/in" <<'END_IN'
 1+2
 -7 \ 2
@@ -175,5 +175,10 @@ calc <"$tmp/in2"
 set -- $(cat "$tmp/out")
 test "$1" -eq 0 && test "$2" -ge 125000 && test "$3" -eq 0
 ok $? "getstack() is 0 between lines and counts a live 2^(10^6) ($2 bytes)"
+
+printf '1+1\n\\\\ a comment\n' >"$tmp/in3"
+calc --echo -e '2*3' "$tmp/in3"
+printf '? 2*3\n6\n? 1+1\n2\n? \\\\ a comment\n' >"$tmp/exp3"
+diffout "$tmp/exp3"; ok $? "--echo prints each line after '? ' before its result"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors${VSTACK_TEST_WRAPPER:+ under $VSTACK_TEST_WRAPPER}"
