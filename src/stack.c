@@ -51,42 +51,41 @@ static size_t vs_round(const vstack *st, size_t n)
 
 /* ---- flags and environment ----------------------------------------------- */
 
+/* One yes/no choice: the flag `yes` or `no` if one is given, else the
+ * environment variable `name` (`on` or `off`; anything else is ignored with a
+ * warning), else `dflt`. */
+static int vs_choose(vstack *st, unsigned flags, unsigned yes, unsigned no, const char *name,
+                     const char *on, const char *off, int dflt)
+{
+    const char *env;
+    if (flags & yes)
+        return 1;
+    if (flags & no)
+        return 0;
+    if ((env = getenv(name)) == NULL || !*env)
+        return dflt;
+    if (strcmp(env, on) == 0)
+        return 1;
+    if (strcmp(env, off) == 0)
+        return 0;
+    vs_warn(st, VSTACK_EINVAL, "%s=%s ignored: use %s or %s", name, env, on, off);
+    return dflt;
+}
+
 /* Resolve the decommit path and huge pages: a flag beats the environment,
  * which beats the platform default. */
 static int vs_resolve_flags(vstack *st, unsigned flags)
 {
     const struct vs_os_config *cfg = vs_os_config();
-    const char *env;
-    int unmap = cfg->default_unmap, huge = 0;
 
     if ((flags & ~VS_FLAGS_KNOWN) ||
         (flags & (VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP)) == (VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP) ||
         (flags & (VSTACK_HUGEPAGES | VSTACK_NOHUGEPAGES)) == (VSTACK_HUGEPAGES | VSTACK_NOHUGEPAGES))
         return vs_fail(st, VSTACK_EINVAL, "vstack_init: unknown or contradictory flags 0x%x", flags);
 
-    if (flags & VSTACK_DECOMMIT_UNMAP)
-        unmap = 1;
-    else if (flags & VSTACK_DECOMMIT_REMAP)
-        unmap = 0;
-    else if ((env = getenv("VSTACK_DECOMMIT")) != NULL && *env) {
-        if (strcmp(env, "unmap") == 0)
-            unmap = 1;
-        else if (strcmp(env, "remap") == 0)
-            unmap = 0;
-        else
-            vs_warn(st, VSTACK_EINVAL, "VSTACK_DECOMMIT=%s ignored: use unmap or remap", env);
-    }
-
-    if (flags & VSTACK_HUGEPAGES)
-        huge = 1;
-    else if (flags & VSTACK_NOHUGEPAGES)
-        huge = 0;
-    else if ((env = getenv("VSTACK_HUGEPAGES")) != NULL && *env) {
-        if (strcmp(env, "1") == 0)
-            huge = 1;
-        else if (strcmp(env, "0") != 0)
-            vs_warn(st, VSTACK_EINVAL, "VSTACK_HUGEPAGES=%s ignored: use 1 or 0", env);
-    }
+    int unmap = vs_choose(st, flags, VSTACK_DECOMMIT_UNMAP, VSTACK_DECOMMIT_REMAP, "VSTACK_DECOMMIT",
+                          "unmap", "remap", cfg->default_unmap);
+    int huge = vs_choose(st, flags, VSTACK_HUGEPAGES, VSTACK_NOHUGEPAGES, "VSTACK_HUGEPAGES", "1", "0", 0);
     if (huge && !cfg->huge_page_size) {
         if (flags & VSTACK_HUGEPAGES)
             vs_warn(st, VSTACK_OK, "transparent huge pages are not available: using normal pages");

@@ -14,14 +14,6 @@
 
 #define MB ((size_t)1 << 20)
 
-static size_t get(const vstack *st, const char *name)
-{
-    size_t v = (size_t)-1;
-    if (vstack_default_get(st, name, &v) != VSTACK_OK)
-        return (size_t)-2;
-    return v;
-}
-
 /* Use a stack: grow, write, check, reset. */
 static int exercise(vstack *st, const char *what)
 {
@@ -61,7 +53,7 @@ int main(void)
 
     is_int(vstack_init(&st, 1 * MB + 1, 64 * MB + 1, VSTACK_NOHUGEPAGES), VSTACK_OK,
            "VSTACK_NOHUGEPAGES: init");
-    is_int(get(&st, "parisize"), tu_round_up(1 * MB + 1, tu_page_size()),
+    is_int(tu_default(&st, "parisize"), tu_round_up(1 * MB + 1, tu_page_size()),
            "VSTACK_NOHUGEPAGES: parisize page-rounded");
     ok(exercise(&st, "normal pages"), "VSTACK_NOHUGEPAGES: the stack works");
     vstack_destroy(&st);
@@ -80,9 +72,9 @@ int main(void)
     tu_logs_clear(&logs);
     is_int(vstack_init(&st, 1 * MB + 1, 64 * MB + 1, VSTACK_HUGEPAGES), VSTACK_OK,
            "VSTACK_HUGEPAGES: init");
-    is_int(get(&st, "parisize"), tu_round_up(1 * MB + 1, huge),
+    is_int(tu_default(&st, "parisize"), tu_round_up(1 * MB + 1, huge),
            "VSTACK_HUGEPAGES: parisize rounded to the huge page (%zu)", huge);
-    is_int(get(&st, "parisizemax"), tu_round_up(64 * MB + 1, huge),
+    is_int(tu_default(&st, "parisizemax"), tu_round_up(64 * MB + 1, huge),
            "VSTACK_HUGEPAGES: parisizemax rounded to the huge page");
     ok(st.top % huge == 0 && st.bot % huge == 0, "top and bot are huge-page aligned");
     ok(exercise(&st, "huge pages"), "VSTACK_HUGEPAGES: the stack works");

@@ -12,14 +12,6 @@
 
 #define MB ((size_t)1 << 20)
 
-static size_t get(const vstack *st, const char *name)
-{
-    size_t v = (size_t)-1;
-    if (vstack_default_get(st, name, &v) != VSTACK_OK)
-        return (size_t)-2;
-    return v;
-}
-
 /* The state of a freshly initialised stack. */
 static void check_fresh(const vstack *st, size_t rsize, const char *what)
 {
@@ -68,7 +60,7 @@ int main(void)
     /* vsize 0: a fixed-size stack. */
     is_int(vstack_init(&st, 1 * MB, 0, 0), VSTACK_OK, "init(1 MiB, 0)");
     check_fresh(&st, 1 * MB, "fixed");
-    is_int(get(&st, "parisizemax"), 0, "fixed: parisizemax reads back as 0");
+    is_int(tu_default(&st, "parisizemax"), 0, "fixed: parisizemax reads back as 0");
     ok(tu_stats(&st).reserved >= 1 * MB, "fixed: the reservation covers parisize");
     {
         unsigned char *p = vstack_alloc(&st, 1 * MB - 4096);
@@ -96,13 +88,13 @@ int main(void)
         ok(s.reserved <= VSTACK_VALGRIND_MAX && s.reserved >= 1 * MB,
            "8 GiB under valgrind: reservation capped at VSTACK_VALGRIND_MAX (%zu)", s.reserved);
         ok(logs.warn.count >= 1, "8 GiB under valgrind: the cap was announced by a warning");
-        is_int(get(&st, "parisizemax"), s.reserved, "parisizemax reports the real reservation");
+        is_int(tu_default(&st, "parisizemax"), s.reserved, "parisizemax reports the real reservation");
     } else if (sizeof(size_t) >= 8) {
         struct vstack_stats s = tu_stats(&st);
         if (!ok(s.reserved >= (size_t)8 << 30, "8 GiB: stats.reserved >= 8 GiB (%zu)",
                 s.reserved))
             tu_logs_diag(&logs);
-        is_int(get(&st, "parisizemax"), (size_t)8 << 30, "8 GiB: parisizemax reads back");
+        is_int(tu_default(&st, "parisizemax"), (size_t)8 << 30, "8 GiB: parisizemax reads back");
         is_int(logs.warn.count, 0, "8 GiB: no warning");
         ok(s.committed == 1 * MB, "8 GiB: only parisize is committed");
     } else {
@@ -112,7 +104,7 @@ int main(void)
     vstack_destroy(&st);
     if (!vg && sizeof(size_t) >= 8) {
         is_int(vstack_init(&st, 1 * MB, 8000000000u, 0), VSTACK_OK, "init(1 MiB, 8e9)");
-        is_int(get(&st, "parisizemax"), tu_round_up(8000000000u, ps),
+        is_int(tu_default(&st, "parisizemax"), tu_round_up(8000000000u, ps),
                "8e9 reads back rounded to pages");
         ok(tu_stats(&st).reserved >= 8000000000u, "stats.reserved >= 8e9");
         vstack_destroy(&st);
@@ -132,7 +124,7 @@ int main(void)
         if (!ok(logs.warn.count >= 1 && tu_mentions_size(logs.warn.last, s.reserved),
                 "1 TiB: the warnings name the size granted"))
             tu_logs_diag(&logs);
-        is_int(get(&st, "parisizemax"), s.reserved, "1 TiB: parisizemax reports it");
+        is_int(tu_default(&st, "parisizemax"), s.reserved, "1 TiB: parisizemax reports it");
         unsigned char *p = vstack_alloc(&st, 32 * MB);
         ok(p != NULL, "1 TiB: the stack grows");
         if (p)
@@ -168,23 +160,23 @@ int main(void)
 
     /* Rounding: to whole pages, and up to VSTACK_MIN_SIZE. */
     is_int(vstack_init(&st, 100000, 300000, 0), VSTACK_OK, "init(100000, 300000)");
-    is_int(get(&st, "parisize"), tu_round_up(100000, ps), "parisize 100000 page-rounded");
-    is_int(get(&st, "parisizemax"), tu_round_up(300000, ps), "parisizemax 300000 page-rounded");
+    is_int(tu_default(&st, "parisize"), tu_round_up(100000, ps), "parisize 100000 page-rounded");
+    is_int(tu_default(&st, "parisizemax"), tu_round_up(300000, ps), "parisizemax 300000 page-rounded");
     is_int(tu_stats(&st).committed, tu_round_up(100000, ps), "committed page-rounded");
     ok(tu_stats(&st).reserved >= tu_round_up(300000, ps), "reservation covers parisizemax");
     vstack_destroy(&st);
 
     is_int(vstack_init(&st, 1, 0, 0), VSTACK_OK, "init(1, 0)");
-    is_int(get(&st, "parisize"), tu_round_up(VSTACK_MIN_SIZE, ps),
+    is_int(tu_default(&st, "parisize"), tu_round_up(VSTACK_MIN_SIZE, ps),
            "parisize 1 is raised to VSTACK_MIN_SIZE");
     ok(VSTACK_MIN_SIZE <= 1 * MB, "VSTACK_MIN_SIZE is at most 1 MB");
     vstack_destroy(&st);
 
     is_int(vstack_init(&st, 1000, 5000, 0), VSTACK_OK, "init(1000, 5000)");
-    is_int(get(&st, "parisize"), tu_round_up(VSTACK_MIN_SIZE, ps),
+    is_int(tu_default(&st, "parisize"), tu_round_up(VSTACK_MIN_SIZE, ps),
            "parisize 1000 is raised to VSTACK_MIN_SIZE");
-    ok(get(&st, "parisizemax") >= get(&st, "parisize"),
-       "parisizemax 5000 is raised along (%zu)", get(&st, "parisizemax"));
+    ok(tu_default(&st, "parisizemax") >= tu_default(&st, "parisize"),
+       "parisizemax 5000 is raised along (%zu)", tu_default(&st, "parisizemax"));
     vstack_destroy(&st);
 
     /* Destroy, then init the same struct again, many times. */

@@ -4,39 +4,7 @@
 # functions, comments and blanks, ';' sequences; -e and FILE arguments.
 # The expected output below was produced by gp -q (PARI/GP 2.15).
 
-# --- common to the ntcalc-*.t scripts -------------------------------------
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -n "$top_builddir" ] && [ -x "$top_builddir/nt/ntcalc" ]; then
-    NTCALC=$top_builddir/nt/ntcalc
-else
-    NTCALC=$here/../nt/ntcalc
-fi
-if [ ! -x "$NTCALC" ]; then
-    echo "1..0 # SKIP ntcalc is not built"
-    exit 0
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ntcalc-t.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-n=0
-vgerr=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-calc() { # calc ARGS... < input: stdout in $tmp/out, stderr in $tmp/err, status in $rc
-    $VSTACK_TEST_WRAPPER "$NTCALC" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ "$rc" -eq 99 ]; then
-        vgerr=1
-        sed 's/^/# /' "$tmp/err"
-    fi
-}
-diffout() { # diffout EXPECTED-FILE: compare stdout, showing differences as diagnostics
-    if diff "$1" "$tmp/out" >"$tmp/diff"; then return 0; fi
-    sed 's/^/# /' "$tmp/diff"
-    return 1
-}
-# ---------------------------------------------------------------------------
+. "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
 echo "1..8"
 cat >"$tmp/in" <<'END_IN'

@@ -212,6 +212,14 @@ size_t tu_round_up(size_t n, size_t unit)
     return (n + unit - 1) / unit * unit;
 }
 
+size_t tu_default(const vstack *st, const char *name)
+{
+    size_t v = (size_t)-1;
+    if (vstack_default_get(st, name, &v) != VSTACK_OK)
+        return (size_t)-2;
+    return v;
+}
+
 struct vstack_stats tu_stats(const vstack *st)
 {
     struct vstack_stats s;

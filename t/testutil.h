@@ -62,6 +62,8 @@ void tu_require_mmap(void);
 size_t tu_page_size(void);
 size_t tu_round_up(size_t n, size_t unit);
 struct vstack_stats tu_stats(const vstack *st);
+/* vstack_default_get of name; (size_t)-2 when the call fails. */
+size_t tu_default(const vstack *st, const char *name);
 
 /* ---- Linux /proc --------------------------------------------------------- */
 

@@ -17,14 +17,6 @@
 #define KB ((size_t)1 << 10)
 #define MB ((size_t)1 << 20)
 
-static size_t get(const vstack *st, const char *name)
-{
-    size_t v = (size_t)-1;
-    if (vstack_default_get(st, name, &v) != VSTACK_OK)
-        return (size_t)-2;
-    return v;
-}
-
 int main(void)
 {
     struct tu_logs logs;
@@ -40,8 +32,8 @@ int main(void)
     if (!ok(logs.warn.count == 1 && tu_contains_nocase(logs.warn.last, "parisizemax"),
             "a warning says parisizemax is ignored"))
         tu_logs_diag(&logs);
-    is_int(get(&st, "parisizemax"), 0, "parisizemax reads back as 0");
-    is_int(get(&st, "parisize"), 1 * MB, "parisize reads back as 1 MiB");
+    is_int(tu_default(&st, "parisizemax"), 0, "parisizemax reads back as 0");
+    is_int(tu_default(&st, "parisize"), 1 * MB, "parisize reads back as 1 MiB");
     {
         struct vstack_stats s = tu_stats(&st);
         ok(s.committed == 1 * MB && s.used == 0 && s.reserved >= 1 * MB,
@@ -99,15 +91,15 @@ int main(void)
 
     /* The setters: contents discarded, sizes as asked, parisizemax ignored. */
     is_int(vstack_set_size(&st, 2 * MB), VSTACK_OK, "vstack_set_size(2 MiB)");
-    is_int(get(&st, "parisize"), 2 * MB, "parisize reads back as 2 MiB");
+    is_int(tu_default(&st, "parisize"), 2 * MB, "parisize reads back as 2 MiB");
     is_int(tu_stats(&st).used, 0, "contents discarded");
     ok(vstack_alloc(&st, 3 * MB / 2) != NULL, "1.5 MiB fit in the new size");
     logs.warn.count = 0;
     is_int(vstack_set_sizemax(&st, 64 * MB), VSTACK_OK, "vstack_set_sizemax(64 MiB)");
-    is_int(get(&st, "parisizemax"), 0, "parisizemax still 0");
+    is_int(tu_default(&st, "parisizemax"), 0, "parisizemax still 0");
     ok(logs.warn.count >= 1, "with a warning");
     is_int(vstack_default(&st, "parisize", "3M"), VSTACK_OK, "default(parisize, \"3M\")");
-    is_int(get(&st, "parisize"), tu_round_up(3000000, vs_os_config()->page_size),
+    is_int(tu_default(&st, "parisize"), tu_round_up(3000000, vs_os_config()->page_size),
            "parisize reads back rounded");
     is_int(vstack_default(&st, "parisize", "junk"), VSTACK_EINVAL, "a bad size is VSTACK_EINVAL");
     logs.err.count = 0;
