@@ -122,6 +122,7 @@ static int vs_map(vstack *st, size_t rsize, size_t vsize, struct vs_geom *g)
             err = vs_os_probe(want);
         if (!err)
             err = vs_os_reserve(want + extra, &base);
+        const char *call = vs_os_failed_call();
         if (!err) {
             vstack_sp end = (vstack_sp)base + want + extra;
             g->map_base = base;
@@ -132,6 +133,7 @@ static int vs_map(vstack *st, size_t rsize, size_t vsize, struct vs_geom *g)
             err = vs_os_commit((void *)g->bot, commit);
             if (!err)
                 break;
+            call = vs_os_failed_call();
             int rerr = vs_os_release(base, want + extra);
             if (rerr) {
                 /* Leave the mapping alone, reserved and inaccessible. */
@@ -139,13 +141,12 @@ static int vs_map(vstack *st, size_t rsize, size_t vsize, struct vs_geom *g)
                         vs_fmt_size(want + extra, b1), vs_os_failed_call(), strerror(rerr));
             }
         }
-        const char *call = vs_os_failed_call();
         if (want / 2 < VSTACK_MIN_SIZE || want / 2 < unit)
             return vs_fail(st, vs_errno_code(err), "cannot reserve a stack of %s: %s: %s",
                            vs_fmt_size(want, b1), call, strerror(err));
         want = (want / 2) & ~(unit - 1);
-        vs_warn(st, vs_errno_code(err), "%s: %s; parisizemax lowered to %s", call, strerror(err),
-                vs_fmt_size(want, b2));
+        vs_warn(st, vs_errno_code(err), "%s: %s; %s lowered to %s", call, strerror(err),
+                vsize ? "parisizemax" : "parisize", vs_fmt_size(want, b2));
     }
     /* The system granted less than parisize: parisize follows. */
     g->rsize = rsize < want ? rsize : want;
