@@ -105,7 +105,7 @@ static void dc_cycles(const char *what, unsigned flags, const char *env, int wan
     } else {
         /* The stack itself is at most two mappings (read/write and
          * PROT_NONE); allow one more for a split, nothing that grows. */
-        long slack = tap_under_valgrind() ? 32 : 3;
+        long slack = tap_under_valgrind() || tu_under_asan() ? 32 : 3;
         if (!ok(maps_max <= maps0 + slack, "%s: mappings stay bounded (max %ld, baseline %ld)",
                 what, maps_max, maps0))
             diag("  the count grew with the cycles");

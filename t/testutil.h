@@ -77,6 +77,9 @@ long tu_maps_baseline(void);
 /* One TAP line: the number of mappings is at most baseline + slack.  Skipped
  * without /proc, and under valgrind unless slack_vg >= 0 (memcheck maps its
  * own shadow memory as it goes, so counts there need a wider margin). */
+/* Non-zero when AddressSanitizer's allocator maps memory of its own, so
+ * that the process's mapping count moves without us. */
+int tu_under_asan(void);
 void tu_maps_check(long baseline, long slack, long slack_vg, const char *what);
 /* Sum of the lengths of every mapping of this process, in bytes, or -1. */
 long long tu_maps_total(void);
