@@ -27,7 +27,6 @@ int vs_errno_code(int err);
 /* Internal bits of vstack.flags, resolved at init. */
 #define VS_F_UNMAP 0x10000u /* decommit by munmap + mmap */
 #define VS_F_HUGE 0x20000u  /* commit in huge-page units with MADV_HUGEPAGE */
-#define VS_F_USER 0x0ffffu
 
 /* size.c: round n up to a multiple of unit (a power of two); 0 on overflow. */
 size_t vs_round_up(size_t n, size_t unit);
