@@ -40,6 +40,7 @@ extern "C" {
 #define VSTACK_DECOMMIT_REMAP 0x4u  /* decommit by mmap(PROT_NONE|MAP_FIXED) over the range */
 #define VSTACK_HUGEPAGES 0x8u       /* commit in transparent-huge-page units */
 #define VSTACK_NOHUGEPAGES 0x10u    /* never use huge pages, whatever the environment says */
+#define VSTACK_NOFORKWIPE 0x20u     /* let fork() copy the free part, as a plain mapping would */
 
 /* The smallest stack, and the reservation cap while running under valgrind. */
 #define VSTACK_MIN_SIZE ((size_t)64 << 10)        /* 64 KiB */
@@ -73,6 +74,7 @@ struct vstack {
     void *err_ctx, *warn_ctx;
     struct vstack *next_live, *prev_live; /* live-stack list, for vstack_atfork_trim */
     const void *owner;  /* the thread that created the stack (a thread-local address) */
+    int errcode;        /* the code of the last failure, see vstack_last_error_code */
     char errmsg[256];   /* the last failure, see vstack_last_error */
 };
 
@@ -120,6 +122,10 @@ static inline long *vstack_new_chunk(vstack *st, size_t nwords)
 }
 
 static inline vstack_sp vstack_avma(const vstack *st) { return st->avma; }
+/* One past the highest address of the stack: vstack_avma() of an empty stack. */
+vstack_sp vstack_top(const vstack *st);
+/* Pop everything: vstack_set_avma(st, vstack_top(st)). */
+void vstack_pop_all(vstack *st);
 
 /* Restore a stack pointer obtained from vstack_avma (or an address inside
  * [avma, top)); everything below it becomes free. */
@@ -160,6 +166,8 @@ const char *vstack_strerror(int err);
  * after a failed vstack_init); "" if none.  Code-returning functions leave it
  * here instead of calling the error handler. */
 const char *vstack_last_error(const vstack *st);
+/* The VSTACK_E* code that goes with vstack_last_error(); VSTACK_OK if none. */
+int vstack_last_error_code(const vstack *st);
 
 void vstack_set_error_handler(vstack *st, vstack_handler fn, void *ctx);
 void vstack_set_warn_handler(vstack *st, vstack_handler fn, void *ctx);

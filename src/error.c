@@ -48,6 +48,8 @@ const char *vstack_strerror(int err)
 
 const char *vstack_last_error(const vstack *st) { return st->errmsg; }
 
+int vstack_last_error_code(const vstack *st) { return st->errmsg[0] ? st->errcode : VSTACK_OK; }
+
 int vs_errno_code(int err)
 {
     return err == ENOMEM || err == EAGAIN ? VSTACK_ENOMEM : VSTACK_ESYS;
@@ -59,6 +61,7 @@ int vs_fail(vstack *st, int err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
     va_end(ap);
+    st->errcode = err;
     return err;
 }
 
@@ -84,6 +87,7 @@ void vs_error(vstack *st, int err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
     va_end(ap);
+    st->errcode = err;
     if (fn)
         fn(st, err, st->errmsg, ctx); /* may longjmp: the stack is consistent */
     else

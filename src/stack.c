@@ -19,7 +19,8 @@
 #include <string.h>
 
 #define VS_FLAGS_KNOWN \
-    (VSTACK_NOPROBE | VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP | VSTACK_HUGEPAGES | VSTACK_NOHUGEPAGES)
+    (VSTACK_NOPROBE | VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP | VSTACK_HUGEPAGES | \
+     VSTACK_NOHUGEPAGES | VSTACK_NOFORKWIPE)
 /* Larger sizes are clamped, so that doubling and alignment cannot overflow. */
 #define VS_SIZE_CLAMP (SIZE_MAX / 4)
 
@@ -495,3 +496,7 @@ void vstack_get_stats(const vstack *st, struct vstack_stats *out)
     out->grows = st->grows;
     out->shrinks = st->shrinks;
 }
+
+vstack_sp vstack_top(const vstack *st) { return st->top; }
+
+void vstack_pop_all(vstack *st) { vstack_set_avma(st, st->top); }
