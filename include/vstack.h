@@ -63,6 +63,7 @@ struct vstack {
     void *map_base;     /* the mapping as the OS returned it */
     size_t map_len;
     size_t rsize;       /* parisize, rounded */
+    size_t rsize_given; /* parisize as given (what vstack_default_get reads back) */
     size_t vsize;       /* parisizemax, rounded; 0 for a fixed-size stack */
     size_t unit;        /* commit granularity: page or huge page */
     size_t high_water;  /* most ever used, before the last re-reservation */

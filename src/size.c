@@ -99,7 +99,7 @@ int vstack_default_get(const vstack *st, const char *name, size_t *out)
     if (!name || !out)
         return VSTACK_EINVAL;
     if (strcmp(name, "parisize") == 0)
-        *out = st->rsize;
+        *out = st->rsize_given;
     else if (strcmp(name, "parisizemax") == 0)
         *out = st->vsize;
     else

@@ -161,9 +161,11 @@ static int vs_map(vstack *st, size_t rsize, size_t vsize, struct vs_geom *g)
     return VSTACK_OK;
 }
 
-/* Make g the stack's memory; the stack is empty afterwards. */
-static void vs_adopt(vstack *st, const struct vs_geom *g)
+/* Make g the stack's memory; the stack is empty afterwards.  given is
+ * parisize as the caller gave it, kept for reading back as gp does. */
+static void vs_adopt(vstack *st, const struct vs_geom *g, size_t given)
 {
+    st->rsize_given = given >= VSTACK_MIN_SIZE && given <= g->rsize ? given : g->rsize;
     st->map_base = g->map_base;
     st->map_len = g->map_len;
     st->vbot = g->vbot;
@@ -191,6 +193,7 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
 {
     struct vs_geom g;
     char b1[48], b2[48];
+    size_t given = rsize;
     int err;
 
     memset(st, 0, sizeof *st);
@@ -208,7 +211,7 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
     }
     if ((err = vs_map(st, rsize, vsize, &g)) != VSTACK_OK)
         return err;
-    vs_adopt(st, &g);
+    vs_adopt(st, &g, given);
     vs_live_add(st);
     return VSTACK_OK;
 }
@@ -234,7 +237,7 @@ void vstack_destroy(vstack *st)
 
 /* Replace the stack's memory by a new reservation: the contents are
  * discarded.  On failure the old stack is kept as it was. */
-static int vs_rebuild(vstack *st, size_t rsize, size_t vsize)
+static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize)
 {
     struct vs_geom g;
     void *old_base = st->map_base;
@@ -244,7 +247,7 @@ static int vs_rebuild(vstack *st, size_t rsize, size_t vsize)
     if ((err = vs_map(st, rsize, vsize, &g)) != VSTACK_OK)
         return err;
     vs_release(st, old_base, old_len);
-    vs_adopt(st, &g);
+    vs_adopt(st, &g, given);
     st->high_water = hw;
     return VSTACK_OK;
 }
@@ -252,11 +255,12 @@ static int vs_rebuild(vstack *st, size_t rsize, size_t vsize)
 int vstack_set_size(vstack *st, size_t rsize)
 {
     char b1[48], b2[48];
+    size_t given = rsize;
     rsize = vs_round(st, rsize);
     if (st->vsize && rsize > st->vsize)
         return vs_fail(st, VSTACK_EINVAL, "parisize %s > parisizemax %s", vs_fmt_size(rsize, b1),
                        vs_fmt_size(st->vsize, b2));
-    return vs_rebuild(st, rsize, st->vsize);
+    return vs_rebuild(st, given, rsize, st->vsize);
 }
 
 int vstack_set_sizemax(vstack *st, size_t vsize)
@@ -270,7 +274,7 @@ int vstack_set_sizemax(vstack *st, size_t vsize)
         vs_warn(st, VSTACK_OK, "no mmap on this system: parisizemax ignored");
         vsize = 0;
     }
-    return vs_rebuild(st, st->rsize, vsize);
+    return vs_rebuild(st, st->rsize_given, st->rsize, vsize);
 }
 
 /* ---- growth -------------------------------------------------------------- */
@@ -444,7 +448,7 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot)
         if (st->vsize)
             st->vsize = st->top - nbot;
         if (st->rsize > st->top - nbot)
-            st->rsize = st->top - nbot;
+            st->rsize = st->rsize_given = st->top - nbot;
         return vs_fail(st, vs_errno_code(err),
                        "%s: %s: %s were given back but not reserved again; parisizemax lowered to %s",
                        call, strerror(err), vs_fmt_size(len, b1), vs_fmt_size(st->top - nbot, b2));

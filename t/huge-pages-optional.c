@@ -53,7 +53,7 @@ int main(void)
 
     is_int(vstack_init(&st, 1 * MB + 1, 64 * MB + 1, VSTACK_NOHUGEPAGES), VSTACK_OK,
            "VSTACK_NOHUGEPAGES: init");
-    is_int(tu_default(&st, "parisize"), tu_round_up(1 * MB + 1, tu_page_size()),
+    is_int(tu_stats(&st).rsize, tu_round_up(1 * MB + 1, tu_page_size()),
            "VSTACK_NOHUGEPAGES: parisize page-rounded");
     ok(exercise(&st, "normal pages"), "VSTACK_NOHUGEPAGES: the stack works");
     vstack_destroy(&st);
@@ -72,7 +72,7 @@ int main(void)
     tu_logs_clear(&logs);
     is_int(vstack_init(&st, 1 * MB + 1, 64 * MB + 1, VSTACK_HUGEPAGES), VSTACK_OK,
            "VSTACK_HUGEPAGES: init");
-    is_int(tu_default(&st, "parisize"), tu_round_up(1 * MB + 1, huge),
+    is_int(tu_stats(&st).rsize, tu_round_up(1 * MB + 1, huge),
            "VSTACK_HUGEPAGES: parisize rounded to the huge page (%zu)", huge);
     is_int(tu_default(&st, "parisizemax"), tu_round_up(64 * MB + 1, huge),
            "VSTACK_HUGEPAGES: parisizemax rounded to the huge page");

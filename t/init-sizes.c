@@ -160,7 +160,8 @@ int main(void)
 
     /* Rounding: to whole pages, and up to VSTACK_MIN_SIZE. */
     is_int(vstack_init(&st, 100000, 300000, 0), VSTACK_OK, "init(100000, 300000)");
-    is_int(tu_default(&st, "parisize"), tu_round_up(100000, ps), "parisize 100000 page-rounded");
+    is_int(tu_default(&st, "parisize"), 100000, "parisize 100000 reads back as given");
+    is_int(tu_stats(&st).rsize, tu_round_up(100000, ps), "stats.rsize: 100000 page-rounded");
     is_int(tu_default(&st, "parisizemax"), tu_round_up(300000, ps), "parisizemax 300000 page-rounded");
     is_int(tu_stats(&st).committed, tu_round_up(100000, ps), "committed page-rounded");
     ok(tu_stats(&st).reserved >= tu_round_up(300000, ps), "reservation covers parisizemax");
