@@ -43,19 +43,8 @@ static int init_default(size_t rsize, size_t vsize) { return start(rsize, vsize,
 static int init_huge(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_HUGEPAGES); }
 static int init_noprobe(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_NOPROBE); }
 
-static int init_trim(size_t rsize, size_t vsize)
-{
-    int err;
-
-    if (start(rsize, vsize, 0))
-        return -1;
-    err = vstack_atfork_trim(1);
-    if (err != VSTACK_OK) {
-        fprintf(stderr, "vsbench: vstack_atfork_trim(1): %s\n", vstack_strerror(err));
-        return -1;
-    }
-    return 0;
-}
+/* The driver calls vstack_trim before every fork (the `trims` flag). */
+static int init_trim(size_t rsize, size_t vsize) { return start(rsize, vsize, 0); }
 
 static void vs_sizes(struct vsb_sizes *out)
 {

@@ -6,6 +6,12 @@
  * downward: [avma, top) is in use, [bot, avma) is committed and free, and
  * everything below bot is reserved but inaccessible.
  *
+ * fork() costs what a bare process's fork costs: by default the touched
+ * free part of the forking thread's stacks is marked so that the child gets
+ * zero pages there (fork-wipe).  In a child, memory below avma (below the
+ * page that holds it) reads as zero and memory above avma is intact; the
+ * parent's memory is never changed by fork.
+ *
  * Each stack belongs to one thread at a time; any number of stacks may live
  * in one process.  See vstack(3) for the full contract.
  */
@@ -50,33 +56,38 @@ typedef uintptr_t vstack_sp; /* an address on the stack, like PARI's pari_sp */
 typedef struct vstack vstack;
 typedef void (*vstack_handler)(vstack *st, int err, const char *msg, void *ctx);
 
-/* The stack.  The first three fields are read by the inline fast path; treat
- * the whole struct as opaque otherwise and use the functions below. */
-struct vstack {
-    vstack_sp avma; /* current stack pointer: [avma, top) is in use */
-    vstack_sp lim;  /* fast-path floor: allocations above it need no library call */
-    vstack_sp mark; /* lowest avma seen by vstack_set_avma (high-water bookkeeping) */
-
-    vstack_sp bot;      /* lowest committed address */
-    vstack_sp top;      /* one past the highest address of the stack */
-    vstack_sp vbot;     /* lowest reserved address */
-    void *map_base;     /* the mapping as the OS returned it */
+/* The library's own state of a stack.  It is declared here only so that a
+ * vstack can live in the caller's memory: its fields are private, may change
+ * in any release, and must never be read or written outside the library. */
+struct vstack_private_ {
+    vstack_sp bot;          /* lowest committed address */
+    vstack_sp top;          /* one past the highest address of the stack */
+    vstack_sp vbot;         /* lowest reserved address */
+    vstack_sp low;          /* lowest page handed out since the last decommit */
+    vstack_sp wipe_lo;      /* [wipe_lo, wipe_hi): marked for fork-wipe */
+    vstack_sp wipe_hi;
+    void *map_base;         /* the mapping as the system returned it */
     size_t map_len;
-    size_t rsize;       /* parisize, rounded */
-    size_t rsize_given; /* parisize as given (what vstack_default_get reads back) */
-    size_t vsize;       /* parisizemax, rounded; 0 for a fixed-size stack */
-    size_t unit;        /* commit granularity: page or huge page */
-    size_t high_water;  /* most ever used, before the last re-reservation */
+    size_t rsize;           /* parisize, rounded */
+    size_t rsize_given;     /* parisize as given, as vstack_default_get reads it */
+    size_t vsize;           /* parisizemax, rounded; 0 for a fixed-size stack */
+    size_t unit;            /* commit granularity: the page or the huge page */
+    size_t high_water;      /* the most ever used, to the page */
     unsigned long grows, shrinks;
-    unsigned flags;
-    int verbose;
-    int tracking;       /* memcheck annotations are active */
+    unsigned char probe, unmap, huge, forkwipe, tracking, verbose;
+    int errcode;            /* see vstack_last_error_code */
     vstack_handler err_fn, warn_fn;
     void *err_ctx, *warn_ctx;
-    struct vstack *next_live, *prev_live; /* live-stack list, for vstack_atfork_trim */
-    const void *owner;  /* the thread that created the stack (a thread-local address) */
-    int errcode;        /* the code of the last failure, see vstack_last_error_code */
-    char errmsg[256];   /* the last failure, see vstack_last_error */
+    void *slot;             /* this stack's entry in the table of live stacks */
+    char errmsg[256];       /* see vstack_last_error */
+};
+
+/* A stack.  avma and lim are the public head, read and written by the
+ * inline fast path below; everything else is the library's. */
+struct vstack {
+    vstack_sp avma; /* the stack pointer: [avma, top) is in use */
+    vstack_sp lim;  /* allocations that stay at or above lim need no library call */
+    struct vstack_private_ priv_;
 };
 
 struct vstack_stats {
@@ -84,22 +95,24 @@ struct vstack_stats {
     size_t committed;   /* top - bot */
     size_t reserved;    /* the real reservation (parisizemax as granted) */
     size_t rsize;       /* parisize, as rounded */
-    size_t high_water;  /* the most ever used */
+    size_t high_water;  /* the most ever used, rounded up to a page */
     unsigned long grows;   /* successful commit extensions */
     unsigned long shrinks; /* successful decommits */
 };
 
 /* Reserve a stack of parisize rsize and parisizemax vsize (0: fixed size).
  * Returns VSTACK_OK, VSTACK_EINVAL (vsize != 0 and vsize < rsize, bad flags)
- * or VSTACK_ENOMEM.  Warnings (a halved reservation) go to the process-wide
- * warn handler, since the stack has none yet. */
+ * or VSTACK_ENOMEM.  A reservation smaller than asked for is not a failure:
+ * the warning is in vstack_last_error() (and goes to the process-wide warn
+ * handler, since the stack has none yet). */
 int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags);
 /* Release everything; st may be initialised again afterwards. */
 void vstack_destroy(vstack *st);
 
 void *vstack_alloc_slow(vstack *st, size_t nbytes);
-void vstack_set_avma_slow(vstack *st, vstack_sp av);
+void vstack_set_avma_debug(vstack *st, vstack_sp av);
 
+#ifndef VSTACK_DEBUG
 /* Allocate nbytes on the stack, 16-byte aligned, growing the committed part
  * on demand.  On overflow or refusal the error handler is called, then NULL
  * is returned and the stack is unchanged. */
@@ -113,6 +126,17 @@ static inline void *vstack_alloc(vstack *st, size_t nbytes)
     }
     return vstack_alloc_slow(st, nbytes);
 }
+
+/* Restore a stack pointer obtained from vstack_avma (or an address inside
+ * [avma, top)); everything below it becomes free.  A single store, as in
+ * PARI. */
+static inline void vstack_set_avma(vstack *st, vstack_sp av) { st->avma = av; }
+#else
+/* VSTACK_DEBUG: every allocation and every pop is a library call, which
+ * checks the pointer and tells memcheck at once what became free. */
+static inline void *vstack_alloc(vstack *st, size_t nbytes) { return vstack_alloc_slow(st, nbytes); }
+static inline void vstack_set_avma(vstack *st, vstack_sp av) { vstack_set_avma_debug(st, av); }
+#endif
 
 /* PARI's new_chunk: room for nwords longs (16-byte aligned). */
 static inline long *vstack_new_chunk(vstack *st, size_t nwords)
@@ -128,16 +152,6 @@ vstack_sp vstack_top(const vstack *st);
 /* Pop everything: vstack_set_avma(st, vstack_top(st)). */
 void vstack_pop_all(vstack *st);
 
-/* Restore a stack pointer obtained from vstack_avma (or an address inside
- * [avma, top)); everything below it becomes free. */
-static inline void vstack_set_avma(vstack *st, vstack_sp av)
-{
-    if (VSTACK_UNLIKELY(st->avma < st->mark))
-        vstack_set_avma_slow(st, av);
-    else
-        st->avma = av;
-}
-
 /* Commit up to newsize bytes (0: double, capped at parisizemax).  VSTACK_ESTACK
  * beyond parisizemax or for a fixed-size stack; a newsize not above the
  * committed size is a no-op.  Does not call the error handler. */
@@ -147,10 +161,9 @@ int vstack_reset(vstack *st);
 /* Discard the contents of committed pages below avma; they stay committed and
  * read as zero.  Nothing moves. */
 int vstack_trim(vstack *st);
-/* With on != 0, trim every live stack created by the forking thread just
- * before fork() (pthread_atfork).  Stacks of other threads are left alone:
- * they may be in use while this thread forks. */
-int vstack_atfork_trim(int on);
+/* Make the calling thread the stack's owner for fork-wipe (vstack(3)): the
+ * thread that created a stack owns it until another thread claims it. */
+void vstack_claim(vstack *st);
 
 /* New parisize / parisizemax.  The stack's contents are discarded. */
 int vstack_set_size(vstack *st, size_t rsize);
@@ -163,9 +176,11 @@ int vstack_default_get(const vstack *st, const char *name, size_t *out);
  * KiB/MiB/GiB/TiB (powers of 1024) suffix. */
 int vstack_parse_size(const char *s, size_t *out);
 const char *vstack_strerror(int err);
-/* The sentence describing the last failure or warning on this stack (also
- * after a failed vstack_init); "" if none.  Code-returning functions leave it
- * here instead of calling the error handler. */
+/* The sentence of the last failure or warning on this stack: from the last
+ * call that returns a code (also a failed vstack_init; "" when that call
+ * succeeded without a warning), or from the last allocation that failed.
+ * Code-returning functions leave their sentence here and never call the
+ * error handler. */
 const char *vstack_last_error(const vstack *st);
 /* The VSTACK_E* code that goes with vstack_last_error(); VSTACK_OK if none. */
 int vstack_last_error_code(const vstack *st);

@@ -3,8 +3,11 @@
 #ifndef VSTACK_INTERNAL_H
 #define VSTACK_INTERNAL_H
 
+#include "os.h"
 #include "vstack.h"
+
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(__GNUC__)
 #define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -12,29 +15,98 @@
 #define VS_PRINTF(a, b)
 #endif
 
-/* error.c: deliver a message to the stack's handler, or the process-wide one.
- * During vstack_init the stack has no handler yet: the process-wide ones apply. */
-void vs_warn(vstack *st, int err, const char *fmt, ...) VS_PRINTF(3, 4);
-/* Report an allocation failure: the error handler, or one line on stderr
- * when there is no handler at all.  May not return (the handler may longjmp). */
-void vs_error(vstack *st, int err, const char *fmt, ...) VS_PRINTF(3, 4);
-/* Record the sentence of a failure in st->errmsg, without calling a handler;
- * returns err. */
-int vs_fail(vstack *st, int err, const char *fmt, ...) VS_PRINTF(3, 4);
+/* Larger sizes are clamped, so that doubling and alignment cannot overflow. */
+#define VS_SIZE_CLAMP (SIZE_MAX / 4)
+#define VS_MSG_LEN 256
+#define VS_NWARN 4
+
+/* ---- report.c: what a call has to say, and who hears it -------------------
+ * Helpers never call a handler: they record a failure and warnings in a
+ * struct vs_out, and the public entry point delivers it. */
+struct vs_out {
+    int code;                      /* VSTACK_OK, or the code of the failure */
+    char msg[VS_MSG_LEN];          /* the failure's sentence */
+    int nwarn;
+    int warn_code[VS_NWARN];
+    char warn[VS_NWARN][VS_MSG_LEN];
+};
+/* Record the failure; returns code. */
+int vs_failf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
+/* Record the failure of an OS verb: the sentence is fmt's, then ": call:
+ * reason".  Returns its VSTACK_E* code. */
+int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
+void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
+/* Deliver o: each warning to the warn handler, and the failure's sentence
+ * (else the last warning's, else "") into the last error.  Returns o->code. */
+int vs_deliver(vstack *st, const struct vs_out *o);
+/* The same for an allocation, whose failure also goes to the error handler
+ * (or to stderr when there is none).  May not return: the handler may longjmp. */
+void vs_deliver_alloc(vstack *st, const struct vs_out *o);
+/* A verbose line ("increasing stack size to N") for the warn handler only. */
+void vs_info(vstack *st, const char *fmt, ...) VS_PRINTF(2, 3);
 
-/* Internal bits of vstack.flags, resolved at init. */
-#define VS_F_UNMAP 0x10000u /* decommit by munmap + mmap */
-#define VS_F_HUGE 0x20000u  /* commit in huge-page units with MADV_HUGEPAGE */
-
-/* size.c: round n up to a multiple of unit (a power of two); 0 on overflow. */
+/* ---- size.c: sizes as numbers and as words ------------------------------- */
+/* Round n up to a multiple of unit (a power of two); 0 on overflow. */
 size_t vs_round_up(size_t n, size_t unit);
 /* Human-readable size for messages, e.g. "2000003072 bytes (1.86 GiB)". */
 const char *vs_fmt_size(size_t n, char buf[static 48]);
 
-/* fork.c: the list of live stacks, for vstack_atfork_trim. */
-void vs_live_add(vstack *st);
+/* ---- options.c: flags and environment, resolved once --------------------- */
+struct vs_opts {
+    size_t unit;               /* commit granularity: page or huge page */
+    unsigned char probe;       /* try a read/write mapping before reserving */
+    unsigned char unmap;       /* decommit by munmap + mmap */
+    unsigned char huge;        /* transparent huge pages */
+    unsigned char forkwipe;    /* fork gets zeros for the free part */
+};
+/* A flag beats the environment, which beats the platform default.
+ * VSTACK_EINVAL for unknown or contradictory flags. */
+int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o);
+/* A size as the stack will use it: clamped, at least VSTACK_MIN_SIZE, unit-rounded. */
+size_t vs_round_size(const struct vs_opts *opts, size_t n);
+/* The one check of a pair of sizes: max (0: fixed) must not be below min.
+ * what_min, what_max name them in the sentence ("parisize", "parisizemax"). */
+int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
+                   struct vs_out *o);
+
+/* ---- reserve.c: a reservation with its first commit ----------------------- */
+struct vs_region {
+    void *map_base;    /* the mapping as the system returned it */
+    size_t map_len;
+    uintptr_t lo, hi;  /* the usable, unit-aligned range */
+    size_t committed;  /* committed at the top (downward) or the bottom (upward) */
+};
+/* Reserve want bytes (a multiple of opts->unit) and commit `commit` bytes at
+ * the top end (downward != 0) or the bottom end.  If the system refuses,
+ * halve and retry down to VSTACK_MIN_SIZE; after a refusal, take half of
+ * what it allowed, to leave room for the rest of the program, and say so in
+ * a warning that names the size as `what`. */
+int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downward,
+               const char *what, struct vs_region *r, struct vs_out *o);
+/* Release a whole region, recording a warning on failure. */
+void vs_release(void *base, size_t len, struct vs_out *o);
+
+/* ---- alloc.c: the running stack ------------------------------------------ */
+/* Make the stack empty on memory [vbot, top) with [bot, top) committed. */
+void vs_stack_adopt(vstack *st, const struct vs_region *r);
+/* The part of the free space a child of fork need not see: [lo, hi),
+ * unit-aligned below the unit holding avma and above what was never touched
+ * since the last decommit.  0 when it is empty or fork-wipe is off. */
+int vs_fork_range(const vstack *st, uintptr_t *lo, uintptr_t *hi);
+/* The range marked for fork-wipe could not be unmarked: keep allocations
+ * out of it until a later attempt succeeds. */
+void vs_fork_stuck(vstack *st);
+
+/* ---- fork.c: the table of live stacks and the fork-wipe hooks ------------- */
+/* Enter the stack in the table (and register the fork hooks once). */
+int vs_live_add(vstack *st);
 void vs_live_remove(vstack *st);
+
+/* ---- signal blocking for multi-step changes ------------------------------ */
+/* Block asynchronous signals; on failure record it in o and return its code. */
+int vs_block(struct vs_os_sigmask *saved, struct vs_out *o);
+void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o);
 
 #endif

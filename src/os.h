@@ -9,12 +9,15 @@
  *   discard   drop the contents of committed pages; they stay committed and
  *             read as zero afterwards
  *   advise_huge  ask for transparent huge pages on a committed range
- * plus probe, a trial of whether the system would let us commit that much.
+ *   wipe_on_fork mark (on) or unmark (off) a committed range so that a child
+ *             of fork() gets zero pages there and fork copies nothing of it
+ * plus probe, a trial of whether the system would let us commit that much,
+ * and the blocking of asynchronous signals around multi-step changes.
  *
- * Preconditions, asserted by every verb: addresses and sizes are multiples of
- * vs_os_config()->page_size and sizes are > 0.  Every verb returns 0 or the
- * errno of the call that failed, saved at once; vs_os_failed_call() names
- * that call for the error message.  Nothing here prints.
+ * Preconditions, asserted by every verb: sizes are > 0, and addresses and
+ * sizes are multiples of vs_os_config()->page_size.  Every verb returns 0,
+ * or the errno of the call that failed; then *e says which call failed and
+ * why, for the message.  Nothing here prints.
  */
 #ifndef VSTACK_OS_H
 #define VSTACK_OS_H
@@ -24,44 +27,73 @@
 struct vs_os_config {
     size_t page_size;       /* mapping granularity (64 KiB on Cygwin) */
     size_t huge_page_size;  /* transparent huge page size, 0 if none */
-    int has_mmap;           /* 0: the malloc fallback, no reservation */
+    int reserves;           /* 1: reserve and commit apart; 0: a fixed block (no growth) */
     int default_unmap;      /* decommit by munmap + mmap by default (Cygwin) */
+    int wipes_on_fork;      /* the system has wipe_on_fork */
 };
 
 /* Read once, at first use; thread-safe. */
 const struct vs_os_config *vs_os_config(void);
 
+/* How a verb failed: filled in by the verb, owned by the caller. */
+struct vs_os_err {
+    int err;          /* the errno returned */
+    const char *call; /* the failing call, as a message names it: "mprotect" */
+    const char *why;  /* NULL: strerror(err) says it; else the reason in words */
+};
+/* The reason of a failure, in words. */
+const char *vs_os_why(const struct vs_os_err *e);
+
 /* Would the system let us commit size bytes?  A trial read/write mapping
  * without MAP_NORESERVE, unmapped at once. */
-int vs_os_probe(size_t size);
+int vs_os_probe(size_t size, struct vs_os_err *e);
 /* Reserve size bytes of inaccessible address space at *base. */
-int vs_os_reserve(size_t size, void **base);
-int vs_os_commit(void *addr, size_t size);
+int vs_os_reserve(size_t size, void **base, struct vs_os_err *e);
+int vs_os_commit(void *addr, size_t size, struct vs_os_err *e);
 /* unmap != 0: munmap then map again at the same address (the Cygwin path).
  * *hole is set when the range was unmapped but could not be mapped again:
  * it no longer belongs to us, and the caller must stop using it. */
-int vs_os_decommit(void *addr, size_t size, int unmap, int *hole);
-int vs_os_release(void *addr, size_t size);
-int vs_os_discard(void *addr, size_t size);
-int vs_os_advise_huge(void *addr, size_t size);
+int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_err *e);
+int vs_os_release(void *addr, size_t size, struct vs_os_err *e);
+int vs_os_discard(void *addr, size_t size, struct vs_os_err *e);
+int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e);
+/* Only where vs_os_config()->wipes_on_fork; the range must be committed. */
+int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e);
 
-/* The name of the system call behind the last failure in this thread, for
- * messages ("mprotect", "mmap (re-map after munmap)", ...). */
-const char *vs_os_failed_call(void);
+/* Block every asynchronous signal in this thread (not SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL, SIGTRAP, which a fault raises), saving the old mask in
+ * *saved; vs_os_signals_restore puts it back. */
+#ifdef _WIN32
+struct vs_os_sigmask {
+    int unused; /* Windows has no asynchronous signals to block */
+};
+#else
+#include <signal.h>
+struct vs_os_sigmask {
+    sigset_t set;
+};
+#endif
+int vs_os_signals_block(struct vs_os_sigmask *saved, struct vs_os_err *e);
+int vs_os_signals_restore(const struct vs_os_sigmask *saved, struct vs_os_err *e);
 
 /* Test seam: make chosen OS calls fail, so that tests reach every error
  * path.  Only the verbs above consult it; the allocation fast path never
  * does.  Not thread-safe: arm it from the thread under test. */
 enum vs_os_call {
-    VS_OS_PROBE,     /* mmap of the trial mapping */
-    VS_OS_RESERVE,   /* mmap of the reservation */
-    VS_OS_COMMIT,    /* mprotect to read/write */
-    VS_OS_REMAP,     /* mmap(PROT_NONE|MAP_FIXED) over a committed range */
-    VS_OS_UNMAP,     /* munmap, first half of the unmap path */
-    VS_OS_MAPAGAIN,  /* mmap at the same address, second half of the unmap path */
-    VS_OS_RELEASE,   /* munmap of a whole reservation */
-    VS_OS_DISCARD,   /* madvise(MADV_DONTNEED) */
-    VS_OS_ADVISE,    /* madvise(MADV_HUGEPAGE) */
+    VS_OS_PROBE,       /* the trial read/write mapping */
+    VS_OS_PROBE_UNMAP, /* the munmap of that trial mapping */
+    VS_OS_RESERVE,     /* mmap of the reservation */
+    VS_OS_COMMIT,      /* mprotect to read/write */
+    VS_OS_REMAP,       /* mmap(PROT_NONE|MAP_FIXED) over a committed range */
+    VS_OS_UNMAP,       /* munmap, first half of the unmap path */
+    VS_OS_MAPAGAIN,    /* mmap at the same address, second half of the unmap path */
+    VS_OS_STRAY_UNMAP, /* munmap of a mapping the system placed elsewhere */
+    VS_OS_RELEASE,     /* munmap of a whole reservation */
+    VS_OS_DISCARD,     /* madvise(MADV_DONTNEED) */
+    VS_OS_ADVISE,      /* madvise(MADV_HUGEPAGE) */
+    VS_OS_WIPE,        /* madvise(MADV_WIPEONFORK / MADV_KEEPONFORK) */
+    VS_OS_SIGBLOCK,    /* pthread_sigmask(SIG_BLOCK) */
+    VS_OS_SIGRESTORE,  /* pthread_sigmask(SIG_SETMASK) back */
     VS_OS_NCALLS
 };
 /* Make the nth next call of that kind fail with errno err (nth = 1: the very
@@ -71,10 +103,16 @@ void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err);
 void vs_os_fail_reset(void);
 /* How many calls of that kind were attempted since the last reset. */
 unsigned long vs_os_count(enum vs_os_call call);
+/* Make a call that the seam does not fail behave as if the system had placed
+ * a mapping elsewhere (the MAP_FIXED checks), the next time it is made. */
+void vs_os_misplace_next(enum vs_os_call call);
 
-/* For the verbs only (os_seam.c): count a call of that kind and name it for
- * vs_os_failed_call(); returns the errno to fake, or 0 to make the call. */
-int vs_os_seam(enum vs_os_call call, const char *name);
-void vs_os_set_call(const char *name);
+/* For the verbs only (os_seam.c): count a call of that kind; returns the
+ * errno to fake, or 0 to make the call.  vs_os_misplaced() says whether to
+ * pretend the mapping landed elsewhere. */
+int vs_os_seam(enum vs_os_call call);
+int vs_os_misplaced(enum vs_os_call call);
+/* Fill *e and return err: the verbs' way out on failure. */
+int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why);
 
 #endif

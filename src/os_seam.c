@@ -1,19 +1,21 @@
-/* os_seam.c -- the test seam of the OS layer, and the name of the last call.
+/* os_seam.c -- the test seam of the OS layer, and the verbs' failure reports.
  *
- * Each verb of os_unix.c / os_malloc.c calls vs_os_seam() before its system
- * call; tests arm it with vs_os_fail_nth() to make a chosen call fail. */
+ * Each verb calls vs_os_seam() before its system call; tests arm it with
+ * vs_os_fail_nth() to make a chosen call fail, or with vs_os_misplace_next()
+ * to make a MAP_FIXED mapping look as if it had landed elsewhere. */
 #include "config.h"
 #include "os.h"
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <string.h>
 
 /* Atomic, so that stacks in several threads may count calls concurrently;
  * arming the seam is still meant for one thread. */
 static atomic_ulong vs_seam_count[VS_OS_NCALLS];
 static atomic_ulong vs_seam_when[VS_OS_NCALLS];
 static int vs_seam_err[VS_OS_NCALLS];
-static _Thread_local const char *vs_last_call = "none";
+static atomic_int vs_seam_misplace[VS_OS_NCALLS];
 
 void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err)
 {
@@ -24,14 +26,15 @@ void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err)
 void vs_os_fail_reset(void)
 {
     for (int i = 0; i < VS_OS_NCALLS; i++)
-        vs_seam_count[i] = vs_seam_when[i] = 0;
+        vs_seam_count[i] = vs_seam_when[i] = vs_seam_misplace[i] = 0;
 }
 
 unsigned long vs_os_count(enum vs_os_call call) { return vs_seam_count[call]; }
 
-int vs_os_seam(enum vs_os_call call, const char *name)
+void vs_os_misplace_next(enum vs_os_call call) { vs_seam_misplace[call] = 1; }
+
+int vs_os_seam(enum vs_os_call call)
 {
-    vs_last_call = name;
     unsigned long n = atomic_fetch_add_explicit(&vs_seam_count[call], 1, memory_order_relaxed) + 1;
     if (n == atomic_load_explicit(&vs_seam_when[call], memory_order_relaxed)) {
         vs_seam_when[call] = 0;
@@ -40,6 +43,17 @@ int vs_os_seam(enum vs_os_call call, const char *name)
     return 0;
 }
 
-void vs_os_set_call(const char *name) { vs_last_call = name; }
+int vs_os_misplaced(enum vs_os_call call)
+{
+    return atomic_exchange_explicit(&vs_seam_misplace[call], 0, memory_order_relaxed);
+}
 
-const char *vs_os_failed_call(void) { return vs_last_call; }
+int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why)
+{
+    e->err = err;
+    e->call = call;
+    e->why = why;
+    return err;
+}
+
+const char *vs_os_why(const struct vs_os_err *e) { return e->why ? e->why : strerror(e->err); }

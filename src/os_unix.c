@@ -1,44 +1,47 @@
 /* os_unix.c -- the memory verbs of os.h on systems with mmap.
  *
- * This is the only file of libvstack that calls mmap, mprotect, munmap or
- * madvise.  Every return value is checked and turned into an errno. */
+ * This is the only file of libvstack that calls mmap, mprotect, munmap,
+ * madvise or minherit.  Every return value is checked and reported through
+ * a struct vs_os_err.  Features come from configure's checks (HAVE_DECL_*);
+ * the few places where a system behaves differently are fenced in labelled
+ * branches. */
 #include "config.h"
 #include "os.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#if !HAVE_DECL_MAP_ANONYMOUS
 #define MAP_ANONYMOUS MAP_ANON
 #endif
 /* FreeBSD and OpenBSD have no MAP_NORESERVE: PROT_NONE is uncharged there anyway. */
-#ifndef MAP_NORESERVE
+#if !HAVE_DECL_MAP_NORESERVE
 #define MAP_NORESERVE 0
 #endif
-/* Linux >= 4.17.  Older kernels ignore the unknown flag and treat the address
- * as a hint, which the caller verifies. */
-#ifndef MAP_FIXED_NOREPLACE
+/* Linux >= 4.17.  Without it the address is only a hint, and the caller
+ * checks where the mapping landed. */
+#if !HAVE_DECL_MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0
 #endif
 
 #define VS_MAP_RESERVE (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
+#define VS_ELSEWHERE "the system placed the mapping at another address"
 
 /* ---- configuration, read once ------------------------------------------- */
 
 static struct vs_os_config vs_config;
 static pthread_once_t vs_config_once = PTHREAD_ONCE_INIT;
 
+/* The transparent huge page size, 0 when THP is absent or disabled (the
+ * files exist on Linux only; elsewhere the answer is 0). */
 static size_t vs_read_huge_page_size(void)
 {
-#ifdef __linux__
-    /* THP must not be disabled, and the PMD size tells the huge page size. */
     char mode[128] = "";
     unsigned long sz = 0;
     FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -56,17 +59,15 @@ static size_t vs_read_huge_page_size(void)
         fclose(f);
     }
     return sz ? (size_t)sz : (size_t)2 << 20;
-#else
-    return 0;
-#endif
 }
 
 static void vs_config_read(void)
 {
     long ps = sysconf(_SC_PAGESIZE);
     vs_config.page_size = ps > 0 ? (size_t)ps : 4096;
-    vs_config.has_mmap = 1;
-    vs_config.huge_page_size = vs_read_huge_page_size();
+    vs_config.reserves = 1;
+    vs_config.huge_page_size = HAVE_DECL_MADV_HUGEPAGE ? vs_read_huge_page_size() : 0;
+    vs_config.wipes_on_fork = HAVE_DECL_MADV_WIPEONFORK || HAVE_DECL_INHERIT_ZERO;
 #ifdef __CYGWIN__
     /* Cygwin: mappings are placed and released in units of the Windows
      * allocation granularity (64 KiB), not the page.  And fork() copies every
@@ -87,66 +88,85 @@ const struct vs_os_config *vs_os_config(void)
     return &vs_config;
 }
 
+#define VS_ASSERT_SIZE(size) assert((size) > 0 && (size) % vs_os_config()->page_size == 0)
+#define VS_ASSERT_RANGE(addr, size) \
+    (VS_ASSERT_SIZE(size), assert((uintptr_t)(addr) % vs_os_config()->page_size == 0))
 
-#define VS_ASSERT_RANGE(addr, size)                                              \
-    assert((size) > 0 && (size) % vs_os_config()->page_size == 0 &&              \
-           (uintptr_t)(addr) % vs_os_config()->page_size == 0)
+/* Unmap a mapping the system placed elsewhere than asked; e reports the
+ * misplacement, or the munmap if even that fails. */
+static int vs_unmap_stray(void *p, size_t size, const char *call, struct vs_os_err *e)
+{
+    int err = vs_os_seam(VS_OS_STRAY_UNMAP);
+    if (!err && munmap(p, size) != 0)
+        err = errno;
+    if (err)
+        return vs_os_fail(e, err, "munmap (of a mapping placed elsewhere)", NULL);
+    return vs_os_fail(e, EEXIST, call, VS_ELSEWHERE);
+}
 
 /* ---- the verbs ---------------------------------------------------------- */
 
-int vs_os_probe(size_t size)
+int vs_os_probe(size_t size, struct vs_os_err *e)
 {
-    int err = vs_os_seam(VS_OS_PROBE, "mmap (trial read/write mapping)");
+    VS_ASSERT_SIZE(size);
+    int err = vs_os_seam(VS_OS_PROBE);
+    void *p = MAP_FAILED;
+    if (!err && (p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+        err = errno;
     if (err)
-        return err;
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return errno;
-    vs_os_set_call("munmap (trial mapping)");
-    if (munmap(p, size) != 0)
-        return errno;
-    return 0;
+        return vs_os_fail(e, err, "mmap (trial read/write mapping)", NULL);
+    err = vs_os_seam(VS_OS_PROBE_UNMAP);
+    if (err) /* pretend the unmap failed, but do not leak the trial mapping */
+        (void)munmap(p, size);
+    else if (munmap(p, size) != 0)
+        err = errno;
+    return err ? vs_os_fail(e, err, "munmap (trial mapping)", NULL) : 0;
 }
 
-int vs_os_reserve(size_t size, void **base)
+int vs_os_reserve(size_t size, void **base, struct vs_os_err *e)
 {
-    assert(size > 0 && size % vs_os_config()->page_size == 0);
+    VS_ASSERT_SIZE(size);
     /* MAP_FIXED is intentionally left out: let the system place the
      * reservation, so that no existing mapping can be replaced. */
-    int err = vs_os_seam(VS_OS_RESERVE, "mmap (reservation)");
+    int err = vs_os_seam(VS_OS_RESERVE);
+    void *p = MAP_FAILED;
+    if (!err && (p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0)) == MAP_FAILED)
+        err = errno;
     if (err)
-        return err;
-    void *p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        return errno;
+        return vs_os_fail(e, err, "mmap (reservation)", NULL);
     *base = p;
     return 0;
 }
 
-int vs_os_commit(void *addr, size_t size)
+int vs_os_commit(void *addr, size_t size, struct vs_os_err *e)
 {
     VS_ASSERT_RANGE(addr, size);
-    int err = vs_os_seam(VS_OS_COMMIT, "mprotect");
-    if (err)
-        return err;
-    return mprotect(addr, size, PROT_READ | PROT_WRITE) == 0 ? 0 : errno;
+    int err = vs_os_seam(VS_OS_COMMIT);
+    if (!err && mprotect(addr, size, PROT_READ | PROT_WRITE) != 0)
+        err = errno;
+    return err ? vs_os_fail(e, err, "mprotect", NULL) : 0;
 }
 
 /* Map PROT_NONE|MAP_NORESERVE over a range of our own reservation: frees the
  * pages and, on Linux, the commit charge (mprotect and madvise alone keep
  * the charge). */
-static int vs_decommit_remap(void *addr, size_t size)
+static int vs_decommit_remap(void *addr, size_t size, struct vs_os_err *e)
 {
-    int err = vs_os_seam(VS_OS_REMAP, "mmap (PROT_NONE over committed range)");
-    if (err)
-        return err;
-    void *p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED, -1, 0);
-    if (p == MAP_FAILED)
-        return errno;
-    if (p != addr) { /* cannot happen with MAP_FIXED; never trust it blindly */
-        vs_os_set_call("mmap (PROT_NONE over committed range) placed elsewhere");
-        return munmap(p, size) == 0 ? EFAULT : errno;
+    static const char call[] = "mmap (PROT_NONE over a committed range)";
+    int err = vs_os_seam(VS_OS_REMAP);
+    void *p = MAP_FAILED;
+    if (!err) {
+        if (vs_os_misplaced(VS_OS_REMAP)) /* the seam: a mapping that landed elsewhere */
+            p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
+        else
+            p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED, -1, 0);
+        if (p == MAP_FAILED)
+            err = errno;
     }
+    if (err)
+        return vs_os_fail(e, err, call, NULL);
+    if (p != addr) /* cannot happen with MAP_FIXED; never trust it blindly */
+        return vs_unmap_stray(p, size, call, e);
     return 0;
 }
 
@@ -154,87 +174,117 @@ static int vs_decommit_remap(void *addr, size_t size)
  * the same address.  Asynchronous signals are blocked across the window so
  * that no handler runs while the range is a hole; MAP_FIXED_NOREPLACE (or a
  * hint and a check) keeps us from clobbering a mapping another thread placed
- * in the gap.  On failure the range is left unmapped and EEXIST or the
- * errno of mmap tells the caller that its reservation now has a hole. */
-static int vs_decommit_unmap(void *addr, size_t size, int *hole)
+ * in the gap.  On failure after the munmap, *hole is set: the range is no
+ * longer ours. */
+static int vs_decommit_unmap(void *addr, size_t size, int *hole, struct vs_os_err *e)
 {
-    sigset_t all, old;
+    static const char again[] = "mmap (map again after munmap)";
+    struct vs_os_sigmask old;
+    struct vs_os_err ignored;
     int err;
-    sigfillset(&all);
-    if ((err = pthread_sigmask(SIG_BLOCK, &all, &old)) != 0) {
-        vs_os_set_call("pthread_sigmask");
+
+    if ((err = vs_os_signals_block(&old, e)) != 0)
         return err;
-    }
-    if ((err = vs_os_seam(VS_OS_UNMAP, "munmap (decommit)")) == 0 && munmap(addr, size) != 0)
+    if ((err = vs_os_seam(VS_OS_UNMAP)) == 0 && munmap(addr, size) != 0)
         err = errno;
-    if (err == 0) {
+    if (err) {
+        vs_os_fail(e, err, "munmap (decommit)", NULL);
+    } else {
         *hole = 1; /* until the range is ours again */
-        if ((err = vs_os_seam(VS_OS_MAPAGAIN, "mmap (map again after munmap)")) == 0) {
-            void *p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+        void *p = MAP_FAILED;
+        if ((err = vs_os_seam(VS_OS_MAPAGAIN)) == 0) {
+            if (vs_os_misplaced(VS_OS_MAPAGAIN)) /* the seam: landed elsewhere */
+                p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
+            else
+                p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED_NOREPLACE, -1, 0);
             if (p == MAP_FAILED)
                 err = errno;
-            else if (p != addr) {
-                vs_os_set_call("mmap (map again after munmap) placed elsewhere");
-                err = munmap(p, size) == 0 ? EEXIST : errno;
-            } else
-                *hole = 0;
         }
+        if (err)
+            vs_os_fail(e, err, again, NULL);
+        else if (p != addr)
+            err = vs_unmap_stray(p, size, again, e);
+        else
+            *hole = 0;
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    /* Restoring the old mask cannot fail for a mask we read ourselves; the
+     * outcome of the decommit matters more than a report of that. */
+    (void)vs_os_signals_restore(&old, &ignored);
     return err;
 }
 
-int vs_os_decommit(void *addr, size_t size, int unmap, int *hole)
+int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_err *e)
 {
     VS_ASSERT_RANGE(addr, size);
     *hole = 0;
-    return unmap ? vs_decommit_unmap(addr, size, hole) : vs_decommit_remap(addr, size);
+    return unmap ? vs_decommit_unmap(addr, size, hole, e) : vs_decommit_remap(addr, size, e);
 }
 
-int vs_os_release(void *addr, size_t size)
+int vs_os_release(void *addr, size_t size, struct vs_os_err *e)
 {
     VS_ASSERT_RANGE(addr, size);
-    int err = vs_os_seam(VS_OS_RELEASE, "munmap (release)");
-    if (err)
-        return err;
-    return munmap(addr, size) == 0 ? 0 : errno;
+    int err = vs_os_seam(VS_OS_RELEASE);
+    if (!err && munmap(addr, size) != 0)
+        err = errno;
+    return err ? vs_os_fail(e, err, "munmap (release)", NULL) : 0;
 }
 
-int vs_os_discard(void *addr, size_t size)
+int vs_os_discard(void *addr, size_t size, struct vs_os_err *e)
 {
     VS_ASSERT_RANGE(addr, size);
-#if defined(__linux__) && defined(MADV_DONTNEED)
-    int err = vs_os_seam(VS_OS_DISCARD, "madvise (MADV_DONTNEED)");
-    if (err)
-        return err;
-    /* On Linux, MADV_DONTNEED on private anonymous memory frees the pages
-     * now and makes them read as zero: exactly "discard". */
-    return madvise(addr, size, MADV_DONTNEED) == 0 ? 0 : errno;
+    int err = vs_os_seam(VS_OS_DISCARD);
+#ifdef __linux__
+    /* Linux: MADV_DONTNEED on private anonymous memory frees the pages now
+     * and makes them read as zero, which is exactly "discard". */
+    static const char call[] = "madvise (MADV_DONTNEED)";
+    if (!err && madvise(addr, size, MADV_DONTNEED) != 0)
+        err = errno;
+    return err ? vs_os_fail(e, err, call, NULL) : 0;
 #else
     /* Elsewhere MADV_DONTNEED may keep the contents (BSD) or free nothing
      * right away (macOS); a fresh read/write mapping over the range is the
      * portable way to get zero pages. */
-    int err = vs_os_seam(VS_OS_DISCARD, "mmap (fresh read/write pages)");
+    static const char call[] = "mmap (fresh read/write pages)";
+    void *p = MAP_FAILED;
+    if (!err && (p = mmap(addr, size, PROT_READ | PROT_WRITE, VS_MAP_RESERVE | MAP_FIXED, -1, 0)) == MAP_FAILED)
+        err = errno;
     if (err)
-        return err;
-    void *p = mmap(addr, size, PROT_READ | PROT_WRITE, VS_MAP_RESERVE | MAP_FIXED, -1, 0);
-    if (p == MAP_FAILED)
-        return errno;
-    return p == addr ? 0 : EFAULT;
+        return vs_os_fail(e, err, call, NULL);
+    return p == addr ? 0 : vs_unmap_stray(p, size, call, e);
 #endif
 }
 
-int vs_os_advise_huge(void *addr, size_t size)
+int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e)
 {
     VS_ASSERT_RANGE(addr, size);
-#ifdef MADV_HUGEPAGE
-    int err = vs_os_seam(VS_OS_ADVISE, "madvise (MADV_HUGEPAGE)");
-    if (err)
-        return err;
-    return madvise(addr, size, MADV_HUGEPAGE) == 0 ? 0 : errno;
-#else
-    (void)addr;
-    (void)size;
-    return 0;
+    int err = vs_os_seam(VS_OS_ADVISE);
+#if HAVE_DECL_MADV_HUGEPAGE
+    if (!err && madvise(addr, size, MADV_HUGEPAGE) != 0)
+        err = errno;
 #endif
+    return err ? vs_os_fail(e, err, "madvise (MADV_HUGEPAGE)", NULL) : 0;
+}
+
+int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e)
+{
+    VS_ASSERT_RANGE(addr, size);
+    int err = vs_os_seam(VS_OS_WIPE);
+#if HAVE_DECL_MADV_WIPEONFORK
+    /* Linux >= 4.14: the child gets zero pages; fork copies no page table
+     * entries of the range and leaves the parent's pages writable. */
+    const char *call = on ? "madvise (MADV_WIPEONFORK)" : "madvise (MADV_KEEPONFORK)";
+    if (!err && madvise(addr, size, on ? MADV_WIPEONFORK : MADV_KEEPONFORK) != 0)
+        err = errno;
+#elif HAVE_DECL_INHERIT_ZERO
+    /* FreeBSD >= 12 and OpenBSD: the same, as an inheritance mode. */
+    const char *call = on ? "minherit (INHERIT_ZERO)" : "minherit (INHERIT_COPY)";
+    if (!err && minherit(addr, size, on ? INHERIT_ZERO : INHERIT_COPY) != 0)
+        err = errno;
+#else
+    const char *call = "wipe on fork";
+    (void)on;
+    if (!err)
+        err = ENOSYS;
+#endif
+    return err ? vs_os_fail(e, err, call, NULL) : 0;
 }

@@ -1,4 +1,5 @@
-/* size.c -- size strings and GP's default(parisize|parisizemax). */
+/* size.c -- sizes as numbers and as words: GP size strings, rounding, and
+ * the human form used in messages.  A leaf: it knows nothing of stacks. */
 #include "config.h"
 #include "internal.h"
 
@@ -70,39 +71,5 @@ int vstack_parse_size(const char *s, size_t *out)
     if (!vs_mul(&n, mult))
         return VSTACK_EINVAL;
     *out = n;
-    return VSTACK_OK;
-}
-
-int vstack_default(vstack *st, const char *name, const char *value)
-{
-    size_t n;
-    int is_max;
-    if (!name)
-        return vs_fail(st, VSTACK_EINVAL, "default: no name given");
-    if (strcmp(name, "parisize") == 0)
-        is_max = 0;
-    else if (strcmp(name, "parisizemax") == 0)
-        is_max = 1;
-    else
-        return vs_fail(st, VSTACK_EINVAL, "default: unknown default '%s' (parisize or parisizemax)", name);
-    if (!value)
-        return VSTACK_OK;
-    if (vstack_parse_size(value, &n) != VSTACK_OK)
-        return vs_fail(st, VSTACK_EINVAL,
-                       "default(%s): bad size \"%s\" (digits, then k, M, G, T or KiB, MiB, GiB, TiB)",
-                       name, value);
-    return is_max ? vstack_set_sizemax(st, n) : vstack_set_size(st, n);
-}
-
-int vstack_default_get(const vstack *st, const char *name, size_t *out)
-{
-    if (!name || !out)
-        return VSTACK_EINVAL;
-    if (strcmp(name, "parisize") == 0)
-        *out = st->rsize_given;
-    else if (strcmp(name, "parisizemax") == 0)
-        *out = st->vsize;
-    else
-        return VSTACK_EINVAL;
     return VSTACK_OK;
 }

@@ -4,14 +4,23 @@
  * stays intact; the flag beats the environment. */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/time.h>
-#ifdef VS_HAVE_MMAP
+#ifdef VS_OS_UNIX
 #include <sys/mman.h>
 #endif
 
-#include "decommit-cycles.h"
+#include <vstack.h>
+
+#include "os.h"
+#include "tap.h"
+#include "testutil.h"
+
+#define KB ((size_t)1 << 10)
+#define MB ((size_t)1 << 20)
 
 /* A timer signal that arrives while the reservation has a hole would see
  * mincore fail with ENOMEM: the library blocks signals across the window.
@@ -26,7 +35,7 @@ static void on_alarm(int sig)
     int saved = errno;
     (void)sig;
     n_signals++;
-#ifdef VS_HAVE_MMAP
+#ifdef VS_OS_UNIX
     if (watch_len && mincore(watch_lo, watch_len, core_vec) != 0 && errno == ENOMEM)
         n_holes++;
 #endif
@@ -45,10 +54,10 @@ static void signals_blocked(void)
     sa.sa_handler = on_alarm;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    if (vstack_init(&st, 256 * DC_KB, 64 * DC_MB, VSTACK_DECOMMIT_UNMAP) != VSTACK_OK)
+    if (vstack_init(&st, 256 * KB, 64 * MB, VSTACK_DECOMMIT_UNMAP) != VSTACK_OK)
         bail_out("vstack_init failed");
-    watch_lo = (void *)st.vbot;
-    watch_len = st.top - st.vbot;
+    watch_lo = (void *)tu_vbot(&st);
+    watch_len = vstack_top(&st) - tu_vbot(&st);
     if (watch_len / tu_page_size() >= sizeof core_vec)
         bail_out("the reservation is larger than the mincore vector");
     sigaction(SIGALRM, &sa, NULL);
@@ -56,13 +65,13 @@ static void signals_blocked(void)
     it.it_interval.tv_usec = it.it_value.tv_usec = 50;
     setitimer(ITIMER_REAL, &it, NULL);
     for (int i = 0; i < ncycles; i++) {
-        unsigned char *p = vstack_alloc(&st, 1 * DC_MB);
+        unsigned char *p = vstack_alloc(&st, 1 * MB);
         if (!p) {
             failures++;
             break;
         }
-        p[0] = p[DC_MB - 1] = 1;
-        vstack_set_avma(&st, st.top);
+        p[0] = p[MB - 1] = 1;
+        vstack_pop_all(&st);
         if (vstack_reset(&st) != VSTACK_OK)
             failures++;
     }
@@ -77,7 +86,7 @@ static void signals_blocked(void)
     vstack_destroy(&st);
 }
 
-#if defined(VS_HAVE_MMAP) && HAVE_DECL_MAP_FIXED_NOREPLACE
+#if defined(VS_OS_UNIX) && HAVE_DECL_MAP_FIXED_NOREPLACE
 /* Another thread tries to map a page inside the range the stack gives back,
  * and wins if it lands in the window between munmap and the new mapping.
  * The library must then fail the decommit, not map over that page. */
@@ -114,19 +123,19 @@ static void no_clobber(void)
     const int ncycles = tap_under_valgrind() ? 300 : 20000;
     int cycles = 0, rc = VSTACK_OK;
 
-    if (vstack_init(&st, 256 * DC_KB, 64 * DC_MB, VSTACK_DECOMMIT_UNMAP) != VSTACK_OK)
+    if (vstack_init(&st, 256 * KB, 64 * MB, VSTACK_DECOMMIT_UNMAP) != VSTACK_OK)
         bail_out("vstack_init failed");
     memset(&in, 0, sizeof in);
     /* The page just below what reset keeps: unmapped in every cycle. */
-    in.target = (void *)(st.top - 256 * DC_KB - 4096);
+    in.target = (void *)(vstack_top(&st) - 256 * KB - 4096);
     if (pthread_create(&th, NULL, intrude, &in) != 0)
         bail_out("pthread_create failed");
     while (cycles < ncycles && !in.got) {
-        unsigned char *p = vstack_alloc(&st, 512 * DC_KB);
+        unsigned char *p = vstack_alloc(&st, 512 * KB);
         if (!p)
             break;
         p[0] = 1;
-        vstack_set_avma(&st, st.top);
+        vstack_pop_all(&st);
         rc = vstack_reset(&st);
         cycles++;
         if (rc != VSTACK_OK)
@@ -135,15 +144,15 @@ static void no_clobber(void)
     in.stop = 1;
     pthread_join(th, NULL);
     if (!in.got) {
-        skip(4, "the other thread never landed in the window (%d cycles, %ld tries)", cycles,
+        skip(1, "the other thread never landed in the window (%d cycles, %ld tries)", cycles,
              in.tries);
     } else {
         struct tu_smaps sm;
         /* Give the library the chance to report, if it did not yet. */
         if (rc == VSTACK_OK) {
-            unsigned char *p = vstack_alloc(&st, 512 * DC_KB);
+            unsigned char *p = vstack_alloc(&st, 512 * KB);
             if (p) {
-                vstack_set_avma(&st, st.top);
+                vstack_pop_all(&st);
                 rc = vstack_reset(&st);
             }
         }
@@ -155,30 +164,27 @@ static void no_clobber(void)
            "no clobbering: its contents are intact");
         if (!ok(rc != VSTACK_OK, "no clobbering: the failed map-again was reported (%d)", rc))
             diag("  after %d cycles", cycles);
-        ok(st.vbot > (vstack_sp)in.got || st.top <= (vstack_sp)in.got,
+        ok(tu_vbot(&st) > (vstack_sp)in.got || vstack_top(&st) <= (vstack_sp)in.got,
            "no clobbering: the stack no longer claims that page");
         munmap(in.got, 4096);
     }
     vstack_destroy(&st);
 }
-#define NO_CLOBBER_LINES 4
 #else
 static void no_clobber(void)
 {
-    skip(4, "no MAP_FIXED_NOREPLACE here");
+    skip(1, "no MAP_FIXED_NOREPLACE here");
 }
-#define NO_CLOBBER_LINES 4
 #endif
 
 int main(void)
 {
     tu_require_mmap();
-    plan(3 * DC_LINES + DC_BOGUS_LINES + 3 + NO_CLOBBER_LINES);
-    dc_env(NULL);
-    dc_cycles("flag VSTACK_DECOMMIT_UNMAP", VSTACK_DECOMMIT_UNMAP, NULL, 1, 1000);
-    dc_cycles("VSTACK_DECOMMIT=unmap", 0, "unmap", 1, 1000);
-    dc_cycles("flag UNMAP beats VSTACK_DECOMMIT=remap", VSTACK_DECOMMIT_UNMAP, "remap", 1, 200);
-    dc_bogus_env();
+    tu_decommit_env(NULL);
+    tu_decommit_cycles("flag VSTACK_DECOMMIT_UNMAP", VSTACK_DECOMMIT_UNMAP, NULL, 1, 1000);
+    tu_decommit_cycles("VSTACK_DECOMMIT=unmap", 0, "unmap", 1, 1000);
+    tu_decommit_cycles("flag UNMAP beats VSTACK_DECOMMIT=remap", VSTACK_DECOMMIT_UNMAP, "remap", 1, 200);
+    tu_decommit_bogus_env();
     signals_blocked();
     no_clobber();
     return done_testing();

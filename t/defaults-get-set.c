@@ -80,14 +80,14 @@ int main(void)
         is_int(vstack_default(&st, "parisize", "2MiB"), VSTACK_OK, "parisize = \"2MiB\"");
         is_int(get(&st, "parisize"), 2 * MB, "\"2MiB\" reads back as 2097152");
         is_int(tu_stats(&st).used, 0, "setting parisize discarded the contents (used 0)");
-        ok(vstack_avma(&st) == st.top, "avma is back at top");
+        ok(vstack_avma(&st) == vstack_top(&st), "avma is back at top");
         p = fill_chunk(&st, 100000, 2);
         ok(p != NULL, "allocated again");
         is_int(vstack_default(&st, "parisizemax", "256MiB"), VSTACK_OK,
                "parisizemax = \"256MiB\"");
         is_int(get(&st, "parisizemax"), 256 * MB, "\"256MiB\" reads back");
         is_int(tu_stats(&st).used, 0, "setting parisizemax discarded the contents (used 0)");
-        ok(vstack_avma(&st) == st.top, "avma is back at top");
+        ok(vstack_avma(&st) == vstack_top(&st), "avma is back at top");
         is_int(get(&st, "parisize"), 2 * MB, "parisize kept when parisizemax changes");
     }
 

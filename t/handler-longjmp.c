@@ -50,7 +50,7 @@ static int jump_out(vstack *st, size_t nbytes, int want_err)
         return 0;
     }
     if (vstack_avma(st) != av || after.used != before.used ||
-        after.committed != before.committed || st->avma < st->bot || st->avma > st->top) {
+        after.committed != before.committed || vstack_avma(st) < tu_bot(st) || vstack_avma(st) > vstack_top(st)) {
         diag("  avma %#lx (was %#lx), committed %zu (was %zu)",
              (unsigned long)vstack_avma(st), (unsigned long)av, after.committed,
              before.committed);
@@ -110,7 +110,7 @@ int main(void)
     vstack_set_avma(&st, (vstack_sp)live);
     vstack_reset(&st);
     {
-        size_t room = vstack_avma(&st) - st.bot;
+        size_t room = vstack_avma(&st) - tu_bot(&st);
         vs_os_fail_reset();
         vs_os_fail_nth(VS_OS_COMMIT, 1, ENOMEM);
         ok(jump_out(&st, room + 64 * KB, VSTACK_ENOMEM),

@@ -16,7 +16,7 @@
 static void check_fresh(const vstack *st, size_t rsize, const char *what)
 {
     struct vstack_stats s = tu_stats(st);
-    ok(vstack_avma(st) == st->top, "%s: avma starts at top", what);
+    ok(vstack_avma(st) == vstack_top(st), "%s: avma starts at top", what);
     is_int(s.used, 0, "%s: nothing used", what);
     is_int(s.committed, rsize, "%s: committed is parisize", what);
     is_int(s.rsize, rsize, "%s: stats.rsize", what);
@@ -98,7 +98,7 @@ int main(void)
         is_int(logs.warn.count, 0, "8 GiB: no warning");
         ok(s.committed == 1 * MB, "8 GiB: only parisize is committed");
     } else {
-        skip(4, "size_t is too small for 8 GiB");
+        skip(1, "size_t is too small for 8 GiB");
     }
     /* 8e9, not a power of two: rounded to pages. */
     vstack_destroy(&st);
@@ -109,7 +109,7 @@ int main(void)
         ok(tu_stats(&st).reserved >= 8000000000u, "stats.reserved >= 8e9");
         vstack_destroy(&st);
     } else {
-        skip(3, "no 8e9 reservation here");
+        skip(1, "no 8e9 reservation here");
     }
 
     /* A request larger than the machine (heuristic overcommit refuses a
@@ -131,7 +131,7 @@ int main(void)
             memset(p, 1, 32 * MB);
         vstack_destroy(&st);
     } else {
-        skip(5, "needs overcommit mode 0, less than 1 TiB of RAM + swap, and no valgrind");
+        skip(1, "needs overcommit mode 0, less than 1 TiB of RAM + swap, and no valgrind");
     }
 
     /* The exact boundaries: all of parisize, all of parisizemax. */

@@ -195,7 +195,7 @@ long tu_check(const void *p, size_t nbytes, uint64_t seed)
 
 void tu_require_mmap(void)
 {
-    if (!vs_os_config()->has_mmap)
+    if (!vs_os_config()->reserves)
         skip_all("the library was built without mmap (see t/without-mmap)");
 }
 
@@ -211,6 +211,10 @@ size_t tu_round_up(size_t n, size_t unit)
 {
     return (n + unit - 1) / unit * unit;
 }
+
+vstack_sp tu_bot(const vstack *st) { return vstack_top(st) - tu_stats(st).committed; }
+
+vstack_sp tu_vbot(const vstack *st) { return vstack_top(st) - tu_stats(st).reserved; }
 
 size_t tu_default(const vstack *st, const char *name)
 {

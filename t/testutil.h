@@ -62,6 +62,9 @@ void tu_require_mmap(void);
 size_t tu_page_size(void);
 size_t tu_round_up(size_t n, size_t unit);
 struct vstack_stats tu_stats(const vstack *st);
+/* The lowest committed and the lowest reserved address, from the stats. */
+vstack_sp tu_bot(const vstack *st);
+vstack_sp tu_vbot(const vstack *st);
 /* vstack_default_get of name; (size_t)-2 when the call fails. */
 size_t tu_default(const vstack *st, const char *name);
 
@@ -74,12 +77,12 @@ long tu_maps_count(void);
 /* The same, after making sure stdio and malloc have set up their memory, so
  * later counts compare with it; -1 without /proc. */
 long tu_maps_baseline(void);
-/* One TAP line: the number of mappings is at most baseline + slack.  Skipped
- * without /proc, and under valgrind unless slack_vg >= 0 (memcheck maps its
- * own shadow memory as it goes, so counts there need a wider margin). */
 /* Non-zero when AddressSanitizer's allocator maps memory of its own, so
  * that the process's mapping count moves without us. */
 int tu_under_asan(void);
+/* One TAP line: the number of mappings is at most baseline + slack.  Skipped
+ * without /proc, and under valgrind unless slack_vg >= 0 (memcheck maps its
+ * own shadow memory as it goes, so counts there need a wider margin). */
 void tu_maps_check(long baseline, long slack, long slack_vg, const char *what);
 /* Sum of the lengths of every mapping of this process, in bytes, or -1. */
 long long tu_maps_total(void);
@@ -103,6 +106,19 @@ int tu_overcommit_mode(void);
 
 /* Committed_AS from /proc/meminfo in kB, or -1. */
 long tu_committed_as_kb(void);
+
+/* ---- the decommit paths (t/decommit.c) --------------------------------------- */
+
+/* Set VSTACK_DECOMMIT to value, or clear it (NULL). */
+void tu_decommit_env(const char *value);
+/* Run ncycles grow/reset cycles on a stack made with flags under the
+ * environment value env (NULL: unset); want_unmap says which path must run.
+ * Checks that the path ran, that the mappings stay bounded, that live data
+ * and avma survive, and that what decommit leaves is MAP_NORESERVE. */
+void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int want_unmap, int ncycles);
+/* An unknown VSTACK_DECOMMIT value is ignored with a warning that names the
+ * variable; the platform default runs. */
+void tu_decommit_bogus_env(void);
 
 /* ---- stderr capture ------------------------------------------------------ */
 

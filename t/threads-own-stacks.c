@@ -37,8 +37,8 @@ static void *work(void *arg)
     if (w->init_rc != VSTACK_OK)
         return NULL;
     tu_capture_stack(&w->st, &w->logs);
-    w->vbot = w->st.vbot;
-    w->top = w->st.top;
+    w->vbot = tu_vbot(&w->st);
+    w->top = vstack_top(&w->st);
     for (int r = 0; r < NROUNDS && !w->failures; r++) {
         unsigned char *p[NPIECES];
         size_t n[NPIECES];
@@ -81,7 +81,7 @@ static void *work(void *arg)
             snprintf(w->why, sizeof w->why, "round %d: kept piece damaged by reset", r);
             return NULL;
         }
-        vstack_set_avma(&w->st, w->st.top);
+        vstack_pop_all(&w->st);
     }
     w->grows = tu_stats(&w->st).grows;
     w->shrinks = tu_stats(&w->st).shrinks;

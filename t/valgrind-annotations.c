@@ -1,10 +1,17 @@
 /* valgrind-annotations: under memcheck, the stack tells valgrind what is
  * live: a fresh chunk is addressable but undefined, memory popped by
  * vstack_set_avma or never handed out is not addressable, and a huge
- * parisizemax is capped at VSTACK_VALGRIND_MAX with a warning.  The checks
- * use VALGRIND_GET_VBITS, which reports instead of raising memcheck errors.
- * Outside valgrind only the API itself is exercised. */
+ * parisizemax is capped at VSTACK_VALGRIND_MAX with a warning.  This test is
+ * built with VSTACK_DEBUG, so that every pop is a library call and memcheck
+ * knows at once; a pop by the plain store of a normal build is seen at the
+ * next library call.  The checks use VALGRIND_GET_VBITS, which reports
+ * instead of raising memcheck errors.  Outside valgrind only the API itself
+ * is exercised, with VSTACK_DEBUG's check of the popped-to address. */
 #include "config.h"
+
+#ifndef VSTACK_DEBUG
+#error "build this test with -DVSTACK_DEBUG"
+#endif
 
 #include <string.h>
 #include <vstack.h>
@@ -71,8 +78,8 @@ static void memcheck_part(void)
         bail_out("vstack_init(1 MiB, 64 MiB) failed");
     av0 = vstack_avma(&st);
 
-    is_state((void *)(st.top - 4096), 4096, NOACCESS, "an empty stack's committed part");
-    is_state((void *)(st.bot - 4096), 4096, NOACCESS, "the reserved part below bot");
+    is_state((void *)(vstack_top(&st) - 4096), 4096, NOACCESS, "an empty stack's committed part");
+    is_state((void *)(tu_bot(&st) - 4096), 4096, NOACCESS, "the reserved part below bot");
 
     p = vstack_alloc(&st, 4096);
     is_state(p, 4096, UNDEFINED, "a fresh chunk");
@@ -121,6 +128,19 @@ static void memcheck_part(void)
         is_state(c + 512, 512, DEFINED, "its upper half");
     }
 
+    /* A pop by a plain store, as a normal build makes it: memcheck learns of
+     * it at the next library call. */
+    {
+        vstack_sp av = vstack_avma(&st);
+        unsigned char *c = vstack_alloc(&st, 4096);
+        memset(c, 5, 4096);
+        st.avma = av; /* what vstack_set_avma is without VSTACK_DEBUG */
+        is_state(c, 4096, DEFINED, "a plain-store pop: still addressable until the library is called");
+        vstack_pop_all(&st);
+        vstack_set_avma(&st, av);
+        is_state(c, 4096, NOACCESS, "a plain-store pop: no access after the next library call");
+    }
+
     /* Trim: the pages below avma read as zero afterwards but are free. */
     is_int(vstack_trim(&st), VSTACK_OK, "vstack_trim");
     is_state((void *)(vstack_avma(&st) - 64 * KB), 64 * KB, NOACCESS,
@@ -146,7 +166,6 @@ static void memcheck_part(void)
     is_int(VALGRIND_COUNT_ERRORS - errors0, 0, "the library caused no memcheck error");
     vstack_set_default_handlers(NULL, NULL, NULL);
 }
-#define MEMCHECK_LINES 23
 #endif
 
 /* The same sequence through the API only, checked by values. */
@@ -186,8 +205,16 @@ static void api_part(void)
                 nonzero += z[i] != 0;
         ok(z != NULL && nonzero == 0, "memory discarded by trim reads as zero");
     }
+    /* VSTACK_DEBUG checks where vstack_set_avma goes. */
+    {
+        vstack_sp av = vstack_avma(&st);
+        vstack_set_avma(&st, vstack_top(&st) + 4096);
+        ok(logs.err.count == 1 && logs.err.last_err == VSTACK_EINVAL && vstack_avma(&st) == av,
+           "VSTACK_DEBUG: vstack_set_avma above top is refused through the error handler");
+        logs.err.count = 0;
+    }
     vstack_destroy(&st);
-    is_int(logs.err.count, 0, "no error message");
+    is_int(logs.err.count, 0, "no other error message");
     vstack_set_default_handlers(NULL, NULL, NULL);
 }
 
@@ -199,7 +226,7 @@ int main(void)
     if (RUNNING_ON_VALGRIND)
         memcheck_part();
     else
-        skip(MEMCHECK_LINES, "not running under valgrind");
+        skip(1, "not running under valgrind");
 #else
     skip(1, "built without <valgrind/memcheck.h>");
 #endif

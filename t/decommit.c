@@ -1,9 +1,7 @@
-/* decommit-cycles.h -- the grow/reset cycle shared by decommit-unmap-path
- * and decommit-remap-path: a thousand cycles through one decommit path keep
- * the number of mappings bounded and the live data intact, and the seam's
- * counters show which path ran. */
-#ifndef VSTACK_DECOMMIT_CYCLES_H
-#define VSTACK_DECOMMIT_CYCLES_H
+/* decommit.c -- the grow/reset cycles shared by decommit-unmap-path and
+ * decommit-remap-path; see testutil.h. */
+#include "config.h"
+#include "testutil.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,13 +10,11 @@
 
 #include "os.h"
 #include "tap.h"
-#include "testutil.h"
 
 #define DC_KB ((size_t)1 << 10)
 #define DC_MB ((size_t)1 << 20)
 
-/* Set or clear VSTACK_DECOMMIT. */
-static void dc_env(const char *value)
+void tu_decommit_env(const char *value)
 {
     if (value)
         setenv("VSTACK_DECOMMIT", value, 1);
@@ -26,11 +22,7 @@ static void dc_env(const char *value)
         unsetenv("VSTACK_DECOMMIT");
 }
 
-/* Run ncycles grow/reset cycles on a stack made with flags under the
- * environment value env (NULL: unset); want_unmap says which path must run.
- * Emits a fixed number of TAP lines (DC_LINES). */
-#define DC_LINES 11
-static void dc_cycles(const char *what, unsigned flags, const char *env, int want_unmap,
+void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int want_unmap,
                       int ncycles)
 {
     struct tu_logs logs;
@@ -45,11 +37,11 @@ static void dc_cycles(const char *what, unsigned flags, const char *env, int wan
     struct vstack_stats s;
 
     tu_capture_defaults(&logs);
-    dc_env(env);
+    tu_decommit_env(env);
     vs_os_fail_reset();
     if (vstack_init(&st, 256 * DC_KB, 64 * DC_MB, flags) != VSTACK_OK)
         bail_out("%s: vstack_init failed", what);
-    dc_env(NULL);
+    tu_decommit_env(NULL);
     live = vstack_alloc(&st, live_n);
     if (!live)
         bail_out("%s: cannot allocate the live data", what);
@@ -114,7 +106,7 @@ static void dc_cycles(const char *what, unsigned flags, const char *env, int wan
     {
         struct tu_smaps sm;
         int mode = tu_overcommit_mode();
-        if (!tu_have_proc() || tu_smaps_range(st.vbot, st.top, &sm) != 0)
+        if (!tu_have_proc() || tu_smaps_range(tu_vbot(&st), vstack_top(&st), &sm) != 0)
             skip(1, "%s: no /proc/self/smaps", what);
         else if (mode != 0 && mode != 1)
             skip(1, "%s: MAP_NORESERVE is ignored in overcommit mode %d", what, mode);
@@ -139,26 +131,23 @@ static void dc_cycles(const char *what, unsigned flags, const char *env, int wan
     vstack_set_default_handlers(NULL, NULL, NULL);
 }
 
-/* An unknown VSTACK_DECOMMIT value is ignored with a warning that names the
- * variable; the platform default runs. */
-#define DC_BOGUS_LINES 3
-static void dc_bogus_env(void)
+void tu_decommit_bogus_env(void)
 {
     struct tu_logs logs;
     vstack st;
     int want_unmap = vs_os_config()->default_unmap;
 
     tu_capture_defaults(&logs);
-    dc_env("bogus");
+    tu_decommit_env("bogus");
     vs_os_fail_reset();
     is_int(vstack_init(&st, 256 * DC_KB, 16 * DC_MB, 0), VSTACK_OK,
            "VSTACK_DECOMMIT=bogus: vstack_init succeeds");
-    dc_env(NULL);
+    tu_decommit_env(NULL);
     if (!ok(tu_contains_nocase(logs.warn.all, "VSTACK_DECOMMIT"),
             "VSTACK_DECOMMIT=bogus: a warning names the variable"))
         tu_logs_diag(&logs);
     if (vstack_alloc(&st, 4 * DC_MB))
-        vstack_set_avma(&st, st.top);
+        vstack_pop_all(&st);
     vstack_reset(&st);
     ok(want_unmap ? vs_os_count(VS_OS_UNMAP) > 0 : vs_os_count(VS_OS_REMAP) > 0,
        "VSTACK_DECOMMIT=bogus: the platform default (%s) runs", want_unmap ? "unmap" : "remap");
@@ -166,4 +155,3 @@ static void dc_bogus_env(void)
     vstack_set_default_handlers(NULL, NULL, NULL);
 }
 
-#endif

@@ -1,0 +1,353 @@
+/* alloc.c -- the running stack: allocation beyond the fast path, growth,
+ * overflow, reset and trim.
+ *
+ * Layout of one stack, addresses growing to the right:
+ *
+ *   map_base  vbot            bot        low       avma            top
+ *      |  ...  |  reserved     |  committed,  | free,   |   in use      |
+ *              |  PROT_NONE    |  untouched   | touched |               |
+ *
+ * Only [bot, top) is readable and writable.  Growth commits below bot;
+ * decommit gives [bot, new bot) back.  `low` is the lowest page handed out
+ * since the last decommit: the fast path never goes below lim, which is
+ * `low` (memcheck aside), so the slow path sees each new depth once.  That
+ * is where high_water is kept, and it bounds what fork-wipe has to mark.
+ * This file never calls the system: it uses the verbs of os.h only. */
+#include "config.h"
+#include "internal.h"
+#include "track.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define VS_ALIGN_DOWN(x, a) ((x) & ~(vstack_sp)((a) - 1))
+
+static size_t vs_page(void) { return vs_os_config()->page_size; }
+
+/* The largest committed size the stack may reach. */
+static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->vsize : p->top - p->bot; }
+
+/* Where the fast path must stop: the low-water mark, and never inside a
+ * range still marked for fork-wipe.  Under memcheck lim instead follows
+ * avma (vs_track_sync), so that every allocation is seen. */
+static void vs_set_lim(vstack *st)
+{
+    struct vstack_private_ *p = &st->priv_;
+    if (p->tracking)
+        return;
+    st->lim = p->wipe_hi > p->low ? p->wipe_hi : p->low;
+}
+
+/* Under memcheck: what was popped since the library last looked is
+ * no-access, and lim comes up to avma again. */
+static void vs_track_sync(vstack *st)
+{
+    vstack_sp nlim = VS_ALIGN_DOWN(st->avma, 16);
+    if (!st->priv_.tracking || nlim <= st->lim)
+        return;
+    vs_track_noaccess((void *)st->lim, nlim - st->lim);
+    st->lim = nlim;
+}
+
+void vs_stack_adopt(vstack *st, const struct vs_region *r)
+{
+    struct vstack_private_ *p = &st->priv_;
+    p->map_base = r->map_base;
+    p->map_len = r->map_len;
+    p->vbot = r->lo;
+    p->top = r->hi;
+    p->bot = r->hi - r->committed;
+    p->low = p->top;
+    p->wipe_lo = p->wipe_hi = 0;
+    p->tracking = vs_running_on_valgrind();
+    st->avma = st->lim = p->top;
+    vs_track_noaccess((void *)p->bot, p->top - p->bot);
+}
+
+vstack_sp vstack_top(const vstack *st) { return st->priv_.top; }
+
+void vstack_pop_all(vstack *st)
+{
+    st->avma = st->priv_.top;
+    vs_track_sync(st);
+}
+
+/* ---- growth ---------------------------------------------------------------- */
+
+/* The committed size to grow to for a stack that needs `need` bytes
+ * committed: doubling, capped at the limit. */
+static size_t vs_grow_target(const struct vstack_private_ *p, size_t need)
+{
+    size_t size = p->top - p->bot, limit = vs_limit(p);
+    while (size < need && size <= limit / 2)
+        size *= 2;
+    if (size < need)
+        size = need;
+    size = vs_round_up(size, p->unit);
+    return size > limit ? limit : size;
+}
+
+/* Commit down to top - newsize (unit-rounded, within the limit), signals
+ * blocked so that no handler sees memory committed but not counted.  On
+ * failure the stack keeps its size, and parisizemax drops to it, as the
+ * system will not give more. */
+static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    size_t cur = p->top - p->bot;
+    vstack_sp nbot = p->top - newsize;
+    struct vs_os_sigmask saved;
+    struct vs_os_err e;
+    char b1[48], b2[48];
+
+    if (newsize <= cur)
+        return VSTACK_OK;
+    if (vs_block(&saved, o) != VSTACK_OK)
+        return o->code;
+    if (vs_os_commit((void *)nbot, p->bot - nbot, &e) != 0) {
+        vs_unblock(&saved, o);
+        if (p->vsize) {
+            p->vsize = cur;
+            return vs_fail_os(o, &e, "parisizemax lowered to %s: cannot grow the stack to %s",
+                              vs_fmt_size(cur, b1), vs_fmt_size(newsize, b2));
+        }
+        return vs_fail_os(o, &e, "cannot grow the stack from %s to %s", vs_fmt_size(cur, b1),
+                          vs_fmt_size(newsize, b2));
+    }
+    size_t len = p->bot - nbot;
+    vs_track_noaccess((void *)nbot, len);
+    p->bot = nbot;
+    p->grows++;
+    vs_unblock(&saved, o);
+    if (p->huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    if (p->verbose)
+        vs_info(st, "increasing stack size to %zu", newsize);
+    return VSTACK_OK;
+}
+
+static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    char b1[48], b2[48], b3[48];
+    size_t cur = p->top - p->bot, used = p->top - st->avma;
+    if (p->vsize)
+        return vs_failf(o, VSTACK_ESTACK,
+                        "the stack overflows: %zu bytes requested with %s in use; stack size %s, "
+                        "parisizemax %s: raise it with default(parisizemax, ...)",
+                        nbytes, vs_fmt_size(used, b1), vs_fmt_size(cur, b2), vs_fmt_size(p->vsize, b3));
+    return vs_failf(o, VSTACK_ESTACK,
+                    "the stack overflows: %zu bytes requested with %s in use; fixed stack size %s "
+                    "(parisizemax is 0): set parisizemax with default(parisizemax, \"4G\")",
+                    nbytes, vs_fmt_size(used, b1), vs_fmt_size(cur, b2));
+}
+
+/* Clear a fork-wipe mark that could not be cleared after a fork, before
+ * anything is handed out below its top. */
+static int vs_unstick(vstack *st, struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_os_err e;
+    if (p->wipe_hi <= p->wipe_lo)
+        return VSTACK_OK;
+    if (vs_os_wipe_on_fork((void *)p->wipe_lo, p->wipe_hi - p->wipe_lo, 0, &e) != 0)
+        return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free part");
+    p->wipe_lo = p->wipe_hi = 0;
+    return VSTACK_OK;
+}
+
+void *vstack_alloc_slow(vstack *st, size_t nbytes)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_out o = {0};
+    vstack_sp av, floor, nav = 0;
+
+    vs_track_sync(st);
+    av = st->avma;
+    floor = p->top - vs_limit(p);
+    if (nbytes > av - floor || (nav = VS_ALIGN_DOWN(av - nbytes, 16)) < floor) {
+        vs_overflow(st, nbytes, &o);
+    } else if (nav < p->wipe_hi && vs_unstick(st, &o) != VSTACK_OK) {
+        ;
+    } else if (nav < p->bot) {
+        vs_commit_to(st, vs_grow_target(p, p->top - nav), &o);
+    }
+    if (o.code != VSTACK_OK) {
+        vs_deliver_alloc(st, &o);
+        return NULL;
+    }
+    if (nav < p->low) {
+        p->low = VS_ALIGN_DOWN(nav, vs_page());
+        if (p->top - p->low > p->high_water)
+            p->high_water = p->top - p->low;
+    }
+    if (p->tracking) {
+        vs_track_undefined((void *)nav, av - nav);
+        st->lim = nav;
+    }
+    st->avma = nav;
+    vs_set_lim(st);
+    if (o.nwarn)
+        vs_deliver(st, &o);
+    return (void *)nav;
+}
+
+void vstack_set_avma_debug(vstack *st, vstack_sp av)
+{
+    struct vstack_private_ *p = &st->priv_;
+    if (av < st->lim || av > p->top) {
+        struct vs_out o = {0};
+        vs_failf(&o, VSTACK_EINVAL, "vstack_set_avma: %#lx is not inside the stack [%#lx, %#lx]",
+                 (unsigned long)av, (unsigned long)st->lim, (unsigned long)p->top);
+        vs_deliver_alloc(st, &o);
+        return;
+    }
+    st->avma = av;
+    vs_track_sync(st);
+}
+
+int vstack_grow(vstack *st, size_t newsize)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_out o = {0};
+    size_t cur = p->top - p->bot, target;
+    char b1[48], b2[48];
+
+    vs_track_sync(st);
+    if (newsize == 0) {
+        if (!p->vsize || cur >= p->vsize)
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow: the stack is at parisizemax %s",
+                     vs_fmt_size(vs_limit(p), b1));
+        else
+            vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
+    } else {
+        target = vs_round_up(newsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : newsize, p->unit);
+        if (target > vs_limit(p) && target > cur)
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(target, b1),
+                     vs_fmt_size(p->vsize, b2));
+        else
+            vs_commit_to(st, target, &o);
+    }
+    return vs_deliver(st, &o);
+}
+
+/* ---- decommit ------------------------------------------------------------ */
+
+/* The range [bot, nbot) was unmapped and could not be mapped again: it is no
+ * longer ours, so the stack may not grow into it.  Release the reservation
+ * below it too, and shrink parisizemax to what is left. */
+static void vs_lose_below(vstack *st, vstack_sp nbot, struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    vstack_sp base = (vstack_sp)p->map_base, end = base + p->map_len;
+    struct vs_os_err e;
+    if (p->bot > base && vs_os_release(p->map_base, p->bot - base, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "cannot release the reservation below the lost range: %s: %s",
+                 e.call, vs_os_why(&e));
+    else {
+        p->map_base = (void *)nbot;
+        p->map_len = end - nbot;
+    }
+    p->vbot = nbot;
+    if (p->vsize)
+        p->vsize = p->top - nbot;
+    if (p->rsize > p->top - nbot)
+        p->rsize = p->rsize_given = p->top - nbot;
+}
+
+/* Give [bot, nbot) back to the system, signals blocked. */
+static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_os_sigmask saved;
+    struct vs_os_err e;
+    size_t len = nbot - p->bot;
+    char b1[48], b2[48];
+    int hole;
+
+    if (vs_block(&saved, o) != VSTACK_OK)
+        return o->code;
+    if (vs_os_decommit((void *)p->bot, len, p->unmap, &hole, &e) != 0 && !hole) {
+        vs_unblock(&saved, o);
+        return vs_fail_os(o, &e, "cannot give back %s of the stack", vs_fmt_size(len, b1));
+    }
+    if (hole)
+        vs_lose_below(st, nbot, o);
+    else
+        p->shrinks++;
+    p->bot = nbot;
+    if (p->low < nbot)
+        p->low = nbot;
+    if (p->wipe_hi <= nbot) /* the new mapping carries no fork-wipe mark */
+        p->wipe_lo = p->wipe_hi = 0;
+    else if (p->wipe_lo < nbot)
+        p->wipe_lo = nbot;
+    vs_set_lim(st);
+    vs_unblock(&saved, o);
+    if (hole)
+        return vs_fail_os(o, &e, "%s were given back but not reserved again; parisizemax lowered to %s",
+                          vs_fmt_size(len, b1), vs_fmt_size(p->top - nbot, b2));
+    if (p->verbose)
+        vs_info(st, "decreasing stack size to %zu", (size_t)(p->top - nbot));
+    return VSTACK_OK;
+}
+
+int vstack_reset(vstack *st)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_out o = {0};
+    size_t used = vs_round_up(p->top - st->avma, p->unit);
+    size_t keep = used > p->rsize ? used : p->rsize;
+
+    vs_track_sync(st);
+    if (keep < p->top - p->bot)
+        vs_decommit_to(st, p->top - keep, &o);
+    return vs_deliver(st, &o);
+}
+
+int vstack_trim(vstack *st)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_out o = {0};
+    struct vs_os_err e;
+    vstack_sp end = VS_ALIGN_DOWN(st->avma, vs_page());
+    char b1[48];
+
+    vs_track_sync(st);
+    if (end > p->bot) {
+        /* The malloc layer writes zeros where memcheck was told nothing may go. */
+        if (p->tracking && !vs_os_config()->reserves)
+            vs_track_undefined((void *)p->bot, end - p->bot);
+        if (vs_os_discard((void *)p->bot, end - p->bot, &e) != 0)
+            vs_fail_os(&o, &e, "cannot discard %s of free stack", vs_fmt_size(end - p->bot, b1));
+        if (p->tracking)
+            vs_track_noaccess((void *)p->bot, st->lim - p->bot);
+    }
+    return vs_deliver(st, &o);
+}
+
+/* ---- fork-wipe ------------------------------------------------------------- */
+
+int vs_fork_range(const vstack *st, uintptr_t *lo, uintptr_t *hi)
+{
+    const struct vstack_private_ *p = &st->priv_;
+    if (!p->forkwipe)
+        return 0;
+    *lo = vs_round_up(p->low, p->unit);
+    *hi = VS_ALIGN_DOWN(st->avma, p->unit);
+    return *lo < *hi;
+}
+
+void vs_fork_stuck(vstack *st) { vs_set_lim(st); }
+
+void vstack_get_stats(const vstack *st, struct vstack_stats *out)
+{
+    const struct vstack_private_ *p = &st->priv_;
+    out->used = p->top - st->avma;
+    out->committed = p->top - p->bot;
+    out->reserved = p->top - p->vbot;
+    out->rsize = p->rsize;
+    out->high_water = p->high_water;
+    out->grows = p->grows;
+    out->shrinks = p->shrinks;
+}

@@ -1,0 +1,157 @@
+/* report.c -- error codes, sentences, and the handlers that receive them.
+ *
+ * The library is quiet: warnings go to a warn handler or nowhere; an
+ * allocation failure goes to the error handler, and only when there is no
+ * handler at all is one line written to stderr.  Helpers record what they
+ * have to say in a struct vs_out; only the public entry points deliver it,
+ * so that every sentence takes exactly one way out. */
+#include "config.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static vstack_handler vs_default_err, vs_default_warn;
+static void *vs_default_ctx;
+
+void vstack_set_default_handlers(vstack_handler err, vstack_handler warn, void *ctx)
+{
+    vs_default_err = err;
+    vs_default_warn = warn;
+    vs_default_ctx = ctx;
+}
+
+void vstack_set_error_handler(vstack *st, vstack_handler fn, void *ctx)
+{
+    st->priv_.err_fn = fn;
+    st->priv_.err_ctx = ctx;
+}
+
+void vstack_set_warn_handler(vstack *st, vstack_handler fn, void *ctx)
+{
+    st->priv_.warn_fn = fn;
+    st->priv_.warn_ctx = ctx;
+}
+
+void vstack_set_verbose(vstack *st, int level) { st->priv_.verbose = level > 0; }
+
+const char *vstack_strerror(int err)
+{
+    switch (err) {
+    case VSTACK_OK: return "success";
+    case VSTACK_ENOMEM: return "the system refused memory";
+    case VSTACK_ESTACK: return "the stack overflows";
+    case VSTACK_EINVAL: return "invalid argument";
+    case VSTACK_ESYS: return "a system call failed";
+    default: return "unknown vstack error";
+    }
+}
+
+const char *vstack_last_error(const vstack *st) { return st->priv_.errmsg; }
+
+int vstack_last_error_code(const vstack *st) { return st->priv_.errcode; }
+
+int vs_errno_code(int err) { return err == ENOMEM || err == EAGAIN ? VSTACK_ENOMEM : VSTACK_ESYS; }
+
+/* ---- recording ----------------------------------------------------------- */
+
+int vs_failf(struct vs_out *o, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->msg, sizeof o->msg, fmt, ap);
+    va_end(ap);
+    return o->code = code;
+}
+
+int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(o->msg, sizeof o->msg, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof o->msg)
+        snprintf(o->msg + n, sizeof o->msg - (size_t)n, ": %s: %s", e->call, vs_os_why(e));
+    return o->code = vs_errno_code(e->err);
+}
+
+void vs_warnf(struct vs_out *o, int code, const char *fmt, ...)
+{
+    va_list ap;
+    int i = o->nwarn < VS_NWARN ? o->nwarn++ : VS_NWARN - 1; /* the last slot keeps the latest */
+    o->warn_code[i] = code;
+    va_start(ap, fmt);
+    vsnprintf(o->warn[i], sizeof o->warn[i], fmt, ap);
+    va_end(ap);
+}
+
+/* ---- delivering ---------------------------------------------------------- */
+
+static void vs_to_warn_handler(vstack *st, int code, const char *msg)
+{
+    vstack_handler fn = st->priv_.warn_fn ? st->priv_.warn_fn : vs_default_warn;
+    void *ctx = st->priv_.warn_fn ? st->priv_.warn_ctx : vs_default_ctx;
+    if (fn)
+        fn(st, code, msg, ctx);
+}
+
+int vs_deliver(vstack *st, const struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    if (o->code != VSTACK_OK) {
+        snprintf(p->errmsg, sizeof p->errmsg, "%s", o->msg);
+        p->errcode = o->code;
+    } else if (o->nwarn) {
+        snprintf(p->errmsg, sizeof p->errmsg, "%s", o->warn[o->nwarn - 1]);
+        p->errcode = o->warn_code[o->nwarn - 1];
+    } else {
+        p->errmsg[0] = 0;
+        p->errcode = VSTACK_OK;
+    }
+    for (int i = 0; i < o->nwarn; i++)
+        vs_to_warn_handler(st, o->warn_code[i], o->warn[i]);
+    return o->code;
+}
+
+void vs_deliver_alloc(vstack *st, const struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    vstack_handler fn = p->err_fn ? p->err_fn : vs_default_err;
+    void *ctx = p->err_fn ? p->err_ctx : vs_default_ctx;
+    vs_deliver(st, o);
+    if (o->code == VSTACK_OK)
+        return;
+    if (fn)
+        fn(st, o->code, p->errmsg, ctx); /* may longjmp: the stack is consistent */
+    else
+        fprintf(stderr, "vstack: %s\n", p->errmsg);
+}
+
+void vs_info(vstack *st, const char *fmt, ...)
+{
+    char msg[VS_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    vs_to_warn_handler(st, VSTACK_OK, msg);
+}
+
+/* ---- signal blocking ------------------------------------------------------ */
+
+int vs_block(struct vs_os_sigmask *saved, struct vs_out *o)
+{
+    struct vs_os_err e;
+    if (vs_os_signals_block(saved, &e) != 0)
+        return vs_fail_os(o, &e, "cannot block signals across a change of the stack");
+    return VSTACK_OK;
+}
+
+void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o)
+{
+    struct vs_os_err e;
+    if (vs_os_signals_restore(saved, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "cannot restore the signal mask: %s: %s", e.call, vs_os_why(&e));
+}

@@ -1,0 +1,76 @@
+/* reserve.c -- a reservation and its first commit, for stacks and pools.
+ *
+ * The system is asked for the whole size as inaccessible address space.
+ * Before that, a trial read/write mapping of the same size checks that the
+ * system would let us commit that much: in Linux's heuristic overcommit
+ * mode a mapping larger than RAM plus swap is refused, and RLIMIT_AS
+ * refuses anything beyond it.  A refusal halves the request. */
+#include "config.h"
+#include "internal.h"
+#include "track.h"
+
+int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downward,
+               const char *what, struct vs_region *r, struct vs_out *o)
+{
+    size_t unit = opts->unit, asked = want;
+    size_t extra = opts->huge ? unit : 0; /* room to align to the huge page */
+    struct vs_os_err e = {0, "none", NULL}, refusal = {0, NULL, NULL};
+    char b1[48], b2[48];
+
+    if (vs_running_on_valgrind() && want > VSTACK_VALGRIND_MAX) {
+        want = asked = VSTACK_VALGRIND_MAX;
+        vs_warnf(o, VSTACK_OK, "running under valgrind: %s capped to %s", what, vs_fmt_size(want, b1));
+    }
+    for (;;) {
+        void *base = NULL;
+        size_t c = commit < want ? commit : want;
+        int err = opts->probe ? vs_os_probe(want, &e) : 0;
+        if (!err && refusal.err && want / 2 >= VSTACK_MIN_SIZE && want / 2 >= unit &&
+            want / 2 >= commit)
+            want = (want / 2) & ~(unit - 1); /* headroom: half of what the system allowed */
+        if (!err)
+            err = vs_os_reserve(want + extra, &base, &e);
+        if (!err) {
+            uintptr_t b = (uintptr_t)base, end = b + want + extra;
+            r->map_base = base;
+            r->map_len = want + extra;
+            r->hi = downward ? end & ~(uintptr_t)(unit - 1) : (b + unit - 1) & ~(uintptr_t)(unit - 1);
+            r->lo = downward ? r->hi - want : r->hi;
+            if (!downward)
+                r->hi = r->lo + want;
+            r->committed = c;
+            err = vs_os_commit((void *)(downward ? r->hi - c : r->lo), c, &e);
+            if (!err)
+                break;
+            struct vs_os_err re;
+            if (vs_os_release(base, want + extra, &re) != 0) /* left reserved and inaccessible */
+                vs_warnf(o, vs_errno_code(re.err), "cannot release %s after a failed commit: %s: %s",
+                         vs_fmt_size(want + extra, b1), re.call, vs_os_why(&re));
+        }
+        if (!refusal.err)
+            refusal = e;
+        if (want / 2 < VSTACK_MIN_SIZE || want / 2 < unit)
+            return vs_fail_os(o, &e, "cannot reserve %s of %s", what, vs_fmt_size(want, b1));
+        want = (want / 2) & ~(unit - 1);
+    }
+    if (refusal.err)
+        vs_warnf(o, vs_errno_code(refusal.err),
+                 "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
+                 "rest of the program: %s: %s",
+                 what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2), refusal.call, vs_os_why(&refusal));
+    if (opts->huge) {
+        uintptr_t lo = downward ? r->hi - r->committed : r->lo;
+        if (vs_os_advise_huge((void *)lo, r->committed, &e) != 0)
+            vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    }
+    return VSTACK_OK;
+}
+
+void vs_release(void *base, size_t len, struct vs_out *o)
+{
+    struct vs_os_err e;
+    char b1[48];
+    if (vs_os_release(base, len, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "cannot release %s at %p: %s: %s", vs_fmt_size(len, b1), base,
+                 e.call, vs_os_why(&e));
+}
