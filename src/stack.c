@@ -39,16 +39,22 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, struct v
         vsize = 0;
     }
     vs_opts_load(p, &opts);
-    if (vs_reserve(&opts, vsize ? vsize : rsize, rsize, 1, vsize ? "parisizemax" : "parisize", &r, o) !=
-        VSTACK_OK)
+    /* From the new reservation to the release of the old one, a handler
+     * that longjmps out would leak a mapping or leave st on freed memory. */
+    struct vs_os_sigmask saved;
+    if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
-    if (p->map_base)
-        vs_release(p->map_base, p->map_len, o);
-    vs_stack_adopt(st, &r);
-    p->rsize = r.committed;
-    p->rsize_given = given >= VSTACK_MIN_SIZE && given <= r.committed ? given : r.committed;
-    p->vsize = vsize ? r.hi - r.lo : 0;
-    return VSTACK_OK;
+    if (vs_reserve(&opts, vsize ? vsize : rsize, rsize, 1, vsize ? "parisizemax" : "parisize", &r, o) ==
+        VSTACK_OK) {
+        if (p->map_base)
+            vs_release(p->map_base, p->map_len, o);
+        vs_stack_adopt(st, &r);
+        p->rsize = r.committed;
+        p->rsize_given = given >= VSTACK_MIN_SIZE && given <= r.committed ? given : r.committed;
+        p->vsize = vsize ? r.hi - r.lo : 0;
+    }
+    vs_unblock(&saved, o);
+    return o->code;
 }
 
 int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
@@ -79,12 +85,16 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
 void vstack_destroy(vstack *st)
 {
     struct vs_out o = {0};
+    struct vs_os_sigmask saved;
     if (!st->priv_.map_base)
         return;
+    int blocked = vs_block(&saved, &o) == VSTACK_OK; /* destroy goes on regardless */
     vs_live_remove(st);
     vs_release(st->priv_.map_base, st->priv_.map_len, &o);
     vs_deliver(st, &o);
     memset(st, 0, sizeof *st);
+    if (blocked)
+        vs_unblock(&saved, &o);
 }
 
 /* ---- GP's default() ---------------------------------------------------------- */
