@@ -56,6 +56,14 @@ typedef uintptr_t vstack_sp; /* an address on the stack, like PARI's pari_sp */
 typedef struct vstack vstack;
 typedef void (*vstack_handler)(vstack *st, int err, const char *msg, void *ctx);
 
+/* Fork-wipe's bookkeeping for one stack or pool: private, like the rest. */
+struct vstack_fork_ {
+    uintptr_t lo, hi;   /* the range marked for fork-wipe now, or lo == hi */
+    void *slot;         /* the entry in the table of live stacks and pools */
+    int (*range)(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi);
+    void (*stuck)(struct vstack_fork_ *f);
+};
+
 /* The library's own state of a stack.  It is declared here only so that a
  * vstack can live in the caller's memory: its fields are private, may change
  * in any release, and must never be read or written outside the library. */
@@ -64,8 +72,6 @@ struct vstack_private_ {
     vstack_sp top;          /* one past the highest address of the stack */
     vstack_sp vbot;         /* lowest reserved address */
     vstack_sp low;          /* lowest page handed out since the last decommit */
-    vstack_sp wipe_lo;      /* [wipe_lo, wipe_hi): marked for fork-wipe */
-    vstack_sp wipe_hi;
     void *map_base;         /* the mapping as the system returned it */
     size_t map_len;
     size_t rsize;           /* parisize, rounded */
@@ -78,7 +84,7 @@ struct vstack_private_ {
     int errcode;            /* see vstack_last_error_code */
     vstack_handler err_fn, warn_fn;
     void *err_ctx, *warn_ctx;
-    void *slot;             /* this stack's entry in the table of live stacks */
+    struct vstack_fork_ fork;
     char errmsg[256];       /* see vstack_last_error */
 };
 

@@ -35,7 +35,7 @@ static void vs_set_lim(vstack *st)
     struct vstack_private_ *p = &st->priv_;
     if (p->tracking)
         return;
-    st->lim = p->wipe_hi > p->low ? p->wipe_hi : p->low;
+    st->lim = p->fork.hi > p->low ? p->fork.hi : p->low;
 }
 
 /* Under memcheck: what was popped since the library last looked is
@@ -49,6 +49,24 @@ static void vs_track_sync(vstack *st)
     st->lim = nlim;
 }
 
+/* ---- fork-wipe ------------------------------------------------------------- */
+
+#define VS_STACK_OF(f) ((vstack *)(void *)((char *)(f) - offsetof(vstack, priv_.fork)))
+
+/* The free part touched since the last decommit, in whole units. */
+static int vs_stack_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
+{
+    const vstack *st = VS_STACK_OF(f);
+    const struct vstack_private_ *p = &st->priv_;
+    *lo = vs_round_up(p->low, p->unit);
+    *hi = VS_ALIGN_DOWN(st->avma, p->unit);
+    return *lo < *hi;
+}
+
+/* The mark could not be cleared: keep allocations above it until the slow
+ * path manages to (vs_unstick). */
+static void vs_stack_fork_stuck(struct vstack_fork_ *f) { vs_set_lim(VS_STACK_OF(f)); }
+
 void vs_stack_adopt(vstack *st, const struct vs_region *r)
 {
     struct vstack_private_ *p = &st->priv_;
@@ -58,7 +76,9 @@ void vs_stack_adopt(vstack *st, const struct vs_region *r)
     p->top = r->hi;
     p->bot = r->hi - r->committed;
     p->low = p->top;
-    p->wipe_lo = p->wipe_hi = 0;
+    p->fork.lo = p->fork.hi = 0;
+    p->fork.range = vs_stack_fork_range;
+    p->fork.stuck = vs_stack_fork_stuck;
     p->tracking = vs_running_on_valgrind();
     st->avma = st->lim = p->top;
     vs_track_noaccess((void *)p->bot, p->top - p->bot);
@@ -148,11 +168,11 @@ static int vs_unstick(vstack *st, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_os_err e;
-    if (p->wipe_hi <= p->wipe_lo)
+    if (p->fork.hi <= p->fork.lo)
         return VSTACK_OK;
-    if (vs_os_wipe_on_fork((void *)p->wipe_lo, p->wipe_hi - p->wipe_lo, 0, &e) != 0)
+    if (vs_os_wipe_on_fork((void *)p->fork.lo, p->fork.hi - p->fork.lo, 0, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free part");
-    p->wipe_lo = p->wipe_hi = 0;
+    p->fork.lo = p->fork.hi = 0;
     return VSTACK_OK;
 }
 
@@ -167,7 +187,7 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
     floor = p->top - vs_limit(p);
     if (nbytes > av - floor || (nav = VS_ALIGN_DOWN(av - nbytes, 16)) < floor) {
         vs_overflow(st, nbytes, &o);
-    } else if (nav < p->wipe_hi && vs_unstick(st, &o) != VSTACK_OK) {
+    } else if (nav < p->fork.hi && vs_unstick(st, &o) != VSTACK_OK) {
         ;
     } else if (nav < p->bot) {
         vs_commit_to(st, vs_grow_target(p, p->top - nav), &o);
@@ -278,10 +298,10 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
     p->bot = nbot;
     if (p->low < nbot)
         p->low = nbot;
-    if (p->wipe_hi <= nbot) /* the new mapping carries no fork-wipe mark */
-        p->wipe_lo = p->wipe_hi = 0;
-    else if (p->wipe_lo < nbot)
-        p->wipe_lo = nbot;
+    if (p->fork.hi <= nbot) /* the new mapping carries no fork-wipe mark */
+        p->fork.lo = p->fork.hi = 0;
+    else if (p->fork.lo < nbot)
+        p->fork.lo = nbot;
     vs_set_lim(st);
     vs_unblock(&saved, o);
     if (hole)
@@ -325,20 +345,6 @@ int vstack_trim(vstack *st)
     }
     return vs_deliver(st, &o);
 }
-
-/* ---- fork-wipe ------------------------------------------------------------- */
-
-int vs_fork_range(const vstack *st, uintptr_t *lo, uintptr_t *hi)
-{
-    const struct vstack_private_ *p = &st->priv_;
-    if (!p->forkwipe)
-        return 0;
-    *lo = vs_round_up(p->low, p->unit);
-    *hi = VS_ALIGN_DOWN(st->avma, p->unit);
-    return *lo < *hi;
-}
-
-void vs_fork_stuck(vstack *st) { vs_set_lim(st); }
 
 void vstack_get_stats(const vstack *st, struct vstack_stats *out)
 {

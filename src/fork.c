@@ -1,4 +1,4 @@
-/* fork.c -- the table of live stacks, and fork-wipe.
+/* fork.c -- the table of live stacks and pools, and fork-wipe.
  *
  * fork() copies the page-table entries of every touched page and
  * write-protects the parent's copies, so that the parent later takes a
@@ -29,7 +29,7 @@
 #define VS_SLOTS 64
 
 struct vs_slot {
-    _Atomic(vstack *) st;
+    _Atomic(struct vstack_fork_ *) f;
     _Atomic(const void *) owner; /* the owning thread's tag, or NULL */
 };
 
@@ -50,59 +50,52 @@ static atomic_int vs_wipe_unavailable;
 
 /* ---- the hooks --------------------------------------------------------------- */
 
-static int vs_mine(struct vs_slot *s, vstack **st)
-{
-    if (atomic_load_explicit(&s->owner, memory_order_acquire) != &vs_thread_tag)
-        return 0;
-    *st = atomic_load_explicit(&s->st, memory_order_acquire);
-    return *st != NULL;
-}
-
-/* Mark st's free part; the first mark of this fork blocks signals first, so
+/* Mark f's free part; the first mark of this fork blocks signals first, so
  * that no handler runs between the mark and the fork, and then reads the
  * range again. */
-static void vs_mark(vstack *st)
+static void vs_mark(struct vstack_fork_ *f)
 {
-    struct vstack_private_ *p = &st->priv_;
     struct vs_os_err e;
     uintptr_t lo, hi;
 
-    if (!vs_fork_range(st, &lo, &hi))
+    if (!f->range(f, &lo, &hi))
         return;
     if (!vs_fork_blocked) {
         if (vs_os_signals_block(&vs_fork_saved, &e) != 0)
-            return; /* this stack is copied as a plain mapping would be */
+            return; /* this one is copied as a plain mapping would be */
         vs_fork_blocked = 1;
-        if (!vs_fork_range(st, &lo, &hi))
+        if (!f->range(f, &lo, &hi))
             return;
     }
     if (vs_os_wipe_on_fork((void *)lo, hi - lo, 1, &e) == 0) {
-        p->wipe_lo = lo;
-        p->wipe_hi = hi;
+        f->lo = lo;
+        f->hi = hi;
     } else if (e.err == EINVAL || e.err == ENOSYS) {
         atomic_store(&vs_wipe_unavailable, 1); /* a kernel without the advice */
     }
 }
 
-static void vs_unmark(vstack *st)
+static void vs_unmark(struct vstack_fork_ *f)
 {
-    struct vstack_private_ *p = &st->priv_;
     struct vs_os_err e;
-    if (p->wipe_hi <= p->wipe_lo)
+    if (f->hi <= f->lo)
         return;
-    if (vs_os_wipe_on_fork((void *)p->wipe_lo, p->wipe_hi - p->wipe_lo, 0, &e) == 0)
-        p->wipe_lo = p->wipe_hi = 0;
+    if (vs_os_wipe_on_fork((void *)f->lo, f->hi - f->lo, 0, &e) == 0)
+        f->lo = f->hi = 0;
     else
-        vs_fork_stuck(st); /* allocation clears it later, or fails */
+        f->stuck(f); /* cleared later, or the next use fails */
 }
 
-static void vs_each_mine(void (*fn)(vstack *))
+static void vs_each_mine(void (*fn)(struct vstack_fork_ *))
 {
     for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
         for (int i = 0; i < VS_SLOTS; i++) {
-            vstack *st;
-            if (vs_mine(&b->slot[i], &st))
-                fn(st);
+            struct vs_slot *s = &b->slot[i];
+            if (atomic_load_explicit(&s->owner, memory_order_acquire) != &vs_thread_tag)
+                continue;
+            struct vstack_fork_ *f = atomic_load_explicit(&s->f, memory_order_acquire);
+            if (f)
+                fn(f);
         }
 }
 
@@ -133,17 +126,15 @@ static void vs_hooks_register(void)
 
 /* ---- the table --------------------------------------------------------------- */
 
-int vs_live_add(vstack *st)
+int vs_live_add(struct vstack_fork_ *f)
 {
-    if (!st->priv_.forkwipe)
-        return 0; /* nothing for the hooks to do with this stack */
     pthread_once(&vs_hooks_once, vs_hooks_register);
     for (struct vs_block *b = &vs_table;;) {
         for (int i = 0; i < VS_SLOTS; i++) {
-            vstack *none = NULL;
-            if (atomic_compare_exchange_strong(&b->slot[i].st, &none, st)) {
+            struct vstack_fork_ *none = NULL;
+            if (atomic_compare_exchange_strong(&b->slot[i].f, &none, f)) {
                 atomic_store_explicit(&b->slot[i].owner, &vs_thread_tag, memory_order_release);
-                st->priv_.slot = &b->slot[i];
+                f->slot = &b->slot[i];
                 return 0;
             }
         }
@@ -163,20 +154,20 @@ int vs_live_add(vstack *st)
     }
 }
 
-void vs_live_remove(vstack *st)
+void vs_live_remove(struct vstack_fork_ *f)
 {
-    struct vs_slot *s = st->priv_.slot;
+    struct vs_slot *s = f->slot;
     if (!s)
         return;
-    /* The owner goes first: a hook that still sees the owner sees the stack. */
+    /* The owner goes first: a hook that still sees the owner sees the entry. */
     atomic_store_explicit(&s->owner, NULL, memory_order_release);
-    atomic_store_explicit(&s->st, NULL, memory_order_release);
-    st->priv_.slot = NULL;
+    atomic_store_explicit(&s->f, NULL, memory_order_release);
+    f->slot = NULL;
 }
 
-void vstack_claim(vstack *st)
+void vs_live_claim(struct vstack_fork_ *f)
 {
-    struct vs_slot *s = st->priv_.slot;
+    struct vs_slot *s = f->slot;
     if (s)
         atomic_store_explicit(&s->owner, &vs_thread_tag, memory_order_release);
 }

@@ -89,20 +89,20 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
 void vs_release(void *base, size_t len, struct vs_out *o);
 
 /* ---- alloc.c: the running stack ------------------------------------------ */
-/* Make the stack empty on memory [vbot, top) with [bot, top) committed. */
+/* Make the stack empty on memory [vbot, top) with [bot, top) committed, and
+ * tell fork-wipe where its free part is. */
 void vs_stack_adopt(vstack *st, const struct vs_region *r);
-/* The part of the free space a child of fork need not see: [lo, hi),
- * unit-aligned below the unit holding avma and above what was never touched
- * since the last decommit.  0 when it is empty or fork-wipe is off. */
-int vs_fork_range(const vstack *st, uintptr_t *lo, uintptr_t *hi);
-/* The range marked for fork-wipe could not be unmarked: keep allocations
- * out of it until a later attempt succeeds. */
-void vs_fork_stuck(vstack *st);
 
-/* ---- fork.c: the table of live stacks and the fork-wipe hooks ------------- */
-/* Enter the stack in the table (and register the fork hooks once). */
-int vs_live_add(vstack *st);
-void vs_live_remove(vstack *st);
+/* ---- fork.c: the table of live stacks and pools, and the fork-wipe hooks ---
+ * Each entry is a struct vstack_fork_ whose range() gives the part a child
+ * of fork need not see (unit-aligned; 0 when empty) and whose stuck() is
+ * told when a mark could not be cleared after a fork. */
+/* Enter f in the table, owned by the calling thread (and register the fork
+ * hooks once).  -1 when no memory is left for the table. */
+int vs_live_add(struct vstack_fork_ *f);
+void vs_live_remove(struct vstack_fork_ *f);
+/* The calling thread becomes f's owner. */
+void vs_live_claim(struct vstack_fork_ *f);
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
 /* Block asynchronous signals; on failure record it in o and return its code. */

@@ -75,7 +75,7 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
         return vs_deliver(st, &o);
     }
-    if (vs_live_add(st) != 0) {
+    if (p->forkwipe && vs_live_add(&p->fork) != 0) {
         p->forkwipe = 0;
         vs_warnf(&o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this stack");
     }
@@ -89,13 +89,15 @@ void vstack_destroy(vstack *st)
     if (!st->priv_.map_base)
         return;
     int blocked = vs_block(&saved, &o) == VSTACK_OK; /* destroy goes on regardless */
-    vs_live_remove(st);
+    vs_live_remove(&st->priv_.fork);
     vs_release(st->priv_.map_base, st->priv_.map_len, &o);
     vs_deliver(st, &o);
     memset(st, 0, sizeof *st);
     if (blocked)
         vs_unblock(&saved, &o);
 }
+
+void vstack_claim(vstack *st) { vs_live_claim(&st->priv_.fork); }
 
 /* ---- GP's default() ---------------------------------------------------------- */
 
