@@ -201,4 +201,7 @@ void vstack_get_stats(const vstack *st, struct vstack_stats *out);
 #ifdef __cplusplus
 }
 #endif
+
+#include "vstack_pool.h"
+
 #endif /* VSTACK_H */

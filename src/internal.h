@@ -38,6 +38,9 @@ int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...
 void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
+/* The sentence to keep as the last error: the failure's, else the last
+ * warning's, else "", with its code. */
+void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code);
 /* Deliver o: each warning to the warn handler, and the failure's sentence
  * (else the last warning's, else "") into the last error.  Returns o->code. */
 int vs_deliver(vstack *st, const struct vs_out *o);
@@ -78,8 +81,8 @@ struct vs_region {
     uintptr_t lo, hi;  /* the usable, unit-aligned range */
     size_t committed;  /* committed at the top (downward) or the bottom (upward) */
 };
-/* Reserve want bytes (a multiple of opts->unit) and commit `commit` bytes at
- * the top end (downward != 0) or the bottom end.  If the system refuses,
+/* Reserve want bytes (a multiple of opts->unit) and commit `commit` bytes
+ * (possibly 0) at the top end (downward != 0) or the bottom end.  If the system refuses,
  * halve and retry down to VSTACK_MIN_SIZE; after a refusal, take half of
  * what it allowed, to leave room for the rest of the program, and say so in
  * a warning that names the size as `what`. */

@@ -97,19 +97,23 @@ static void vs_to_warn_handler(vstack *st, int code, const char *msg)
         fn(st, code, msg, ctx);
 }
 
+void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code)
+{
+    if (o->code != VSTACK_OK) {
+        snprintf(msg, len, "%s", o->msg);
+        *code = o->code;
+    } else if (o->nwarn) {
+        snprintf(msg, len, "%s", o->warn[o->nwarn - 1]);
+        *code = o->warn_code[o->nwarn - 1];
+    } else {
+        msg[0] = 0;
+        *code = VSTACK_OK;
+    }
+}
+
 int vs_deliver(vstack *st, const struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
-    if (o->code != VSTACK_OK) {
-        snprintf(p->errmsg, sizeof p->errmsg, "%s", o->msg);
-        p->errcode = o->code;
-    } else if (o->nwarn) {
-        snprintf(p->errmsg, sizeof p->errmsg, "%s", o->warn[o->nwarn - 1]);
-        p->errcode = o->warn_code[o->nwarn - 1];
-    } else {
-        p->errmsg[0] = 0;
-        p->errcode = VSTACK_OK;
-    }
+    vs_out_store(o, st->priv_.errmsg, sizeof st->priv_.errmsg, &st->priv_.errcode);
     for (int i = 0; i < o->nwarn; i++)
         vs_to_warn_handler(st, o->warn_code[i], o->warn[i]);
     return o->code;

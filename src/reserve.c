@@ -39,7 +39,7 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
             if (!downward)
                 r->hi = r->lo + want;
             r->committed = c;
-            err = vs_os_commit((void *)(downward ? r->hi - c : r->lo), c, &e);
+            err = c ? vs_os_commit((void *)(downward ? r->hi - c : r->lo), c, &e) : 0;
             if (!err)
                 break;
             struct vs_os_err re;
@@ -58,7 +58,7 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
                  "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
                  "rest of the program: %s: %s",
                  what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2), refusal.call, vs_os_why(&refusal));
-    if (opts->huge) {
+    if (opts->huge && r->committed) {
         uintptr_t lo = downward ? r->hi - r->committed : r->lo;
         if (vs_os_advise_huge((void *)lo, r->committed, &e) != 0)
             vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));

@@ -1,0 +1,94 @@
+/* vstack_pool.h -- a workspace that grows upward from a fixed base.
+ *
+ * A pool is GAP's workspace done with the stack's machinery: it reserves
+ * maxsize bytes of inaccessible address space at a base that never moves,
+ * commits the first `size` bytes, grows and shrinks at the top end, and
+ * gives pages and commit charge back when it shrinks.  A soft limit warns
+ * once when crossed; a hard limit refuses.  The client manages what is
+ * inside (a garbage collector, say) and tells the pool how much of it is in
+ * use, so that fork() does not copy the free tail.  Included by vstack.h.
+ */
+#ifndef VSTACK_POOL_H
+#define VSTACK_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vstack.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vstack_pool vstack_pool;
+typedef void (*vstack_pool_handler)(vstack_pool *p, int err, const char *msg, void *ctx);
+
+/* Private: declared here only so that a pool can live in the caller's memory. */
+struct vstack_pool_private_ {
+    uintptr_t base;        /* the first byte; never moves */
+    size_t size;           /* committed from the base */
+    size_t reserved;       /* the reservation as granted */
+    size_t minsize, soft, hard, high_water;
+    size_t used;           /* in use from the base; SIZE_MAX: all of it */
+    size_t unit;
+    void *map_base;
+    size_t map_len;
+    unsigned long grows, shrinks;
+    unsigned char probe, unmap, huge, forkwipe, tracking, soft_warned;
+    struct vstack_fork_ fork;
+    vstack_pool_handler warn_fn;
+    void *warn_ctx;
+    int errcode;
+    char errmsg[256];
+};
+
+struct vstack_pool {
+    struct vstack_pool_private_ priv_; /* the library's: users allocate the pool, nothing more */
+};
+
+struct vstack_pool_stats {
+    size_t size;        /* committed bytes from the base */
+    size_t reserved;    /* the reservation (maxsize as granted) */
+    size_t minsize;     /* the size the pool never goes below */
+    size_t soft, hard;  /* the limits, 0 for none */
+    size_t high_water;  /* the largest size ever committed */
+    unsigned long grows, shrinks;
+};
+
+/* Reserve maxsize (probe, halving, RLIMIT_AS and flags as for vstack_init)
+ * and commit minsize at the base.  VSTACK_EINVAL when minsize > maxsize or
+ * the flags are bad; VSTACK_ENOMEM when nothing can be reserved.  A smaller
+ * reservation than asked for is not a failure: the warning is in
+ * vstack_pool_last_error(). */
+int vstack_pool_init(vstack_pool *p, size_t minsize, size_t maxsize, unsigned flags);
+/* Release everything; p may be initialised again afterwards. */
+void vstack_pool_destroy(vstack_pool *p);
+/* The base: the pool's first byte, which never moves. */
+void *vstack_pool_base(const vstack_pool *p);
+/* Committed bytes from the base. */
+size_t vstack_pool_size(const vstack_pool *p);
+/* Commit or give back so that newsize bytes (page-rounded, at least minsize;
+ * 0 means minsize) are committed from the base; the first min(old, new)
+ * bytes are kept.  Beyond the hard limit or the reservation: VSTACK_ESTACK;
+ * refused by the system: VSTACK_ENOMEM; nothing changes on failure.  Growing
+ * across the soft limit succeeds and tells the warn handler, once until the
+ * size drops to the soft limit or below. */
+int vstack_pool_resize(vstack_pool *p, size_t newsize);
+/* The soft and hard limits (0: none), page-rounded.  VSTACK_EINVAL when the
+ * hard limit is below minsize or the current size, or below the soft one. */
+int vstack_pool_set_limits(vstack_pool *p, size_t soft, size_t hard);
+/* [base + used, base + size) holds nothing the client needs: a child of
+ * fork gets zeros there and fork does not copy it.  Until the first call,
+ * the whole pool counts as in use. */
+void vstack_pool_set_used(vstack_pool *p, size_t used);
+void vstack_pool_set_warn_handler(vstack_pool *p, vstack_pool_handler fn, void *ctx);
+/* The sentence of the last failure or warning, and its code, as
+ * vstack_last_error and vstack_last_error_code. */
+const char *vstack_pool_last_error(const vstack_pool *p);
+int vstack_pool_last_error_code(const vstack_pool *p);
+void vstack_pool_get_stats(const vstack_pool *p, struct vstack_pool_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VSTACK_POOL_H */

@@ -1,0 +1,288 @@
+/* pool.c -- vstack_pool: a workspace growing upward from a fixed base.
+ *
+ *   base                        base+size                    base+reserved
+ *     |  committed: in use, free  |  reserved, PROT_NONE        |
+ *
+ * The same reservation, commit and decommit as a stack's, with the moving
+ * boundary at the top end.  The client (a garbage collector) owns what is
+ * inside and says how much of it is in use (vstack_pool_set_used), which is
+ * what fork-wipe leaves out of a child. */
+#include "config.h"
+#include "internal.h"
+#include "track.h"
+
+#include <string.h>
+
+#define VS_POOL_OF(f) \
+    ((vstack_pool *)(void *)((char *)(f) - offsetof(vstack_pool, priv_.fork)))
+
+static void vs_pool_warn(vstack_pool *pool, int code, const char *msg)
+{
+    if (pool->priv_.warn_fn)
+        pool->priv_.warn_fn(pool, code, msg, pool->priv_.warn_ctx);
+}
+
+/* The one way out of a pool call: warnings to the warn handler, the failure
+ * or the last warning into the last error. */
+static int vs_pool_deliver(vstack_pool *pool, const struct vs_out *o)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    vs_out_store(o, p->errmsg, sizeof p->errmsg, &p->errcode);
+    for (int i = 0; i < o->nwarn; i++)
+        vs_pool_warn(pool, o->warn_code[i], o->warn[i]);
+    return o->code;
+}
+
+/* ---- fork-wipe: the free tail ------------------------------------------------ */
+
+static int vs_pool_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
+{
+    const struct vstack_pool_private_ *p = &VS_POOL_OF(f)->priv_;
+    if (p->used >= p->size)
+        return 0;
+    *lo = p->base + vs_round_up(p->used, p->unit);
+    *hi = p->base + p->size;
+    return *lo < *hi;
+}
+
+/* The mark could not be cleared: the next resize or set_used tries again. */
+static void vs_pool_fork_stuck(struct vstack_fork_ *f) { (void)f; }
+
+/* Clear a mark left over from a fork whose unmark failed. */
+static int vs_pool_unstick(struct vstack_pool_private_ *p, struct vs_out *o)
+{
+    struct vs_os_err e;
+    if (p->fork.hi <= p->fork.lo)
+        return VSTACK_OK;
+    if (vs_os_wipe_on_fork((void *)p->fork.lo, p->fork.hi - p->fork.lo, 0, &e) != 0)
+        return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free tail");
+    p->fork.lo = p->fork.hi = 0;
+    return VSTACK_OK;
+}
+
+/* ---- life ---------------------------------------------------------------------- */
+
+int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned flags)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_out o = {0};
+    struct vs_opts opts;
+    struct vs_region r;
+    struct vs_os_sigmask saved;
+    size_t min, max;
+
+    memset(pool, 0, sizeof *pool);
+    if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
+        return vs_pool_deliver(pool, &o);
+    min = minsize ? vs_round_up(minsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : minsize, opts.unit) : 0;
+    max = vs_round_size(&opts, maxsize);
+    if (minsize > maxsize || min > max)
+        vs_failf(&o, VSTACK_EINVAL, "minsize %zu > maxsize %zu", minsize, maxsize);
+    else if (!vs_os_config()->reserves)
+        vs_failf(&o, VSTACK_ESYS, "no mmap on this system: a pool cannot reserve without committing");
+    if (o.code != VSTACK_OK)
+        return vs_pool_deliver(pool, &o);
+    if (vs_block(&saved, &o) != VSTACK_OK)
+        return vs_pool_deliver(pool, &o);
+    if (vs_reserve(&opts, max, min, 0, "maxsize", &r, &o) == VSTACK_OK) {
+        p->map_base = r.map_base;
+        p->map_len = r.map_len;
+        p->base = r.lo;
+        p->reserved = r.hi - r.lo;
+        p->size = p->high_water = r.committed;
+        p->minsize = r.committed < min ? r.committed : min;
+        p->used = SIZE_MAX;
+        p->unit = opts.unit;
+        p->probe = opts.probe;
+        p->unmap = opts.unmap;
+        p->huge = opts.huge;
+        p->forkwipe = opts.forkwipe;
+        p->tracking = vs_running_on_valgrind();
+        p->fork.range = vs_pool_fork_range;
+        p->fork.stuck = vs_pool_fork_stuck;
+        vs_track_undefined((void *)p->base, p->size);
+        if (p->forkwipe && vs_live_add(&p->fork) != 0) {
+            p->forkwipe = 0;
+            vs_warnf(&o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this pool");
+        }
+    }
+    vs_unblock(&saved, &o);
+    if (o.code != VSTACK_OK) {
+        memset(pool, 0, sizeof *pool); /* nothing but the sentence of the failure */
+    }
+    return vs_pool_deliver(pool, &o);
+}
+
+void vstack_pool_destroy(vstack_pool *pool)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_out o = {0};
+    struct vs_os_sigmask saved;
+    if (!p->map_base)
+        return;
+    int blocked = vs_block(&saved, &o) == VSTACK_OK; /* destroy goes on regardless */
+    vs_live_remove(&p->fork);
+    vs_release(p->map_base, p->map_len, &o);
+    vs_pool_deliver(pool, &o);
+    memset(pool, 0, sizeof *pool);
+    if (blocked)
+        vs_unblock(&saved, &o);
+}
+
+void *vstack_pool_base(const vstack_pool *pool) { return (void *)pool->priv_.base; }
+
+size_t vstack_pool_size(const vstack_pool *pool) { return pool->priv_.size; }
+
+void vstack_pool_set_warn_handler(vstack_pool *pool, vstack_pool_handler fn, void *ctx)
+{
+    pool->priv_.warn_fn = fn;
+    pool->priv_.warn_ctx = ctx;
+}
+
+const char *vstack_pool_last_error(const vstack_pool *pool) { return pool->priv_.errmsg; }
+
+int vstack_pool_last_error_code(const vstack_pool *pool) { return pool->priv_.errcode; }
+
+void vstack_pool_get_stats(const vstack_pool *pool, struct vstack_pool_stats *out)
+{
+    const struct vstack_pool_private_ *p = &pool->priv_;
+    out->size = p->size;
+    out->reserved = p->reserved;
+    out->minsize = p->minsize;
+    out->soft = p->soft;
+    out->hard = p->hard;
+    out->high_water = p->high_water;
+    out->grows = p->grows;
+    out->shrinks = p->shrinks;
+}
+
+/* ---- limits and use ------------------------------------------------------------ */
+
+int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_out o = {0};
+    char b1[48], b2[48];
+    size_t s = soft ? vs_round_up(soft > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : soft, p->unit) : 0;
+    size_t h = hard ? vs_round_up(hard > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : hard, p->unit) : 0;
+
+    if (h && h < p->minsize)
+        vs_failf(&o, VSTACK_EINVAL, "hard limit %s < minsize %s", vs_fmt_size(h, b1),
+                 vs_fmt_size(p->minsize, b2));
+    else if (h && h < p->size)
+        vs_failf(&o, VSTACK_EINVAL, "hard limit %s < the pool's size %s: shrink it first",
+                 vs_fmt_size(h, b1), vs_fmt_size(p->size, b2));
+    else if (h && s > h)
+        vs_failf(&o, VSTACK_EINVAL, "soft limit %s > hard limit %s", vs_fmt_size(s, b1),
+                 vs_fmt_size(h, b2));
+    else {
+        p->soft = s;
+        p->hard = h;
+        p->soft_warned = s && p->size > s; /* crossed already: warn on the next crossing */
+    }
+    return vs_pool_deliver(pool, &o);
+}
+
+void vstack_pool_set_used(vstack_pool *pool, size_t used)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_out o = {0};
+    p->used = used;
+    if (p->fork.hi > p->fork.lo) {
+        vs_pool_unstick(p, &o);
+        vs_pool_deliver(pool, &o);
+    }
+}
+
+/* ---- resize -------------------------------------------------------------------- */
+
+static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_os_err e;
+    uintptr_t at = p->base + p->size;
+    size_t len = newsize - p->size;
+    char b1[48], b2[48];
+
+    if (vs_os_commit((void *)at, len, &e) != 0)
+        return vs_fail_os(o, &e, "cannot grow the pool from %s to %s", vs_fmt_size(p->size, b1),
+                          vs_fmt_size(newsize, b2));
+    vs_track_undefined((void *)at, len);
+    p->size = newsize;
+    p->grows++;
+    if (newsize > p->high_water)
+        p->high_water = newsize;
+    if (p->huge && vs_os_advise_huge((void *)at, len, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    if (p->soft && newsize > p->soft && !p->soft_warned) {
+        p->soft_warned = 1;
+        vs_warnf(o, VSTACK_OK, "the pool grew to %s, past its soft limit %s", vs_fmt_size(newsize, b1),
+                 vs_fmt_size(p->soft, b2));
+    }
+    return VSTACK_OK;
+}
+
+static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_os_err e;
+    uintptr_t at = p->base + newsize, end = p->base + p->size;
+    char b1[48], b2[48];
+    int hole;
+
+    if (vs_os_decommit((void *)at, end - at, p->unmap, &hole, &e) != 0) {
+        if (!hole)
+            return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(end - at, b1));
+        /* [at, end) is no longer ours: the pool may not grow past it, so
+         * the reservation above it goes too. */
+        struct vs_os_err re;
+        uintptr_t map_end = (uintptr_t)p->map_base + p->map_len;
+        if (map_end > end && vs_os_release((void *)end, map_end - end, &re) != 0)
+            vs_warnf(o, vs_errno_code(re.err), "cannot release the reservation above the lost range: %s: %s",
+                     re.call, vs_os_why(&re));
+        else
+            p->map_len = at - (uintptr_t)p->map_base;
+        p->reserved = newsize;
+        if (p->hard > newsize)
+            p->hard = newsize;
+        vs_fail_os(o, &e, "%s of the pool were given back but not reserved again; the pool cannot grow past %s",
+                   vs_fmt_size(end - at, b1), vs_fmt_size(newsize, b2));
+    } else {
+        p->shrinks++;
+    }
+    vs_track_noaccess((void *)at, end - at);
+    p->size = newsize;
+    if (p->fork.hi > at && p->fork.lo < at) /* the new mapping carries no mark */
+        p->fork.hi = at;
+    else if (p->fork.hi > at)
+        p->fork.lo = p->fork.hi = 0;
+    if (p->soft && newsize <= p->soft)
+        p->soft_warned = 0;
+    return o->code;
+}
+
+int vstack_pool_resize(vstack_pool *pool, size_t newsize)
+{
+    struct vstack_pool_private_ *p = &pool->priv_;
+    struct vs_out o = {0};
+    struct vs_os_sigmask saved;
+    char b1[48], b2[48];
+    size_t n = newsize ? vs_round_up(newsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : newsize, p->unit) : 0;
+
+    if (n < p->minsize)
+        n = p->minsize;
+    if (p->hard && n > p->hard)
+        vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: its hard limit is %s", vs_fmt_size(n, b1),
+                 vs_fmt_size(p->hard, b2));
+    else if (n > p->reserved)
+        vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: maxsize is %s", vs_fmt_size(n, b1),
+                 vs_fmt_size(p->reserved, b2));
+    else if (n != p->size && vs_pool_unstick(p, &o) == VSTACK_OK && vs_block(&saved, &o) == VSTACK_OK) {
+        if (n > p->size)
+            vs_pool_grow(pool, n, &o);
+        else
+            vs_pool_shrink(pool, n, &o);
+        vs_unblock(&saved, &o);
+    }
+    return vs_pool_deliver(pool, &o);
+}
