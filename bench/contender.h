@@ -22,7 +22,7 @@ struct contender {
     const char *name;
     const char *what;  /* one line for the report */
     int has_stack;     /* 0 only for bare, which has no big stack at all */
-    int trims;         /* discards the free part before every fork */
+    int trims;         /* vsb_fork calls trim before every fork */
     /* Set up a stack committing rsize after a reset and growing up to vsize.
      * Returns 0, or -1 after a message on stderr. */
     int (*init)(size_t rsize, size_t vsize);

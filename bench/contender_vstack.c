@@ -1,12 +1,14 @@
-/* contender_vstack.c -- libvstack, as shipped and with its fork-friendly options.
+/* contender_vstack.c -- libvstack, as shipped and with its fork-related options.
  *
- *   vstack            vstack_init(..., 0): the library's defaults
- *   vstack+hugepages  VSTACK_HUGEPAGES: commit in transparent huge pages
- *   vstack+trim       defaults plus vstack_atfork_trim(1): the free part is
- *                     discarded before every fork
- *   vstack+noprobe    VSTACK_NOPROBE: no trial mapping, so the reservation may
- *                     exceed what the machine could ever commit (bench/run
- *                     uses it for the idle fork with a vast vsize)
+ *   vstack             vstack_init(..., 0): the library's defaults
+ *   vstack+noforkwipe  VSTACK_NOFORKWIPE: fork copies the free part, as a
+ *                      plain mapping would (the behaviour before fork-wipe)
+ *   vstack+hugepages   VSTACK_HUGEPAGES: commit in transparent huge pages
+ *   vstack+trim        defaults, and vstack_trim on every stack just before
+ *                      each fork (the driver calls the trim hook)
+ *   vstack+noprobe     VSTACK_NOPROBE: no trial mapping, so the reservation may
+ *                      exceed what the machine could ever commit (bench/run
+ *                      uses it for the idle fork with a vast vsize)
  */
 #include "config.h"
 
@@ -17,6 +19,8 @@
 #include "vstack.h"
 
 static vstack st;
+/* The flags st was set up with. */
+static unsigned vs_flags;
 
 static void on_message(vstack *s, int err, const char *msg, void *ctx)
 {
@@ -25,37 +29,31 @@ static void on_message(vstack *s, int err, const char *msg, void *ctx)
     fprintf(stderr, "vsbench: vstack: %s (%s)\n", msg, vstack_strerror(err));
 }
 
-static int start(size_t rsize, size_t vsize, unsigned flags)
+static int init_one(vstack *s, size_t rsize, size_t vsize)
 {
-    int err;
-
-    vstack_set_default_handlers(on_message, on_message, NULL);
-    err = vstack_init(&st, rsize, vsize, flags);
+    int err = vstack_init(s, rsize, vsize, vs_flags);
     if (err != VSTACK_OK) {
-        fprintf(stderr, "vsbench: vstack_init(%zu, %zu, %#x): %s\n", rsize, vsize, flags,
-                vstack_strerror(err));
+        fprintf(stderr, "vsbench: vstack_init(%zu, %zu, %#x): %s\n", rsize, vsize, vs_flags,
+                vstack_last_error(s)[0] ? vstack_last_error(s) : vstack_strerror(err));
         return -1;
     }
     return 0;
+}
+
+static int start(size_t rsize, size_t vsize, unsigned flags)
+{
+    vstack_set_default_handlers(on_message, on_message, NULL);
+    vs_flags = flags;
+    return init_one(&st, rsize, vsize);
 }
 
 static int init_default(size_t rsize, size_t vsize) { return start(rsize, vsize, 0); }
+static int init_noforkwipe(size_t rsize, size_t vsize)
+{
+    return start(rsize, vsize, VSTACK_NOFORKWIPE);
+}
 static int init_huge(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_HUGEPAGES); }
 static int init_noprobe(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_NOPROBE); }
-
-static int init_trim(size_t rsize, size_t vsize)
-{
-    int err;
-
-    if (start(rsize, vsize, 0))
-        return -1;
-    err = vstack_atfork_trim(1);
-    if (err != VSTACK_OK) {
-        fprintf(stderr, "vsbench: vstack_atfork_trim(1): %s\n", vstack_strerror(err));
-        return -1;
-    }
-    return 0;
-}
 
 static void vs_sizes(struct vsb_sizes *out)
 {
@@ -77,12 +75,14 @@ static void vs_reset(void)
         vsb_die("vstack_reset: %s", vstack_strerror(err));
 }
 
-static void vs_trim(void)
+static void trim_one(vstack *s)
 {
-    int err = vstack_trim(&st);
+    int err = vstack_trim(s);
     if (err != VSTACK_OK)
         vsb_die("vstack_trim: %s", vstack_strerror(err));
 }
+
+static void vs_trim(void) { trim_one(&st); }
 
 static double vs_fast_path(long iters, size_t nwords)
 {
@@ -109,11 +109,14 @@ static double vs_fast_path(long iters, size_t nwords)
     }
 
 const struct contender vsb_vstack =
-    VSTACK_CONTENDER("vstack", "libvstack, default flags", init_default, 0);
+    VSTACK_CONTENDER("vstack", "libvstack, default flags (fork-wipe on)", init_default, 0);
+const struct contender vsb_vstack_noforkwipe =
+    VSTACK_CONTENDER("vstack+noforkwipe", "libvstack, VSTACK_NOFORKWIPE (fork copies the free part)",
+                     init_noforkwipe, 0);
 const struct contender vsb_vstack_huge =
     VSTACK_CONTENDER("vstack+hugepages", "libvstack, VSTACK_HUGEPAGES", init_huge, 0);
 const struct contender vsb_vstack_trim =
-    VSTACK_CONTENDER("vstack+trim", "libvstack, default flags, vstack_atfork_trim(1)",
-                     init_trim, 1);
+    VSTACK_CONTENDER("vstack+trim", "libvstack, default flags, vstack_trim just before each fork",
+                     init_default, 1);
 const struct contender vsb_vstack_noprobe =
     VSTACK_CONTENDER("vstack+noprobe", "libvstack, VSTACK_NOPROBE", init_noprobe, 0);
