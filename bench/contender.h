@@ -2,8 +2,9 @@
  *
  * A contender owns one downward-growing stack per process, like PARI's main
  * stack: alloc moves the stack pointer down, set_avma restores a saved one.
- * The benchmark driver runs exactly one contender in each process, so that
- * the address spaces of two contenders never meet.
+ * Some can set up more idle stacks beside it (add_stacks).  The benchmark
+ * driver runs exactly one contender in each process, so that the address
+ * spaces of two contenders never meet.
  */
 #ifndef VSBENCH_CONTENDER_H
 #define VSBENCH_CONTENDER_H
@@ -34,8 +35,12 @@ struct contender {
     /* Give back what lies above rsize, as a GP command boundary does; a
      * no-op for contenders that have no such operation. */
     void (*reset)(void);
-    /* Discard the contents of the free part (NULL: not supported). */
+    /* Discard the contents of the free part of every stack the contender
+     * has set up (NULL: not supported). */
     void (*trim)(void);
+    /* Set up n more idle stacks beside the first, each as init would
+     * (NULL: one stack per process).  Returns 0, or -1 after a message. */
+    int (*add_stacks)(long n, size_t rsize, size_t vsize);
     /* Mean ns per alloc+release pair of nwords longs, over iters pairs.
      * Each contender inlines its own loop (NULL: no fast path). */
     double (*fast_path)(long iters, size_t nwords);

@@ -13,13 +13,17 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "contender.h"
 #include "measure.h"
 #include "vstack.h"
 
 static vstack st;
-/* The flags st was set up with. */
+/* The stacks of add_stacks, idle beside st. */
+static vstack *extra;
+static long nextra;
+/* The flags st was set up with: the extra stacks get them too. */
 static unsigned vs_flags;
 
 static void on_message(vstack *s, int err, const char *msg, void *ctx)
@@ -55,6 +59,21 @@ static int init_noforkwipe(size_t rsize, size_t vsize)
 static int init_huge(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_HUGEPAGES); }
 static int init_noprobe(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_NOPROBE); }
 
+static int vs_add_stacks(long n, size_t rsize, size_t vsize)
+{
+    vstack *more = realloc(extra, (size_t)(nextra + n) * sizeof *extra);
+
+    if (!more) {
+        fprintf(stderr, "vsbench: vstack: no memory for %ld more stacks\n", n);
+        return -1;
+    }
+    extra = more;
+    for (; n > 0; n--, nextra++)
+        if (init_one(&extra[nextra], rsize, vsize))
+            return -1;
+    return 0;
+}
+
 static void vs_sizes(struct vsb_sizes *out)
 {
     struct vstack_stats s;
@@ -82,7 +101,14 @@ static void trim_one(vstack *s)
         vsb_die("vstack_trim: %s", vstack_strerror(err));
 }
 
-static void vs_trim(void) { trim_one(&st); }
+static void vs_trim(void)
+{
+    long i;
+
+    trim_one(&st);
+    for (i = 0; i < nextra; i++)
+        trim_one(&extra[i]);
+}
 
 static double vs_fast_path(long iters, size_t nwords)
 {
@@ -105,7 +131,7 @@ static double vs_fast_path(long iters, size_t nwords)
         .name = cname, .what = description, .has_stack = 1, .trims = trimming,         \
         .init = initfn, .sizes = vs_sizes, .avma = vs_avma, .alloc = vs_alloc,         \
         .set_avma = vs_set_avma, .reset = vs_reset, .trim = vs_trim,                   \
-        .fast_path = vs_fast_path,                                                      \
+        .add_stacks = vs_add_stacks, .fast_path = vs_fast_path,                        \
     }
 
 const struct contender vsb_vstack =

@@ -22,6 +22,7 @@ struct vsb_opts {
     long children;    /* --children: live children in the commit measurement */
     long iters;       /* --iters: pairs in the fast path */
     long nwords;      /* --nwords: longs per fast-path allocation */
+    long stacks;      /* --stacks: live idle stacks in the process (stacks) */
     const char *states; /* --states: comma list of idle,used,reset */
 };
 
@@ -39,6 +40,7 @@ int vsb_commit_charge(const struct contender *c, const struct vsb_opts *o);
 int vsb_growth(const struct contender *c, const struct vsb_opts *o);
 int vsb_fast_path(const struct contender *c, const struct vsb_opts *o);
 int vsb_reuse(const struct contender *c, const struct vsb_opts *o);
+int vsb_fork_stacks(const struct contender *c, const struct vsb_opts *o);
 
 /* Every fork of every measurement goes through here: a trimming contender
  * (c->trims) trims its stacks first.  Returns what fork() returns. */
