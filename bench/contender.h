@@ -41,9 +41,14 @@ struct contender {
     /* Set up n more idle stacks beside the first, each as init would
      * (NULL: one stack per process).  Returns 0, or -1 after a message. */
     int (*add_stacks)(long n, size_t rsize, size_t vsize);
-    /* Mean ns per alloc+release pair of nwords longs, over iters pairs.
-     * Each contender inlines its own loop (NULL: no fast path). */
+    /* Mean ns per alloc+release pair of nwords longs, over iters pairs,
+     * each iteration starting with VSB_OPAQUE (NULL: no fast path). */
     double (*fast_path)(long iters, size_t nwords);
+    /* Mean ns per iteration of the tight loop
+     *     av = avma; x = new_chunk(4 + (i & 7)); x[0] = i; sink += x[0]; set_avma(av);
+     * with no barrier, on a stack sized as init's that is a local variable
+     * of the function where the contender allows it (NULL: no such loop). */
+    double (*tight_loop)(long iters);
 };
 
 /* The contenders linked into this program, NULL-terminated. */

@@ -2,6 +2,7 @@
  *
  *   vsbench list
  *   vsbench maxsize
+ *   vsbench build
  *   vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME [options]
  *
  * Sizes take the library's syntax (64MiB, 1GiB, 8M).  Output is CSV on
@@ -24,11 +25,16 @@
 #endif
 
 static const char usage[] =
-    "usage: vsbench list | maxsize\n"
+    "usage: vsbench list | maxsize | build\n"
     "       vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME\n"
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
     "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N]\n"
     "               [--stacks=N] [--states=idle,used,reset]\n";
+
+/* How the allocation loops were compiled (bench/Makefile.inc passes it). */
+#ifndef VSB_BUILD
+#define VSB_BUILD "unknown"
+#endif
 
 static size_t size_arg(const char *name, const char *s)
 {
@@ -99,6 +105,14 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "maxsize")) {
         printf("%zu\n", max_mapping());
+        return 0;
+    }
+    if (!strcmp(cmd, "build")) {
+#ifdef __OPTIMIZE__
+        printf("%s\n", VSB_BUILD);
+#else
+        printf("%s (not optimised: the allocation loops mean nothing)\n", VSB_BUILD);
+#endif
         return 0;
     }
     for (i = 2; i < argc; i++) {

@@ -20,8 +20,8 @@ struct vsb_opts {
     long forks;       /* --forks: most timed forks per state and child variant */
     double budget_ms; /* --budget-ms: stop a series early after this long (at least 5 forks) */
     long children;    /* --children: live children in the commit measurement */
-    long iters;       /* --iters: pairs in the fast path */
-    long nwords;      /* --nwords: longs per fast-path allocation */
+    long iters;       /* --iters: iterations of each allocation loop */
+    long nwords;      /* --nwords: longs per allocation in the loop with a barrier */
     long stacks;      /* --stacks: live idle stacks in the process (stacks) */
     const char *states; /* --states: comma list of idle,used,reset */
 };
