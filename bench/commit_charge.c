@@ -40,7 +40,7 @@ static double per_child_kb(const struct contender *c, long n)
         vsb_die("pipe: %s", strerror(errno));
     base = committed_kb();
     for (i = 0; i < n; i++) {
-        pids[i] = fork();
+        pids[i] = vsb_fork(c);
         if (pids[i] < 0)
             vsb_die("%s: fork of child %ld: %s", c->name, i + 1, strerror(errno));
         if (pids[i] == 0) {

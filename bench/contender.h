@@ -2,8 +2,9 @@
  *
  * A contender owns one downward-growing stack per process, like PARI's main
  * stack: alloc moves the stack pointer down, set_avma restores a saved one.
- * The benchmark driver runs exactly one contender in each process, so that
- * the address spaces of two contenders never meet.
+ * Some can set up more idle stacks beside it (add_stacks).  The benchmark
+ * driver runs exactly one contender in each process, so that the address
+ * spaces of two contenders never meet.
  */
 #ifndef VSBENCH_CONTENDER_H
 #define VSBENCH_CONTENDER_H
@@ -22,7 +23,7 @@ struct contender {
     const char *name;
     const char *what;  /* one line for the report */
     int has_stack;     /* 0 only for bare, which has no big stack at all */
-    int trims;         /* discards the free part before every fork */
+    int trims;         /* vsb_fork calls trim before every fork */
     /* Set up a stack committing rsize after a reset and growing up to vsize.
      * Returns 0, or -1 after a message on stderr. */
     int (*init)(size_t rsize, size_t vsize);
@@ -34,11 +35,20 @@ struct contender {
     /* Give back what lies above rsize, as a GP command boundary does; a
      * no-op for contenders that have no such operation. */
     void (*reset)(void);
-    /* Discard the contents of the free part (NULL: not supported). */
+    /* Discard the contents of the free part of every stack the contender
+     * has set up (NULL: not supported). */
     void (*trim)(void);
-    /* Mean ns per alloc+release pair of nwords longs, over iters pairs.
-     * Each contender inlines its own loop (NULL: no fast path). */
+    /* Set up n more idle stacks beside the first, each as init would
+     * (NULL: one stack per process).  Returns 0, or -1 after a message. */
+    int (*add_stacks)(long n, size_t rsize, size_t vsize);
+    /* Mean ns per alloc+release pair of nwords longs, over iters pairs,
+     * each iteration starting with VSB_OPAQUE (NULL: no fast path). */
     double (*fast_path)(long iters, size_t nwords);
+    /* Mean ns per iteration of the tight loop
+     *     av = avma; x = new_chunk(4 + (i & 7)); x[0] = i; sink += x[0]; set_avma(av);
+     * with no barrier, on a stack sized as init's that is a local variable
+     * of the function where the contender allows it (NULL: no such loop). */
+    double (*tight_loop)(long iters);
 };
 
 /* The contenders linked into this program, NULL-terminated. */

@@ -51,9 +51,27 @@ static double malloc_fast_path(long iters, size_t nwords)
     return (double)(vsb_now_ns() - t0) / (double)iters;
 }
 
+/* The tight loop's objects, 4 to 11 longs, from malloc and back to free. */
+static double malloc_tight_loop(long iters)
+{
+    uint64_t t0 = vsb_now_ns();
+    long i, sink = 0;
+
+    for (i = 0; i < iters; i++) {
+        long *x = malloc((4 + (size_t)(i & 7)) * sizeof(long));
+        if (!x)
+            vsb_die("malloc failed in the tight loop");
+        x[0] = i;
+        sink += x[0];
+        VSB_KEEP(x);
+        free(x);
+    }
+    return vsb_loop_end(t0, iters, sink);
+}
+
 const struct contender vsb_malloc = {
     .name = "malloc",
-    .what = "a stack of vsize from malloc (committed, untouched); fast path malloc/free",
+    .what = "a stack of vsize from malloc (committed, untouched); allocation loops malloc/free",
     .has_stack = 1,
     .init = malloc_init,
     .sizes = malloc_sizes,
@@ -62,4 +80,5 @@ const struct contender vsb_malloc = {
     .set_avma = malloc_set_avma,
     .reset = malloc_reset,
     .fast_path = malloc_fast_path,
+    .tight_loop = malloc_tight_loop,
 };

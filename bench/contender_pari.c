@@ -4,8 +4,15 @@
  * parisize and parisizemax as gp's default() does.  PARI reserves
  * parisizemax (halving it, with a warning, while a trial mapping is
  * refused), grows by doubling and shrinks back on parivstack_reset.
+ *
+ * PARI has one main stack per thread.  More stacks in one process are the
+ * stacks pari_thread_valloc sets up for threads to come: what a program with
+ * that many PARI threads reserves, without the threads.
  */
 #include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <pari/pari.h>
 
@@ -40,6 +47,21 @@ static void *pari_alloc(size_t nbytes)
 static void pari_set_avma(uintptr_t av) { set_avma(av); }
 static void pari_reset(void) { parivstack_reset(); }
 
+static int pari_add_stacks(long n, size_t rsize, size_t vsize)
+{
+    /* Never freed: they live as long as the process, like the threads' would. */
+    struct pari_thread *th = calloc((size_t)n, sizeof *th);
+    long i;
+
+    if (!th) {
+        fprintf(stderr, "vsbench: pari: no memory for %ld thread records\n", n);
+        return -1;
+    }
+    for (i = 0; i < n; i++)
+        pari_thread_valloc(&th[i], rsize, vsize, gen_0);
+    return 0;
+}
+
 static double pari_fast_path(long iters, size_t nwords)
 {
     uint64_t t0 = vsb_now_ns();
@@ -56,6 +78,25 @@ static double pari_fast_path(long iters, size_t nwords)
     return (double)(vsb_now_ns() - t0) / (double)iters;
 }
 
+/* PARI's stack pointer is its own (thread-local) global, avma: the loop
+ * cannot make it a local variable, and need not, since it runs PARI's own
+ * inline new_chunk and set_avma. */
+static double pari_tight_loop(long iters)
+{
+    uint64_t t0 = vsb_now_ns();
+    long i, sink = 0;
+
+    for (i = 0; i < iters; i++) {
+        pari_sp av = avma;
+        GEN x = new_chunk(4 + (size_t)(i & 7));
+        x[0] = i;
+        sink += x[0];
+        VSB_KEEP(x);
+        set_avma(av);
+    }
+    return vsb_loop_end(t0, iters, sink);
+}
+
 const struct contender vsb_pari = {
     .name = "pari",
     .what = "PARI's main stack through libpari",
@@ -66,5 +107,7 @@ const struct contender vsb_pari = {
     .alloc = pari_alloc,
     .set_avma = pari_set_avma,
     .reset = pari_reset,
+    .add_stacks = pari_add_stacks,
     .fast_path = pari_fast_path,
+    .tight_loop = pari_tight_loop,
 };

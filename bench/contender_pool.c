@@ -43,6 +43,7 @@ static double pool_fast_path(long iters, size_t nwords)
 {
     return bump_fast_path(&pool, iters, nwords);
 }
+static double pool_tight_loop(long iters) { return bump_tight_loop(&pool, iters); }
 
 const struct contender vsb_pool = {
     .name = "rw-pool",
@@ -55,4 +56,5 @@ const struct contender vsb_pool = {
     .set_avma = pool_set_avma,
     .reset = pool_reset,
     .fast_path = pool_fast_path,
+    .tight_loop = pool_tight_loop,
 };

@@ -7,7 +7,12 @@
  *   reset  then the stack was reset (parivstack_reset and its peers)
  * Each state is timed twice: the child exits at once, or it first pushes
  * and writes 1 MiB, as a forked test worker does.  The first fork of each
- * series is reported apart, since it pays for any trim before fork.
+ * series is reported apart: the first fork after the computation is the
+ * first of the "used" series whose child exits at once, and it pays for
+ * whatever the stack does on its first fork (a trim, marking pages).
+ * A child that writes 1 MiB also times that write itself: what the child
+ * pays for it (zero-filled pages, or copies of pages the parent touched)
+ * apart from the fork.
  */
 #include "config.h"
 
@@ -15,11 +20,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "measure.h"
 #include "vsbench.h"
+
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+
+/* Where a child leaves the time its work took (ns), for the parent to read
+ * after waitpid: one shared page, mapped once before the first fork. */
+static volatile uint64_t *child_ns;
 
 void vsb_start(const struct contender *c, const struct vsb_opts *o)
 {
@@ -29,18 +43,28 @@ void vsb_start(const struct contender *c, const struct vsb_opts *o)
 
 void vsb_child_write1m(const struct contender *c)
 {
+    uint64_t t0 = vsb_now_ns();
     char *p = c->alloc(VSB_MiB);
     if (!p)
         _exit(3);
     memset(p, 0x5a, VSB_MiB);
     VSB_USE(p);
+    if (child_ns)
+        *child_ns = vsb_now_ns() - t0;
+}
+
+pid_t vsb_fork(const struct contender *c)
+{
+    if (c->trims)
+        c->trim();
+    return fork();
 }
 
 double vsb_fork_once(const struct contender *c, void (*child_work)(const struct contender *))
 {
     uint64_t t0 = vsb_now_ns();
     int status;
-    pid_t pid = fork();
+    pid_t pid = vsb_fork(c);
 
     if (pid < 0)
         vsb_die("%s: fork: %s", c->name, strerror(errno));
@@ -57,29 +81,50 @@ double vsb_fork_once(const struct contender *c, void (*child_work)(const struct 
     return (double)(vsb_now_ns() - t0);
 }
 
-static void time_forks(const struct contender *c, const struct vsb_opts *o, const char *state,
-                       const char *child, void (*work)(const struct contender *))
+void vsb_warm_forks(const struct contender *c)
 {
-    double *t = malloc((size_t)o->forks * sizeof *t);
-    struct vsb_sizes sz;
-    double first, lo, hi, med, spent = 0;
+    int i;
+    for (i = 0; i < 3; i++)
+        vsb_fork_once(c, NULL);
+}
+
+void vsb_time_forks(const struct contender *c, const struct vsb_opts *o,
+                    void (*child_work)(const struct contender *), struct vsb_series *out)
+{
+    double *t = malloc(2 * (size_t)o->forks * sizeof *t), *child = t + o->forks;
+    double spent = 0;
     long i, n = 0;
 
     if (!t)
         vsb_die("out of memory");
     for (i = 0; i < o->forks && (i < 5 || spent < o->budget_ms * 1000); i++) {
-        t[i] = vsb_fork_once(c, work) / 1000.0;
+        if (child_ns)
+            *child_ns = 0;
+        t[i] = vsb_fork_once(c, child_work) / 1000.0;
+        child[i] = child_ns ? (double)*child_ns / 1000.0 : 0;
         spent += t[i];
         n++;
     }
-    first = t[0];
-    med = vsb_median(t, (size_t)n); /* sorts */
-    lo = t[0];
-    hi = t[n - 1];
-    c->sizes(&sz);
-    printf("fork,%s,%zu,%zu,%zu,%s,%s,%ld,%.1f,%.1f,%.1f,%.1f,%zu\n", c->name, o->vsize,
-           sz.reserved, o->used, state, child, n, med, first, lo, hi, sz.committed);
+    out->n = n;
+    out->first = t[0];
+    out->median = vsb_median(t, (size_t)n); /* sorts */
+    out->min = t[0];
+    out->max = t[n - 1];
+    out->child = vsb_median(child, (size_t)n);
     free(t);
+}
+
+static void time_forks(const struct contender *c, const struct vsb_opts *o, const char *state,
+                       const char *child, void (*work)(const struct contender *))
+{
+    struct vsb_series s;
+    struct vsb_sizes sz;
+
+    vsb_time_forks(c, o, work, &s);
+    c->sizes(&sz);
+    printf("fork,%s,%zu,%zu,%zu,%s,%s,%ld,%.1f,%.1f,%.1f,%.1f,%zu,%.1f\n", c->name, o->vsize,
+           sz.reserved, o->used, state, child, s.n, s.median, s.first, s.min, s.max,
+           sz.committed, s.child);
 }
 
 static void time_state(const struct contender *c, const struct vsb_opts *o, const char *state)
@@ -93,11 +138,14 @@ int vsb_fork_cost(const struct contender *c, const struct vsb_opts *o)
     int idle = strstr(o->states, "idle") != NULL;
     int used = strstr(o->states, "used") != NULL;
     int reset = strstr(o->states, "reset") != NULL;
-    int i;
+    void *page = mmap(NULL, sizeof *child_ns, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                      -1, 0);
 
+    if (page == MAP_FAILED)
+        vsb_die("mmap of a shared page: %s", strerror(errno));
+    child_ns = page;
     vsb_start(c, o);
-    for (i = 0; i < 3; i++) /* warm the fork path: libc, page cache, scheduler */
-        vsb_fork_once(c, NULL);
+    vsb_warm_forks(c);
     if (idle)
         time_state(c, o, "idle");
     if (used || reset) {

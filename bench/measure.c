@@ -52,6 +52,17 @@ static long proc_field_kb(const char *path, const char *key)
 long vsb_meminfo_kb(const char *key) { return proc_field_kb("/proc/meminfo", key); }
 long vsb_status_kb(const char *key) { return proc_field_kb("/proc/self/status", key); }
 
+/* Global, so that no compiler can prove the stores to it useless. */
+volatile long vsb_sink;
+
+double vsb_loop_end(uint64_t t0, long iters, long sink)
+{
+    double ns = (double)(vsb_now_ns() - t0) / (double)iters;
+
+    vsb_sink = sink;
+    return ns;
+}
+
 long vsb_minor_faults(void)
 {
     struct rusage ru;

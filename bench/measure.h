@@ -15,6 +15,13 @@
  * allocations.  Without it the compiler may carry the stack pointer from
  * one iteration to the next, which no real caller could. */
 #define VSB_OPAQUE() __asm__ volatile("" : : : "memory")
+/* Make the compiler produce p, and nothing more: no memory is assumed read,
+ * so values may stay in registers, but an allocation whose result goes
+ * nowhere (malloc then free) cannot be optimised away. */
+#define VSB_KEEP(p) __asm__ volatile("" : : "r"(p))
+/* The end of a tight loop that started at t0: ns per iteration.  Its sum
+ * goes to a volatile, so that the loop cannot be dropped. */
+double vsb_loop_end(uint64_t t0, long iters, long sink);
 
 #define VSB_MiB ((size_t)1 << 20)
 #define VSB_GiB ((size_t)1 << 30)

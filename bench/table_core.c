@@ -8,12 +8,12 @@
 
 #include "contender.h"
 
-extern const struct contender vsb_bare, vsb_vstack, vsb_vstack_huge, vsb_vstack_trim,
-    vsb_pool, vsb_malloc, vsb_vstack_noprobe;
+extern const struct contender vsb_bare, vsb_vstack, vsb_vstack_noforkwipe, vsb_vstack_huge,
+    vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe;
 
 const struct contender *const vsb_contenders[] = {
-    &vsb_bare, &vsb_vstack, &vsb_vstack_huge, &vsb_vstack_trim, &vsb_pool, &vsb_malloc,
-    &vsb_vstack_noprobe, NULL,
+    &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_trim,
+    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, NULL,
 };
 
 #ifdef VS_HAVE_PARI

@@ -2,7 +2,8 @@
  *
  *   vsbench list
  *   vsbench maxsize
- *   vsbench fork|commit|growth|fastpath|reuse --contender=NAME [options]
+ *   vsbench build
+ *   vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME [options]
  *
  * Sizes take the library's syntax (64MiB, 1GiB, 8M).  Output is CSV on
  * stdout, diagnostics on stderr; bench/run drives it.
@@ -24,11 +25,16 @@
 #endif
 
 static const char usage[] =
-    "usage: vsbench list | maxsize\n"
-    "       vsbench fork|commit|growth|fastpath|reuse --contender=NAME\n"
+    "usage: vsbench list | maxsize | build\n"
+    "       vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME\n"
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
     "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N]\n"
-    "               [--states=idle,used,reset]\n";
+    "               [--stacks=N] [--states=idle,used,reset]\n";
+
+/* How the allocation loops were compiled (bench/Makefile.inc passes it). */
+#ifndef VSB_BUILD
+#define VSB_BUILD "unknown"
+#endif
 
 static size_t size_arg(const char *name, const char *s)
 {
@@ -79,6 +85,7 @@ int main(int argc, char **argv)
         .children = 4,
         .iters = 100000000,
         .nwords = 4,
+        .stacks = 1,
         .states = "idle,used,reset",
     };
     const struct contender *c = NULL;
@@ -98,6 +105,14 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "maxsize")) {
         printf("%zu\n", max_mapping());
+        return 0;
+    }
+    if (!strcmp(cmd, "build")) {
+#ifdef __OPTIMIZE__
+        printf("%s\n", VSB_BUILD);
+#else
+        printf("%s (not optimised: the allocation loops mean nothing)\n", VSB_BUILD);
+#endif
         return 0;
     }
     for (i = 2; i < argc; i++) {
@@ -133,6 +148,8 @@ int main(int argc, char **argv)
             o.iters = count_arg(key, val);
         } else if (!strcmp(key, "nwords")) {
             o.nwords = count_arg(key, val);
+        } else if (!strcmp(key, "stacks")) {
+            o.stacks = count_arg(key, val);
         } else if (!strcmp(key, "states")) {
             o.states = val;
         } else {
@@ -145,6 +162,8 @@ int main(int argc, char **argv)
         vsb_die("--chunk must be a positive multiple of 16");
     if (!strcmp(cmd, "fork"))
         return vsb_fork_cost(c, &o);
+    if (!strcmp(cmd, "stacks"))
+        return vsb_fork_stacks(c, &o);
     if (!strcmp(cmd, "commit"))
         return vsb_commit_charge(c, &o);
     if (!strcmp(cmd, "growth"))

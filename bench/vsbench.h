@@ -8,6 +8,7 @@
 #define VSBENCH_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "contender.h"
 
@@ -19,9 +20,19 @@ struct vsb_opts {
     long forks;       /* --forks: most timed forks per state and child variant */
     double budget_ms; /* --budget-ms: stop a series early after this long (at least 5 forks) */
     long children;    /* --children: live children in the commit measurement */
-    long iters;       /* --iters: pairs in the fast path */
-    long nwords;      /* --nwords: longs per fast-path allocation */
+    long iters;       /* --iters: iterations of each allocation loop */
+    long nwords;      /* --nwords: longs per allocation in the loop with a barrier */
+    long stacks;      /* --stacks: live idle stacks in the process (stacks) */
     const char *states; /* --states: comma list of idle,used,reset */
+};
+
+/* A timed series of forks, in microseconds. */
+struct vsb_series {
+    long n;          /* forks timed */
+    double median;
+    double first;    /* the first fork of the series */
+    double min, max;
+    double child;    /* median time the child's work took, timed in the child (0: none) */
 };
 
 int vsb_fork_cost(const struct contender *c, const struct vsb_opts *o);
@@ -29,10 +40,20 @@ int vsb_commit_charge(const struct contender *c, const struct vsb_opts *o);
 int vsb_growth(const struct contender *c, const struct vsb_opts *o);
 int vsb_fast_path(const struct contender *c, const struct vsb_opts *o);
 int vsb_reuse(const struct contender *c, const struct vsb_opts *o);
+int vsb_fork_stacks(const struct contender *c, const struct vsb_opts *o);
 
+/* Every fork of every measurement goes through here: a trimming contender
+ * (c->trims) trims its stacks first.  Returns what fork() returns. */
+pid_t vsb_fork(const struct contender *c);
 /* Fork, let the child run child_work (if not NULL) and _exit, wait for it.
- * Returns the wall time in ns; dies if the child fails. */
+ * Returns the wall time in ns, trim included; dies if the child fails. */
 double vsb_fork_once(const struct contender *c, void (*child_work)(const struct contender *));
+/* Time up to o->forks forks of vsb_fork_once (at least 5, then until
+ * o->budget_ms is spent). */
+void vsb_time_forks(const struct contender *c, const struct vsb_opts *o,
+                    void (*child_work)(const struct contender *), struct vsb_series *out);
+/* A few untimed forks: libc, page cache and scheduler warm up. */
+void vsb_warm_forks(const struct contender *c);
 /* A forked test worker: push 1 MiB on the stack and write it. */
 void vsb_child_write1m(const struct contender *c);
 /* Set up c as o asks, or die. */
