@@ -25,7 +25,7 @@
 static size_t vs_page(void) { return vs_os_config()->page_size; }
 
 /* The largest committed size the stack may reach. */
-static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->vsize : p->top - p->bot; }
+static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->vsize : p->rsize; }
 
 /* Where the fast path must stop: the low-water mark, and never inside a
  * range still marked for fork-wipe.  Under memcheck lim instead follows
@@ -95,10 +95,12 @@ void vstack_pop_all(vstack *st)
 /* ---- growth ---------------------------------------------------------------- */
 
 /* The committed size to grow to for a stack that needs `need` bytes
- * committed: doubling, capped at the limit. */
+ * committed: parisize at first, then doubling, capped at the limit. */
 static size_t vs_grow_target(const struct vstack_private_ *p, size_t need)
 {
     size_t size = p->top - p->bot, limit = vs_limit(p);
+    if (size < p->rsize)
+        size = p->rsize;
     while (size < need && size <= limit / 2)
         size *= 2;
     if (size < need)
@@ -126,7 +128,7 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
         return o->code;
     if (vs_os_commit((void *)nbot, p->bot - nbot, &e) != 0) {
         vs_unblock(&saved, o);
-        if (p->vsize) {
+        if (p->vsize && cur >= p->rsize) {
             p->vsize = cur;
             return vs_fail_os(o, &e, "parisizemax lowered to %s: cannot grow the stack to %s",
                               vs_fmt_size(cur, b1), vs_fmt_size(newsize, b2));
@@ -137,11 +139,13 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     size_t len = p->bot - nbot;
     vs_track_noaccess((void *)nbot, len);
     p->bot = nbot;
-    p->grows++;
+    /* The first commit, of parisize, is the stack's own size, not growth. */
+    int grew = newsize > p->rsize;
+    p->grows += grew;
     vs_unblock(&saved, o);
     if (p->huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
         vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
-    if (p->verbose)
+    if (p->verbose && grew)
         vs_info(st, "increasing stack size to %zu", newsize);
     return VSTACK_OK;
 }

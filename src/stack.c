@@ -44,14 +44,16 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, struct v
     struct vs_os_sigmask saved;
     if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
-    if (vs_reserve(&opts, vsize ? vsize : rsize, rsize, 1, vsize ? "parisizemax" : "parisize", &r, o) ==
-        VSTACK_OK) {
+    /* Nothing is committed until the first allocation: an idle stack is a
+     * bare reservation, which fork copies at no cost. */
+    if (vs_reserve(&opts, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) == VSTACK_OK) {
+        size_t granted = r.hi - r.lo;
         if (p->map_base)
             vs_release(p->map_base, p->map_len, o);
         vs_stack_adopt(st, &r);
-        p->rsize = r.committed;
-        p->rsize_given = given >= VSTACK_MIN_SIZE && given <= r.committed ? given : r.committed;
-        p->vsize = vsize ? r.hi - r.lo : 0;
+        p->rsize = rsize < granted ? rsize : granted;
+        p->rsize_given = given >= VSTACK_MIN_SIZE && given <= p->rsize ? given : p->rsize;
+        p->vsize = vsize ? granted : 0;
     }
     vs_unblock(&saved, o);
     return o->code;

@@ -69,8 +69,11 @@ int main(void)
     /* parisize "3M": 3000000 rounded to pages. */
     is_int(vstack_default(&st, "parisize", "3M"), VSTACK_OK, "parisize = \"3M\"");
     is_int(get(&st, "parisize"), 3000000, "\"3M\" reads back as given, as in gp");
+    is_int(tu_stats(&st).committed, 0, "the new stack commits nothing yet");
+    if (vstack_alloc(&st, 16))
+        vstack_pop_all(&st);
     is_int(tu_stats(&st).committed, tu_round_up(3000000, ps),
-           "the committed size follows parisize");
+           "its first allocation commits the new parisize");
     is_int(tu_stats(&st).rsize, tu_round_up(3000000, ps), "stats.rsize is page-rounded");
 
     /* Setting discards the contents: avma goes back to top. */

@@ -37,7 +37,7 @@ static void growth_across_doublings(size_t total)
     tu_capture_defaults(&logs);
     if (vstack_init(&st, 64 * KB, 2 * total, 0) != VSTACK_OK)
         bail_out("vstack_init(64 KiB, %zu) failed", 2 * total);
-    committed_prev = tu_stats(&st).committed;
+    committed_prev = tu_stats(&st).rsize; /* what the first allocation commits */
 
     /* Pieces of varied sizes, from a few bytes to a few MiB. */
     for (size_t i = 0; used < total && nchunks < cap; i++) {
