@@ -44,6 +44,14 @@ void calc_line(struct calc *c);
 struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
                             struct calc_value *args, int nargs);
 
+/* Values: an integer, and the integer a value must be (else an error). */
+static inline struct calc_value calc_int(vnt_int x)
+{
+    struct calc_value v = {CALC_INT, x, NULL, 0};
+    return v;
+}
+vnt_int calc_need_int(struct calc *c, struct calc_value v);
+
 /* Report an error on stderr and leave the line (never returns). */
 #if defined(__GNUC__)
 __attribute__((noreturn, format(printf, 2, 3)))

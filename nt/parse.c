@@ -67,13 +67,7 @@ static void expect(struct calc *c, char ch)
     c->pos++;
 }
 
-static struct calc_value int_value(vnt_int x)
-{
-    struct calc_value v = {CALC_INT, x, NULL, 0};
-    return v;
-}
-
-static vnt_int need_int(struct calc *c, struct calc_value v)
+vnt_int calc_need_int(struct calc *c, struct calc_value v)
 {
     if (v.type == CALC_INT)
         return v.i;
@@ -89,15 +83,15 @@ static struct calc_value binary(struct calc *c, char op, struct calc_value a,
     static const char *const names[] = {"_+_", "_-_", "_*_", "_/_", "_\\_", "_%_", "_^_"};
     static const char ops[] = "+-*/\\%^";
     c->op = names[strchr(ops, op) - ops];
-    vnt_int x = need_int(c, a), y = need_int(c, b);
+    vnt_int x = calc_need_int(c, a), y = calc_need_int(c, b);
     vstack *st = c->st;
     switch (op) {
-    case '+': return int_value(vnt_add(st, x, y));
-    case '-': return int_value(vnt_sub(st, x, y));
-    case '*': return int_value(vnt_mul(st, x, y));
-    case '\\': return int_value(vnt_div(st, x, y));
-    case '%': return int_value(vnt_mod(st, x, y));
-    case '^': return int_value(vnt_pow(st, x, y));
+    case '+': return calc_int(vnt_add(st, x, y));
+    case '-': return calc_int(vnt_sub(st, x, y));
+    case '*': return calc_int(vnt_mul(st, x, y));
+    case '\\': return calc_int(vnt_div(st, x, y));
+    case '%': return calc_int(vnt_mod(st, x, y));
+    case '^': return calc_int(vnt_pow(st, x, y));
     default: break;
     }
     /* '/': GP would give a fraction; the subset has integers only. */
@@ -105,7 +99,7 @@ static struct calc_value binary(struct calc *c, char op, struct calc_value a,
     vnt_int q = vnt_divrem(st, x, y, &r);
     if (vnt_len(r) != 0)
         calc_fail(c, "the quotient is not an integer (fractions are not supported)");
-    return int_value(q);
+    return calc_int(q);
 }
 
 static struct calc_value literal(struct calc *c)
@@ -118,9 +112,9 @@ static struct calc_value literal(struct calc *c)
         calc_fail(c, "real numbers are not supported: %s", c->text);
     }
     if (!c->eval)
-        return int_value(NULL);
+        return calc_int(NULL);
     c->op = NULL;
-    return int_value(vnt_from_str(c->st, c->text + start, c->pos - start));
+    return calc_int(vnt_from_str(c->st, c->text + start, c->pos - start));
 }
 
 static struct calc_value string(struct calc *c)
@@ -211,12 +205,12 @@ static struct calc_value postfix(struct calc *c)
         if (!c->eval)
             continue;
         c->op = "_!";
-        vnt_int n = need_int(c, v);
+        vnt_int n = calc_need_int(c, v);
         if (vnt_sign(n) < 0)
             calc_fail(c, "domain error in factorial: argument < 0");
         if (!vnt_fits_ui(n))
             calc_fail(c, "overflow: the argument does not fit a machine word");
-        v = int_value(vnt_factorial(c->st, vnt_get_ui(n)));
+        v = calc_int(vnt_factorial(c->st, vnt_get_ui(n)));
     }
     return v;
 }
@@ -226,7 +220,7 @@ static struct calc_value negate(struct calc *c, struct calc_value v)
     if (!c->eval)
         return v;
     c->op = "-_";
-    return int_value(vnt_neg(c->st, need_int(c, v)));
+    return calc_int(vnt_neg(c->st, calc_need_int(c, v)));
 }
 
 static struct calc_value power(struct calc *c);
