@@ -1,5 +1,6 @@
 /* calc.h -- ntcalc's parts: the line filter, the parser-evaluator, the
- * builtin functions and the reporting of errors and warnings. */
+ * builtin functions, the line runner with its recovery point, and the
+ * reporting of errors and warnings. */
 #ifndef NT_CALC_H
 #define NT_CALC_H
 
@@ -30,10 +31,20 @@ struct calc {
     const char *op;    /* the operation being evaluated, named as GP does */
 };
 
+/* Make c a calculator on the initialised stack st: its error and warning
+ * handlers and vstack_nt's error handler report through c.  One calculator
+ * per thread. */
+void calc_setup(struct calc *c, vstack *st);
+/* Run one line of len bytes (it need not end in a newline): check its
+ * syntax, evaluate it, print its value on stdout and its errors on stderr.
+ * The stack is empty afterwards.  Returns 0 when the line succeeded, 1 when
+ * it failed.  Reads no input and never exits. */
+int calc_run_line(struct calc *c, const char *line, size_t len);
+
 /* GP's input filter: drop blanks and comments outside strings.  Returns a
- * malloc'd string, or NULL with *why set for an unterminated string or
- * comment. */
-char *calc_filter(const char *line, const char **why);
+ * malloc'd NUL-terminated string, or NULL with *why set for an unterminated
+ * string or comment.  line holds len bytes. */
+char *calc_filter(const char *line, size_t len, const char **why);
 
 /* Check (c->eval == 0) or evaluate c->text as statements separated by ';',
  * printing the value of the last one unless the line ends with ';'. */
@@ -57,6 +68,11 @@ vnt_int calc_need_int(struct calc *c, struct calc_value v);
 __attribute__((noreturn, format(printf, 2, 3)))
 #endif
 void calc_fail(struct calc *c, const char *fmt, ...);
+/* Print a "  ***   ..." error line on stderr, and return. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void calc_report(struct calc *c, const char *fmt, ...);
 /* Print a "  ***   Warning: ..." line on stderr. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
