@@ -13,6 +13,10 @@
 #define CALC_FAILED 1 /* an error was reported */
 #define CALC_ENDED 2  /* default() changed the stack: the rest of the line is dropped */
 
+/* The deepest nesting of parentheses, function calls, prefix signs and
+ * powers that a line may have (each one is a level of the C stack). */
+#define CALC_MAXDEPTH 1000
+
 enum calc_type { CALC_VOID, CALC_INT, CALC_STR };
 
 struct calc_value {
@@ -28,6 +32,7 @@ struct calc {
     const char *text;  /* the filtered line: no blanks, no comments */
     size_t pos;        /* parse position in text */
     int eval;          /* 0: check the syntax only; 1: evaluate */
+    unsigned depth;    /* nesting level at pos, at most CALC_MAXDEPTH */
     const char *op;    /* the operation being evaluated, named as GP does */
 };
 

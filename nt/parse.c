@@ -5,7 +5,12 @@
  *
  * Precedence, from loosest to tightest (GP's): + -, then * / \ %, then
  * prefix + -, then ^ (right-associative, its right side may carry a sign),
- * then postfix !. */
+ * then postfix !.
+ *
+ * Each parenthesis, function call, prefix sign and ^ is a level of
+ * recursion, so a line may nest at most CALC_MAXDEPTH of them: deeper, it is
+ * a syntax error, found by the check before anything runs, instead of a C
+ * stack overflow. */
 #include "calc.h"
 
 #include <stdio.h>
@@ -47,6 +52,22 @@ static void syntax_error(struct calc *c)
     size_t n = unsupported_len(c);
     calc_fail(c, "syntax error, unexpected '%.*s' at column %zu: %s", (int)(n ? n : 1), t,
               c->pos + 1, c->text);
+}
+
+/* One level deeper, for the construct that starts at c->pos; unnest() when
+ * it is parsed (an error resets the depth with the line). */
+static void nest(struct calc *c)
+{
+    if (++c->depth > CALC_MAXDEPTH) {
+        c->op = NULL;
+        calc_fail(c, "syntax error, nesting too deep (more than %d levels) at column %zu: %s",
+                  CALC_MAXDEPTH, c->pos + 1, c->text);
+    }
+}
+
+static void unnest(struct calc *c)
+{
+    c->depth--;
 }
 
 /* Consume the one-character operator ch unless it starts a longer one. */
@@ -150,6 +171,7 @@ static struct calc_value call(struct calc *c)
         c->op = NULL;
         calc_fail(c, "variables are not supported: %.*s", (int)nlen, name);
     }
+    nest(c);
     c->pos++;
     struct calc_value args[CALC_MAXARGS];
     int nargs = 0;
@@ -177,6 +199,7 @@ static struct calc_value call(struct calc *c)
         }
     }
     expect(c, ')');
+    unnest(c);
     return calc_call(c, name, nlen, args, nargs);
 }
 
@@ -184,9 +207,11 @@ static struct calc_value primary(struct calc *c)
 {
     char ch = peek(c, 0);
     if (ch == '(') {
+        nest(c);
         c->pos++;
         struct calc_value v = expr(c);
         expect(c, ')');
+        unnest(c);
         return v;
     }
     if (ch >= '0' && ch <= '9')
@@ -225,32 +250,49 @@ static struct calc_value negate(struct calc *c, struct calc_value v)
 
 static struct calc_value power(struct calc *c);
 
+/* A prefix sign, if any, and what it applies to: next(c), nested. */
+static int signed_operand(struct calc *c, struct calc_value (*next)(struct calc *),
+                          struct calc_value *v)
+{
+    char ch = peek(c, 0);
+    if (ch != '+' && ch != '-')
+        return 0;
+    nest(c);
+    accept_op(c, ch);
+    *v = next(c);
+    if (ch == '-')
+        *v = negate(c, *v);
+    unnest(c);
+    return 1;
+}
+
 /* The right side of ^: signs, then a power (so 2^-3^2 is 2^(-(3^2))). */
 static struct calc_value exponent(struct calc *c)
 {
-    if (accept_op(c, '+'))
-        return exponent(c);
-    if (accept_op(c, '-'))
-        return negate(c, exponent(c));
+    struct calc_value v;
+    if (signed_operand(c, exponent, &v))
+        return v;
     return power(c);
 }
 
 static struct calc_value power(struct calc *c)
 {
     struct calc_value v = postfix(c);
-    if (accept_op(c, '^')) {
+    if (peek(c, 0) == '^') {
+        nest(c);
+        accept_op(c, '^');
         struct calc_value e = exponent(c);
         v = binary(c, '^', v, e);
+        unnest(c);
     }
     return v;
 }
 
 static struct calc_value unary(struct calc *c)
 {
-    if (accept_op(c, '+'))
-        return unary(c);
-    if (accept_op(c, '-'))
-        return negate(c, unary(c));
+    struct calc_value v;
+    if (signed_operand(c, unary, &v))
+        return v;
     return power(c);
 }
 
@@ -284,6 +326,7 @@ void calc_line(struct calc *c)
     struct calc_value last = {CALC_VOID, NULL, NULL, 0};
     int have_last = 0;
     c->pos = 0;
+    c->depth = 0;
     c->op = NULL;
     while (peek(c, 0) != 0) {
         if (peek(c, 0) == ';') {
