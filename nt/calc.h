@@ -40,15 +40,15 @@ struct calc {
  * handlers and vstack_nt's error handler report through c.  One calculator
  * per thread. */
 void calc_setup(struct calc *c, vstack *st);
-/* Run one line of len bytes (it need not end in a newline): check its
- * syntax, evaluate it, print its value on stdout and its errors on stderr.
- * The stack is empty afterwards.  Returns 0 when the line succeeded, 1 when
+/* Run one line of len bytes (it need not end in a newline or a NUL; a NUL
+ * inside is an error): check its syntax, evaluate it, print its value on
+ * stdout and its errors on stderr.  The stack is empty afterwards.  Returns 0 when the line succeeded, 1 when
  * it failed.  Reads no input and never exits. */
 int calc_run_line(struct calc *c, const char *line, size_t len);
 
 /* GP's input filter: drop blanks and comments outside strings.  Returns a
  * malloc'd NUL-terminated string, or NULL with *why set for an unterminated
- * string or comment.  line holds len bytes. */
+ * string or comment.  line holds len bytes, none of them NUL. */
 char *calc_filter(const char *line, size_t len, const char **why);
 
 /* Check (c->eval == 0) or evaluate c->text as statements separated by ';',

@@ -20,6 +20,15 @@ int calc_run_line(struct calc *c, const char *line, size_t len)
 {
     const char *why = NULL;
     c->op = NULL;
+    const char *nul = memchr(line, 0, len);
+    if (nul != NULL) {
+        /* Text after a NUL would be dropped unseen by anything that reads
+         * C strings: the whole line is refused instead. */
+        size_t col = (size_t)(nul - line);
+        calc_report(c, "syntax error, unexpected NUL byte at column %zu%s%.*s", col + 1,
+                    col ? ": " : "", (int)(col < 400 ? col : 400), line);
+        return 1;
+    }
     char *text = calc_filter(line, len, &why);
     if (text == NULL) {
         /* The raw line, without its newline. */

@@ -48,7 +48,7 @@ static int run_stream(struct calc *c, FILE *f)
     int failed = 0;
     ssize_t n;
     while ((n = getline(&line, &cap, f)) >= 0)
-        failed |= run_line(c, line, strlen(line));
+        failed |= run_line(c, line, (size_t)n);
     free(line);
     return failed;
 }
