@@ -26,8 +26,9 @@ static void usage(FILE *f)
           "  --parisizemax=SIZE  maximum stack size, 0 for a fixed stack (default 0;\n"
           "                      NTCALC_PARISIZEMAX)\n"
           "SIZE is a number with an optional k, M, G, T (powers of 10) or KiB, MiB,\n"
-          "GiB, TiB (powers of 1024) suffix.  Exit status: 0, 1 if a line failed,\n"
-          "2 for a usage or start-up error.\n",
+          "GiB, TiB (powers of 1024) suffix.  Exit status: 0, 1 if a line failed or\n"
+          "a FILE could not be read, 2 for a usage or start-up error (a FILE that\n"
+          "cannot be opened: no line runs).\n",
           f);
 }
 
@@ -41,15 +42,28 @@ static int run_line(struct calc *c, const char *line, size_t len)
     return calc_run_line(c, line, len);
 }
 
-static int run_stream(struct calc *c, FILE *f)
+/* Run the lines of f, named name in messages; returns 0 when every line
+ * succeeded and the whole file could be read. */
+static int run_stream(struct calc *c, FILE *f, const char *name)
 {
     char *line = NULL;
     size_t cap = 0;
-    int failed = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, f)) >= 0)
+    int failed = 0, err;
+    for (;;) {
+        errno = 0;
+        ssize_t n = getline(&line, &cap, f);
+        err = errno;
+        if (n < 0)
+            break;
         failed |= run_line(c, line, (size_t)n);
+    }
     free(line);
+    /* getline's -1 is the end of the file, or an error: a directory, an
+     * I/O error, no memory for a long line (which may leave ferror clear). */
+    if (ferror(f) || (!feof(f) && err != 0)) {
+        fprintf(stderr, "ntcalc: %s: %s\n", name, strerror(err ? err : EIO));
+        failed = 1;
+    }
     return failed;
 }
 
@@ -130,8 +144,29 @@ static int parse_options(int argc, char **argv, struct options *o)
     return -1;
 }
 
-/* Everything after the options; returns the exit status. */
-static int run(int argc, char **argv, const struct options *o)
+static const char *file_name(const char *arg)
+{
+    return strcmp(arg, "-") == 0 ? "standard input" : arg;
+}
+
+/* Open the n FILEs into files[] before any line runs: one that cannot be
+ * opened is a start-up error.  Returns -1 to go on, or the exit status. */
+static int open_files(int n, char **names, FILE **files)
+{
+    for (int i = 0; i < n; i++) {
+        files[i] = strcmp(names[i], "-") == 0 ? stdin : fopen(names[i], "r");
+        if (files[i] == NULL) {
+            fprintf(stderr, "ntcalc: %s: %s\n", names[i], strerror(errno));
+            return 2;
+        }
+    }
+    return -1;
+}
+
+/* Everything after the options: the -e expressions, then the n FILEs, open
+ * in files[] (standard input when there are neither).  Returns the exit
+ * status. */
+static int run(const struct options *o, int n, char **names, FILE **files)
 {
     vstack st;
     struct calc c;
@@ -151,19 +186,10 @@ static int run(int argc, char **argv, const struct options *o)
     int failed = 0, i;
     for (i = 0; i < o->nexpr; i++)
         failed |= run_line(&c, o->exprs[i], strlen(o->exprs[i]));
-    if (o->nexpr == 0 && o->first_file == argc)
-        failed = run_stream(&c, stdin);
-    for (i = o->first_file; i < argc; i++) {
-        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
-        if (f == NULL) {
-            fprintf(stderr, "ntcalc: %s: %s\n", argv[i], strerror(errno));
-            failed = 1;
-            continue;
-        }
-        failed |= run_stream(&c, f);
-        if (f != stdin)
-            fclose(f);
-    }
+    if (o->nexpr == 0 && n == 0)
+        failed = run_stream(&c, stdin, "standard input");
+    for (i = 0; i < n; i++)
+        failed |= run_stream(&c, files[i], file_name(names[i]));
     vstack_destroy(&st);
     return failed ? 1 : 0;
 }
@@ -172,15 +198,24 @@ int main(int argc, char **argv)
 {
     struct options o;
     memset(&o, 0, sizeof o);
-    /* argc bounds the number of -e expressions. */
+    /* argc bounds the number of -e expressions and of FILEs. */
     o.exprs = malloc((size_t)argc * sizeof *o.exprs);
-    if (o.exprs == NULL) {
+    FILE **files = calloc((size_t)argc, sizeof *files);
+    int status = 2, nfiles = 0;
+    if (o.exprs == NULL || files == NULL)
         fprintf(stderr, "ntcalc: %s\n", strerror(errno));
-        return 2;
+    else
+        status = parse_options(argc, argv, &o);
+    if (status < 0) {
+        nfiles = argc - o.first_file;
+        status = open_files(nfiles, argv + o.first_file, files);
     }
-    int status = parse_options(argc, argv, &o);
     if (status < 0)
-        status = run(argc, argv, &o);
+        status = run(&o, nfiles, argv + o.first_file, files);
+    for (int i = 0; i < nfiles; i++)
+        if (files[i] != NULL && files[i] != stdin)
+            fclose(files[i]);
+    free(files);
     free(o.exprs);
     return status;
 }
