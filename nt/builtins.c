@@ -92,8 +92,11 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
         snprintf(value, sizeof value, "%lu", vnt_get_ui(v));
     }
     int rc = vstack_default(c->st, name, value);
-    if (rc != VSTACK_OK)
-        calc_fail(c, "incorrect value for %s: \"%s\" (%s)", name, value, vstack_strerror(rc));
+    if (rc != VSTACK_OK) {
+        /* The library's sentence says why ("parisizemax ... < parisize ..."). */
+        const char *why = vstack_last_error(c->st);
+        calc_fail(c, "incorrect value for %s: %s", name, *why ? why : vstack_strerror(rc));
+    }
     size_t rsize = 0, vsize = 0;
     vstack_default_get(c->st, "parisize", &rsize);
     vstack_default_get(c->st, "parisizemax", &vsize);

@@ -176,8 +176,9 @@ static int run(const struct options *o, int n, char **names, FILE **files)
     vstack_set_default_handlers(calc_on_error, calc_on_warning, &c);
     int rc = vstack_init(&st, o->rsize, o->vsize, 0);
     if (rc != VSTACK_OK) {
+        const char *why = vstack_last_error(&st);
         fprintf(stderr, "ntcalc: cannot make a stack of parisize %zu, parisizemax %zu: %s\n",
-                o->rsize, o->vsize, vstack_strerror(rc));
+                o->rsize, o->vsize, *why ? why : vstack_strerror(rc));
         return 2;
     }
     calc_setup(&c, &st);
