@@ -108,7 +108,7 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
     } else {
         calc_warn(c, "new stack size = %zu (%.3f Mbytes)", rsize, calc_mbytes(rsize));
     }
-    longjmp(*c->jb, CALC_ENDED);
+    siglongjmp(*c->jb, CALC_ENDED);
 }
 
 static const struct builtin {

@@ -4,12 +4,17 @@
 #ifndef NT_CALC_H
 #define NT_CALC_H
 
+/* sigjmp_buf and sigsetjmp are POSIX: include this header first. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "vstack_nt.h"
 
 #include <setjmp.h>
 #include <stddef.h>
 
-/* How a line ends early: longjmp codes to the line loop's recovery point. */
+/* How a line ends early: siglongjmp codes to the line's recovery point. */
 #define CALC_FAILED 1 /* an error was reported */
 #define CALC_ENDED 2  /* default() changed the stack: the rest of the line is dropped */
 
@@ -28,7 +33,7 @@ struct calc_value {
 
 struct calc {
     vstack *st;
-    jmp_buf *jb;       /* the current line's recovery point */
+    sigjmp_buf *jb;    /* the current line's recovery point; NULL between lines */
     const char *text;  /* the filtered line: no blanks, no comments */
     size_t pos;        /* parse position in text */
     int eval;          /* 0: check the syntax only; 1: evaluate */
@@ -37,14 +42,26 @@ struct calc {
 };
 
 /* Make c a calculator on the initialised stack st: its error and warning
- * handlers and vstack_nt's error handler report through c.  One calculator
- * per thread. */
+ * handlers, vstack_nt's error handler and GMP's memory functions all report
+ * through c.  Process-wide: one calculator at a time. */
 void calc_setup(struct calc *c, vstack *st);
 /* Run one line of len bytes (it need not end in a newline or a NUL; a NUL
  * inside is an error): check its syntax, evaluate it, print its value on
  * stdout and its errors on stderr.  The stack is empty afterwards.  Returns 0 when the line succeeded, 1 when
  * it failed.  Reads no input and never exits. */
 int calc_run_line(struct calc *c, const char *line, size_t len);
+
+/* ---- GMP's memory (gmpmem.c) ---------------------------------------- */
+/* Route GMP's allocations through malloc with a list of the blocks GMP
+ * holds; a refusal becomes an error of c's current line instead of GMP's
+ * abort.  Process-wide, as GMP's memory functions are. */
+void calc_gmp_memory(struct calc *c);
+/* Free the blocks GMP still holds: those of computations abandoned by a
+ * longjmp.  ntcalc keeps no GMP object across lines, so between lines every
+ * block is such a leftover.  Returns how many there were. */
+size_t calc_gmp_release(void);
+/* How many blocks GMP holds now. */
+size_t calc_gmp_held(void);
 
 /* GP's input filter: drop blanks and comments outside strings.  Returns a
  * malloc'd NUL-terminated string, or NULL with *why set for an unterminated

@@ -14,6 +14,7 @@ void calc_setup(struct calc *c, vstack *st)
     vstack_set_error_handler(st, calc_on_error, c);
     vstack_set_warn_handler(st, calc_on_warning, c);
     vnt_set_error_handler(calc_on_error, c);
+    calc_gmp_memory(c);
 }
 
 int calc_run_line(struct calc *c, const char *line, size_t len)
@@ -38,10 +39,10 @@ int calc_run_line(struct calc *c, const char *line, size_t len)
         calc_report(c, "syntax error, %s: %.*s", why, n, line);
         return 1;
     }
-    jmp_buf jb;
+    sigjmp_buf jb;
     c->jb = &jb;
     c->text = text;
-    int rc = setjmp(jb);
+    int rc = sigsetjmp(jb, 1);
     if (rc == 0) {
         c->eval = 0;
         calc_line(c);
@@ -50,7 +51,9 @@ int calc_run_line(struct calc *c, const char *line, size_t len)
     }
     c->jb = NULL;
     c->text = NULL;
-    /* The stack is empty between lines, and back to parisize. */
+    /* GMP's blocks, if an error left it halfway.  The stack is empty
+     * between lines, and back to parisize. */
+    calc_gmp_release();
     vstack_pop_all(c->st);
     vstack_reset(c->st);
     free(text);

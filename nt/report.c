@@ -38,7 +38,7 @@ void calc_fail(struct calc *c, const char *fmt, ...)
     va_start(ap, fmt);
     vreport(c, "", fmt, ap);
     va_end(ap);
-    longjmp(*c->jb, CALC_FAILED);
+    siglongjmp(*c->jb, CALC_FAILED);
 }
 
 void calc_report(struct calc *c, const char *fmt, ...)
