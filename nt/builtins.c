@@ -91,7 +91,9 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
             calc_fail(c, "incorrect value for %s", name);
         snprintf(value, sizeof value, "%lu", vnt_get_ui(v));
     }
+    calc_hold(); /* a new stack is not left halfway */
     int rc = vstack_default(c->st, name, value);
+    calc_release();
     if (rc != VSTACK_OK) {
         /* The library's sentence says why ("parisizemax ... < parisize ..."). */
         const char *why = vstack_last_error(c->st);

@@ -1,6 +1,6 @@
 /* calc.h -- ntcalc's parts: the line filter, the parser-evaluator, the
- * builtin functions, the line runner with its recovery point, and the
- * reporting of errors and warnings. */
+ * builtin functions, the line runner with its recovery point, GMP's memory
+ * functions, SIGINT, and the reporting of errors and warnings. */
 #ifndef NT_CALC_H
 #define NT_CALC_H
 
@@ -15,8 +15,9 @@
 #include <stddef.h>
 
 /* How a line ends early: siglongjmp codes to the line's recovery point. */
-#define CALC_FAILED 1 /* an error was reported */
-#define CALC_ENDED 2  /* default() changed the stack: the rest of the line is dropped */
+#define CALC_FAILED 1      /* an error was reported */
+#define CALC_ENDED 2       /* default() changed the stack: the rest of the line is dropped */
+#define CALC_INTERRUPTED 3 /* SIGINT: reported at the recovery point */
 
 /* The deepest nesting of parentheses, function calls, prefix signs and
  * powers that a line may have (each one is a level of the C stack). */
@@ -47,9 +48,31 @@ struct calc {
 void calc_setup(struct calc *c, vstack *st);
 /* Run one line of len bytes (it need not end in a newline or a NUL; a NUL
  * inside is an error): check its syntax, evaluate it, print its value on
- * stdout and its errors on stderr.  The stack is empty afterwards.  Returns 0 when the line succeeded, 1 when
- * it failed.  Reads no input and never exits. */
+ * stdout and its errors on stderr.  The stack is empty afterwards.  Returns
+ * 0 when the line succeeded, 1 when it failed or was interrupted.  Reads no
+ * input and never exits. */
 int calc_run_line(struct calc *c, const char *line, size_t len);
+
+/* ---- SIGINT (interrupt.c) ----------------------------------------------- */
+/* Install the SIGINT handler, unless SIGINT is ignored (as it is for the
+ * background jobs of a non-interactive shell): while a line runs, SIGINT
+ * ends it with CALC_INTERRUPTED at its recovery point; at any other time it
+ * ends the process, as an unhandled SIGINT would.  calc_run_line works the
+ * same without it. */
+void calc_sigint_install(void);
+/* calc_run_line's steps: the line starts (enter), its recovery point jb is
+ * set and evaluation starts (arm), evaluation is over (disarm), the line is
+ * done (leave). */
+void calc_sigint_enter(void);
+void calc_sigint_arm(sigjmp_buf *jb);
+void calc_sigint_disarm(void);
+void calc_sigint_leave(void);
+/* Milliseconds since the evaluation started. */
+unsigned long calc_sigint_elapsed_ms(void);
+/* Hold SIGINT off across code that must not be left halfway (malloc, stdio,
+ * a new stack); a SIGINT meanwhile jumps at the matching calc_release. */
+void calc_hold(void);
+void calc_release(void);
 
 /* ---- GMP's memory (gmpmem.c) ---------------------------------------- */
 /* Route GMP's allocations through malloc with a list of the blocks GMP

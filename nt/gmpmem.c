@@ -49,12 +49,17 @@ static void refused(size_t n)
     exit(1);
 }
 
+/* SIGINT is held off while malloc and the list change: a block is either
+ * on the list or not GMP's. */
 static void *gmp_alloc(size_t n)
 {
+    calc_hold();
     union block *b = n <= SIZE_MAX - sizeof *b ? malloc(sizeof *b + n) : NULL;
+    if (b != NULL)
+        link_block(b);
+    calc_release();
     if (b == NULL)
         refused(n);
-    link_block(b);
     return b + 1;
 }
 
@@ -62,9 +67,11 @@ static void *gmp_realloc(void *p, size_t old, size_t n)
 {
     (void)old;
     union block *b = (union block *)p - 1;
+    calc_hold();
     unlink_block(b);
     union block *nb = n <= SIZE_MAX - sizeof *b ? realloc(b, sizeof *b + n) : NULL;
     link_block(nb ? nb : b); /* on failure the old block is still GMP's */
+    calc_release();
     if (nb == NULL)
         refused(n);
     return nb + 1;
@@ -76,8 +83,10 @@ static void gmp_free(void *p, size_t n)
     if (p == NULL)
         return;
     union block *b = (union block *)p - 1;
+    calc_hold();
     unlink_block(b);
     free(b);
+    calc_release();
 }
 
 void calc_gmp_memory(struct calc *c)
@@ -89,12 +98,14 @@ void calc_gmp_memory(struct calc *c)
 size_t calc_gmp_release(void)
 {
     size_t n = 0;
+    calc_hold();
     while (held.link.next != &held) {
         union block *b = held.link.next;
         unlink_block(b);
         free(b);
         n++;
     }
+    calc_release();
     return n;
 }
 

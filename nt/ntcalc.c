@@ -26,9 +26,10 @@ static void usage(FILE *f)
           "  --parisizemax=SIZE  maximum stack size, 0 for a fixed stack (default 0;\n"
           "                      NTCALC_PARISIZEMAX)\n"
           "SIZE is a number with an optional k, M, G, T (powers of 10) or KiB, MiB,\n"
-          "GiB, TiB (powers of 1024) suffix.  Exit status: 0, 1 if a line failed or\n"
-          "a FILE could not be read, 2 for a usage or start-up error (a FILE that\n"
-          "cannot be opened: no line runs).\n",
+          "GiB, TiB (powers of 1024) suffix.  SIGINT stops the line that runs.\n"
+          "Exit status: 0, 1 if a line failed or was interrupted or a FILE could not\n"
+          "be read, 2 for a usage or start-up error (a FILE that cannot be opened:\n"
+          "no line runs).\n",
           f);
 }
 
@@ -182,6 +183,7 @@ static int run(const struct options *o, int n, char **names, FILE **files)
         return 2;
     }
     calc_setup(&c, &st);
+    calc_sigint_install();
     vstack_set_verbose(&st, o->verbose);
 
     int failed = 0, i;

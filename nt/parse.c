@@ -345,11 +345,14 @@ void calc_line(struct calc *c)
     if (!c->eval || !have_last)
         return;
     c->op = NULL;
-    if (last.type == CALC_INT) {
-        vnt_fprint(stdout, c->st, last.i);
-        putchar('\n');
-    } else if (last.type == CALC_STR) {
+    /* The conversion may take long and can be interrupted; the printing
+     * itself is not left halfway. */
+    const char *digits = last.type == CALC_INT ? vnt_to_str(c->st, last.i) : NULL;
+    calc_hold();
+    if (digits != NULL)
+        printf("%s\n", digits);
+    else if (last.type == CALC_STR)
         printf("\"%.*s\"\n", (int)last.slen, last.s);
-    }
     fflush(stdout);
+    calc_release();
 }

@@ -24,12 +24,14 @@ static void vreport(const struct calc *c, const char *kind, const char *fmt, va_
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)msg[i] < ' ')
             msg[i] = ' ';
+    calc_hold();
     fflush(stdout);
     if (c && c->op)
         fprintf(stderr, "  *** %s: %s%s.\n", c->op, kind, msg);
     else
         fprintf(stderr, "  ***   %s%s.\n", kind, msg);
     fflush(stderr);
+    calc_release();
 }
 
 void calc_fail(struct calc *c, const char *fmt, ...)

@@ -2,10 +2,13 @@
  * line, not an abort: calc_run_line returns 1 after one message, the blocks
  * GMP held when the line was abandoned are freed, and the next line runs.
  * The refusal is real: a wrapper around ntcalc's allocation function asks
- * it, at a chosen call, for more memory than any system has. */
+ * it, at a chosen call, for more memory than any system has.  The same
+ * wrapper raises SIGINT at that call instead, and the blocks are freed on
+ * the interrupt's path too. */
 #include "config.h"
 #include "calc.h" /* first: it asks for POSIX */
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,7 @@ static void (*calc_free)(void *, size_t);
 
 static unsigned long ncalls;     /* allocations since the last reset */
 static unsigned long refuse_at;  /* the call to refuse (0: none) */
+static unsigned long signal_at;  /* the call after which to raise SIGINT (0: none) */
 static unsigned long most_at;    /* the call at which GMP held the most blocks */
 static size_t most_held, held_then;
 
@@ -41,7 +45,12 @@ static size_t ask(size_t n)
 
 static void *wrap_alloc(size_t n)
 {
-    return calc_alloc(ask(n));
+    void *p = calc_alloc(ask(n));
+    if (ncalls == signal_at) {
+        held_then = calc_gmp_held();
+        raise(SIGINT); /* GMP is inside its computation, the block is its */
+    }
+    return p;
 }
 
 static void *wrap_realloc(void *p, size_t old, size_t n)
@@ -85,11 +94,13 @@ int main(void)
 {
     vstack st;
     struct calc c;
-    plan(10);
+    plan(14);
     memset(&st, 0, sizeof st);
     if (vstack_init(&st, (size_t)8 << 20, (size_t)256 << 20, 0) != VSTACK_OK)
         bail_out("vstack_init: %s", vstack_last_error(&st));
     calc_setup(&c, &st);
+    signal(SIGINT, SIG_DFL); /* whatever make was started with */
+    calc_sigint_install();
     mp_get_memory_functions(&calc_alloc, &calc_realloc, &calc_free);
     mp_set_memory_functions(wrap_alloc, wrap_realloc, calc_free);
 
@@ -118,6 +129,26 @@ int main(void)
     ok(held_then >= 1, "GMP held %zu blocks when it was refused", held_then);
     is_int(calc_gmp_held(), 0, "they are freed when the line is abandoned");
     refuse_at = 0;
+    capture();
+    rc = run(&c, "6*7;");
+    err = captured();
+    ok(rc == 0 && err[0] == 0, "the next line runs");
+
+    /* SIGINT in the middle of the same computation. */
+    signal_at = most_at;
+    ncalls = 0;
+    held_then = 0;
+    capture();
+    rc = run(&c, line);
+    err = captured();
+    is_int(rc, 1, "SIGINT after allocation %lu stops the line", signal_at);
+    if (!ok(strncmp(err, "  ***   user interrupt after ", 29) == 0 &&
+                strchr(err, '\n') == err + strlen(err) - 1,
+            "with one line on stderr: user interrupt after ..."))
+        diag("stderr: %s", err);
+    ok(held_then >= 1 && calc_gmp_held() == 0,
+       "the %zu blocks GMP held then are freed", held_then);
+    signal_at = 0;
     capture();
     rc = run(&c, "6*7;");
     err = captured();
