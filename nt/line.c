@@ -81,7 +81,11 @@ static int evaluate(struct calc *c)
      * between lines, and back to parisize. */
     calc_gmp_release();
     vstack_pop_all(c->st);
-    vstack_reset(c->st);
+    if (vstack_reset(c->st) != VSTACK_OK) {
+        /* The line is done; the stack only stays larger. */
+        c->op = NULL;
+        calc_warn(c, "%s", vstack_last_error(c->st));
+    }
     return rc;
 }
 
