@@ -9,11 +9,11 @@ mp_limb_t *nt_scratch(vstack *st, size_t nlimbs)
     mp_limb_t *p = vstack_alloc(st, nbytes);
     if (p == NULL) {
         /* The vstack handler has seen the failure and returned; ours must
-         * not, so the computation stops here either way. */
-        struct vstack_stats s;
-        vstack_get_stats(st, &s);
-        vnt_error(st, nbytes > s.reserved - s.used ? VSTACK_ESTACK : VSTACK_ENOMEM,
-                  "cannot allocate %zu bytes on the stack (%zu in use)", nbytes, s.used);
+         * not, so the computation stops here either way, with the code and
+         * the sentence the library gave. */
+        int err = vstack_last_error_code(st);
+        vnt_error(st, err != VSTACK_OK ? err : VSTACK_ENOMEM,
+                  "cannot allocate %zu bytes on the stack: %s", nbytes, vstack_last_error(st));
     }
     return p;
 }

@@ -6,23 +6,9 @@
 
 typedef struct calc_value (*calc_fn)(struct calc *c, struct calc_value *a, int n);
 
-static struct calc_value ival(vnt_int x)
-{
-    struct calc_value v = {CALC_INT, x, NULL, 0};
-    return v;
-}
-
-static vnt_int arg_int(struct calc *c, struct calc_value v)
-{
-    if (v.type != CALC_INT)
-        calc_fail(c, "%s", v.type == CALC_STR ? "a string is not an integer"
-                                              : "this expression has no value");
-    return v.i;
-}
-
 static long arg_long(struct calc *c, struct calc_value v)
 {
-    vnt_int x = arg_int(c, v);
+    vnt_int x = calc_need_int(c, v);
     if (!vnt_fits_si(x))
         calc_fail(c, "overflow: the argument does not fit a machine word");
     return vnt_get_si(x);
@@ -31,41 +17,41 @@ static long arg_long(struct calc *c, struct calc_value v)
 static struct calc_value fn_fibonacci(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
-    return ival(vnt_fibonacci(c->st, arg_long(c, a[0])));
+    return calc_int(vnt_fibonacci(c->st, arg_long(c, a[0])));
 }
 
 static struct calc_value fn_binomial(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
-    vnt_int x = arg_int(c, a[0]);
-    return ival(vnt_binomial(c->st, x, arg_long(c, a[1])));
+    vnt_int x = calc_need_int(c, a[0]);
+    return calc_int(vnt_binomial(c->st, x, arg_long(c, a[1])));
 }
 
 static struct calc_value fn_gcd(struct calc *c, struct calc_value *a, int n)
 {
-    vnt_int x = arg_int(c, a[0]);
+    vnt_int x = calc_need_int(c, a[0]);
     if (n == 1)
-        return ival(vnt_abs(c->st, x));
-    return ival(vnt_gcd(c->st, x, arg_int(c, a[1])));
+        return calc_int(vnt_abs(c->st, x));
+    return calc_int(vnt_gcd(c->st, x, calc_need_int(c, a[1])));
 }
 
 static struct calc_value fn_isprime(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
-    vnt_int x = arg_int(c, a[0]);
-    return ival(vnt_from_ui(c->st, (unsigned long)vnt_isprime(c->st, x)));
+    vnt_int x = calc_need_int(c, a[0]);
+    return calc_int(vnt_from_ui(c->st, (unsigned long)vnt_isprime(c->st, x)));
 }
 
 static struct calc_value fn_nextprime(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
-    return ival(vnt_nextprime(c->st, arg_int(c, a[0])));
+    return calc_int(vnt_nextprime(c->st, calc_need_int(c, a[0])));
 }
 
 static struct calc_value fn_sqrtint(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
-    return ival(vnt_sqrtint(c->st, arg_int(c, a[0])));
+    return calc_int(vnt_sqrtint(c->st, calc_need_int(c, a[0])));
 }
 
 static struct calc_value fn_getstack(struct calc *c, struct calc_value *a, int n)
@@ -74,7 +60,7 @@ static struct calc_value fn_getstack(struct calc *c, struct calc_value *a, int n
     (void)n;
     struct vstack_stats s;
     vstack_get_stats(c->st, &s);
-    return ival(vnt_from_ui(c->st, s.used));
+    return calc_int(vnt_from_ui(c->st, s.used));
 }
 
 /* default(name) prints a size; default(name, value) sets it, reports the
@@ -92,7 +78,7 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
     if (n == 1) {
         size_t v = 0;
         vstack_default_get(c->st, name, &v);
-        return ival(vnt_from_ui(c->st, v));
+        return calc_int(vnt_from_ui(c->st, v));
     }
     if (a[1].type == CALC_STR) {
         if (a[1].slen >= sizeof value)
@@ -100,14 +86,19 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
         memcpy(value, a[1].s, a[1].slen);
         value[a[1].slen] = 0;
     } else {
-        vnt_int v = arg_int(c, a[1]);
+        vnt_int v = calc_need_int(c, a[1]);
         if (vnt_sign(v) < 0 || !vnt_fits_ui(v))
             calc_fail(c, "incorrect value for %s", name);
         snprintf(value, sizeof value, "%lu", vnt_get_ui(v));
     }
+    calc_hold(); /* a new stack is not left halfway */
     int rc = vstack_default(c->st, name, value);
-    if (rc != VSTACK_OK)
-        calc_fail(c, "incorrect value for %s: \"%s\" (%s)", name, value, vstack_strerror(rc));
+    calc_release();
+    if (rc != VSTACK_OK) {
+        /* The library's sentence says why ("parisizemax ... < parisize ..."). */
+        const char *why = vstack_last_error(c->st);
+        calc_fail(c, "incorrect value for %s: %s", name, *why ? why : vstack_strerror(rc));
+    }
     size_t rsize = 0, vsize = 0;
     vstack_default_get(c->st, "parisize", &rsize);
     vstack_default_get(c->st, "parisizemax", &vsize);
@@ -119,7 +110,7 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
     } else {
         calc_warn(c, "new stack size = %zu (%.3f Mbytes)", rsize, calc_mbytes(rsize));
     }
-    longjmp(*c->jb, CALC_ENDED);
+    siglongjmp(*c->jb, CALC_ENDED);
 }
 
 static const struct builtin {

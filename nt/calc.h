@@ -1,16 +1,29 @@
 /* calc.h -- ntcalc's parts: the line filter, the parser-evaluator, the
- * builtin functions and the reporting of errors and warnings. */
+ * builtin functions, the line runner with its recovery point, GMP's memory
+ * functions, SIGINT, and the reporting of errors and warnings. */
 #ifndef NT_CALC_H
 #define NT_CALC_H
+
+/* sigjmp_buf and sigsetjmp are POSIX: include this header first. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 
 #include "vstack_nt.h"
 
 #include <setjmp.h>
 #include <stddef.h>
 
-/* How a line ends early: longjmp codes to the line loop's recovery point. */
-#define CALC_FAILED 1 /* an error was reported */
-#define CALC_ENDED 2  /* default() changed the stack: the rest of the line is dropped */
+/* How a line ends early: siglongjmp codes to the line's recovery point. */
+#define CALC_FAILED 1      /* an error was reported */
+#define CALC_ENDED 2       /* default() changed the stack: the rest of the line is dropped */
+#define CALC_INTERRUPTED 3 /* SIGINT: reported at the recovery point */
+
+/* The deepest nesting of parentheses, function calls, prefix signs and
+ * powers that a line may have: each level takes up to about 1 KB of C stack
+ * in the parser (more with sanitizers), so 1000 levels stay far below the
+ * usual 8 MB. */
+#define CALC_MAXDEPTH 1000
 
 enum calc_type { CALC_VOID, CALC_INT, CALC_STR };
 
@@ -23,17 +36,63 @@ struct calc_value {
 
 struct calc {
     vstack *st;
-    jmp_buf *jb;       /* the current line's recovery point */
+    sigjmp_buf *jb;    /* the current line's recovery point; NULL between lines */
     const char *text;  /* the filtered line: no blanks, no comments */
     size_t pos;        /* parse position in text */
     int eval;          /* 0: check the syntax only; 1: evaluate */
+    unsigned depth;    /* nesting level at pos, at most CALC_MAXDEPTH */
     const char *op;    /* the operation being evaluated, named as GP does */
 };
 
+/* Make c a calculator on the initialised stack st: its error and warning
+ * handlers, vstack_nt's error handler and GMP's memory functions all report
+ * through c.  Process-wide: one calculator at a time. */
+void calc_setup(struct calc *c, vstack *st);
+/* Run one line of len bytes (it need not end in a newline or a NUL; a NUL
+ * inside is an error): check its syntax, evaluate it, print its value on
+ * stdout and its errors on stderr.  The stack is empty afterwards.  Returns
+ * 0 when the line succeeded, 1 when it failed or was interrupted.  Reads no
+ * input and never exits. */
+int calc_run_line(struct calc *c, const char *line, size_t len);
+
+/* ---- SIGINT (interrupt.c) ----------------------------------------------- */
+/* Install the SIGINT handler, unless SIGINT is ignored (as it is for the
+ * background jobs of a non-interactive shell): while a line is evaluated,
+ * SIGINT ends it with CALC_INTERRUPTED at its recovery point (see
+ * interrupt.c for the line's set-up and clean-up); while no line runs it
+ * ends the process, as an unhandled SIGINT would.  calc_run_line works the
+ * same without it. */
+void calc_sigint_install(void);
+/* calc_run_line's steps: the line starts (enter), its recovery point jb is
+ * set and evaluation starts (arm), evaluation is over (disarm), the line is
+ * done (leave). */
+void calc_sigint_enter(void);
+void calc_sigint_arm(sigjmp_buf *jb);
+void calc_sigint_disarm(void);
+void calc_sigint_leave(void);
+/* Milliseconds since the evaluation started. */
+unsigned long calc_sigint_elapsed_ms(void);
+/* Hold SIGINT off across code that must not be left halfway (malloc, stdio,
+ * a new stack); a SIGINT meanwhile jumps at the matching calc_release. */
+void calc_hold(void);
+void calc_release(void);
+
+/* ---- GMP's memory (gmpmem.c) ---------------------------------------- */
+/* Route GMP's allocations through malloc with a list of the blocks GMP
+ * holds; a refusal becomes an error of c's current line instead of GMP's
+ * abort.  Process-wide, as GMP's memory functions are. */
+void calc_gmp_memory(struct calc *c);
+/* Free the blocks GMP still holds: those of computations abandoned by a
+ * longjmp.  ntcalc keeps no GMP object across lines, so between lines every
+ * block is such a leftover.  Returns how many there were. */
+size_t calc_gmp_release(void);
+/* How many blocks GMP holds now. */
+size_t calc_gmp_held(void);
+
 /* GP's input filter: drop blanks and comments outside strings.  Returns a
- * malloc'd string, or NULL with *why set for an unterminated string or
- * comment. */
-char *calc_filter(const char *line, const char **why);
+ * malloc'd NUL-terminated string, or NULL with *why set for an unterminated
+ * string or comment.  line holds len bytes, none of them NUL. */
+char *calc_filter(const char *line, size_t len, const char **why);
 
 /* Check (c->eval == 0) or evaluate c->text as statements separated by ';',
  * printing the value of the last one unless the line ends with ';'. */
@@ -44,11 +103,24 @@ void calc_line(struct calc *c);
 struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
                             struct calc_value *args, int nargs);
 
+/* Values: an integer, and the integer a value must be (else an error). */
+static inline struct calc_value calc_int(vnt_int x)
+{
+    struct calc_value v = {CALC_INT, x, NULL, 0};
+    return v;
+}
+vnt_int calc_need_int(struct calc *c, struct calc_value v);
+
 /* Report an error on stderr and leave the line (never returns). */
 #if defined(__GNUC__)
 __attribute__((noreturn, format(printf, 2, 3)))
 #endif
 void calc_fail(struct calc *c, const char *fmt, ...);
+/* Print a "  ***   ..." error line on stderr, and return. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void calc_report(struct calc *c, const char *fmt, ...);
 /* Print a "  ***   Warning: ..." line on stderr. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))

@@ -3,11 +3,9 @@
 #include "calc.h"
 
 #include <stdlib.h>
-#include <string.h>
 
-char *calc_filter(const char *line, const char **why)
+char *calc_filter(const char *line, size_t n, const char **why)
 {
-    size_t n = strlen(line);
     char *out = malloc(n + 1);
     if (out == NULL) {
         *why = "out of memory";
@@ -33,13 +31,15 @@ char *calc_filter(const char *line, const char **why)
         } else if (ch == '\\' && i + 1 < n && line[i + 1] == '\\') {
             break; /* \\ comments out the rest of the line */
         } else if (ch == '/' && i + 1 < n && line[i + 1] == '*') {
-            const char *end = strstr(line + i + 2, "*/");
-            if (end == NULL) {
+            size_t j = i + 2;
+            while (j + 1 < n && !(line[j] == '*' && line[j + 1] == '/'))
+                j++;
+            if (j + 1 >= n) {
                 free(out);
                 *why = "unfinished comment";
                 return NULL;
             }
-            i = (size_t)(end - line) + 2;
+            i = j + 2;
         } else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' ||
                    ch == '\v') {
             i++;

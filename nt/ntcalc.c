@@ -1,5 +1,6 @@
 /* ntcalc.c -- a calculator for a subset of GP on a vstack: options, the
- * stack's set-up, and the line loop with its recovery point. */
+ * stack's set-up, and the input: -e expressions, then FILEs.  Each line is
+ * run by calc_run_line (line.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 #include "calc.h"
@@ -25,57 +26,45 @@ static void usage(FILE *f)
           "  --parisizemax=SIZE  maximum stack size, 0 for a fixed stack (default 0;\n"
           "                      NTCALC_PARISIZEMAX)\n"
           "SIZE is a number with an optional k, M, G, T (powers of 10) or KiB, MiB,\n"
-          "GiB, TiB (powers of 1024) suffix.  Exit status: 0, 1 if a line failed,\n"
-          "2 for a usage or start-up error.\n",
+          "GiB, TiB (powers of 1024) suffix.  SIGINT stops the line that runs.\n"
+          "Exit status: 0, 1 if a line failed or was interrupted or a FILE could not\n"
+          "be read, 2 for a usage or start-up error (a FILE that cannot be opened:\n"
+          "no line runs).\n",
           f);
 }
 
-/* Run one line; returns 0 when it succeeded. */
-static int run_line(struct calc *c, const char *line)
+/* Run one line, after printing it for --echo; returns 0 when it succeeded. */
+static int run_line(struct calc *c, const char *line, size_t len)
 {
-    const char *why = NULL;
     if (echo) {
-        size_t n = strlen(line);
-        printf("? %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
+        printf("? %.*s%s", (int)len, line, len && line[len - 1] == '\n' ? "" : "\n");
         fflush(stdout);
     }
-    char *text = calc_filter(line, &why);
-    if (text == NULL) {
-        fflush(stdout);
-        fprintf(stderr, "  ***   syntax error, %s: %s", why, line);
-        if (line[0] && line[strlen(line) - 1] != '\n')
-            fputc('\n', stderr);
-        return 1;
-    }
-    jmp_buf jb;
-    c->jb = &jb;
-    c->text = text;
-    int rc = setjmp(jb);
-    if (rc == 0) {
-        c->eval = 0;
-        calc_line(c);
-        c->eval = 1;
-        calc_line(c);
-    }
-    c->jb = NULL;
-    /* The stack is empty between lines.  Its top is recomputed rather than
-     * remembered, since default() may have made a new stack. */
-    struct vstack_stats s;
-    vstack_get_stats(c->st, &s);
-    vstack_set_avma(c->st, vstack_avma(c->st) + s.used);
-    vstack_reset(c->st);
-    free(text);
-    return rc == CALC_FAILED;
+    return calc_run_line(c, line, len);
 }
 
-static int run_stream(struct calc *c, FILE *f)
+/* Run the lines of f, named name in messages; returns 0 when every line
+ * succeeded and the whole file could be read. */
+static int run_stream(struct calc *c, FILE *f, const char *name)
 {
     char *line = NULL;
     size_t cap = 0;
-    int failed = 0;
-    while (getline(&line, &cap, f) >= 0)
-        failed |= run_line(c, line);
+    int failed = 0, err;
+    for (;;) {
+        errno = 0;
+        ssize_t n = getline(&line, &cap, f);
+        err = errno;
+        if (n < 0)
+            break;
+        failed |= run_line(c, line, (size_t)n);
+    }
     free(line);
+    /* getline's -1 is the end of the file, or an error: a directory, an
+     * I/O error, no memory for a long line (which may leave ferror clear). */
+    if (ferror(f) || (!feof(f) && err != 0)) {
+        fprintf(stderr, "ntcalc: %s: %s\n", name, strerror(err ? err : EIO));
+        failed = 1;
+    }
     return failed;
 }
 
@@ -88,17 +77,27 @@ static int size_option(const char *what, const char *s, size_t *out)
     return 0;
 }
 
-int main(int argc, char **argv)
+struct options {
+    size_t rsize, vsize;
+    int verbose;
+    const char **exprs; /* the -e expressions, in order */
+    int nexpr;
+    int first_file;     /* argv index of the first FILE */
+};
+
+/* Read the environment and argv into o in one pass.  Returns -1 to go on,
+ * or the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
 {
-    size_t rsize = NTCALC_PARISIZE, vsize = 0;
-    int verbose = 0, nexpr = 0, i;
     const char *env;
-    if ((env = getenv("NTCALC_PARISIZE")) && *env && size_option("NTCALC_PARISIZE", env, &rsize))
+    int i;
+    o->rsize = NTCALC_PARISIZE;
+    if ((env = getenv("NTCALC_PARISIZE")) && *env &&
+        size_option("NTCALC_PARISIZE", env, &o->rsize))
         return 2;
     if ((env = getenv("NTCALC_PARISIZEMAX")) && *env &&
-        size_option("NTCALC_PARISIZEMAX", env, &vsize))
+        size_option("NTCALC_PARISIZEMAX", env, &o->vsize))
         return 2;
-    /* Options first; -e expressions are gathered in argv order. */
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
@@ -109,7 +108,7 @@ int main(int argc, char **argv)
         if (a[0] != '-' || a[1] == 0)
             break;
         if (strcmp(a, "-v") == 0) {
-            verbose = 1;
+            o->verbose = 1;
         } else if (strcmp(a, "--echo") == 0) {
             echo = 1;
         } else if (strcmp(a, "-q") == 0) {
@@ -119,7 +118,7 @@ int main(int argc, char **argv)
                 usage(stderr);
                 return 2;
             }
-            nexpr++;
+            o->exprs[o->nexpr++] = argv[i];
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             return 0;
@@ -129,12 +128,12 @@ int main(int argc, char **argv)
         } else if (strncmp(a, "--parisize", 10) == 0 &&
                    (a[10] == '=' || (a[10] == 0 && i + 1 < argc))) {
             val = a[10] == '=' ? a + 11 : argv[++i];
-            if (size_option("--parisize", val, &rsize))
+            if (size_option("--parisize", val, &o->rsize))
                 return 2;
         } else if (strncmp(a, "--parisizemax", 13) == 0 &&
                    (a[13] == '=' || (a[13] == 0 && i + 1 < argc))) {
             val = a[13] == '=' ? a + 14 : argv[++i];
-            if (size_option("--parisizemax", val, &vsize))
+            if (size_option("--parisizemax", val, &o->vsize))
                 return 2;
         } else {
             fprintf(stderr, "ntcalc: unknown option '%s'\n", a);
@@ -142,46 +141,84 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int first_file = i;
+    o->first_file = i;
+    return -1;
+}
 
+static const char *file_name(const char *arg)
+{
+    return strcmp(arg, "-") == 0 ? "standard input" : arg;
+}
+
+/* Open the n FILEs into files[] before any line runs: one that cannot be
+ * opened is a start-up error.  Returns -1 to go on, or the exit status. */
+static int open_files(int n, char **names, FILE **files)
+{
+    for (int i = 0; i < n; i++) {
+        files[i] = strcmp(names[i], "-") == 0 ? stdin : fopen(names[i], "r");
+        if (files[i] == NULL) {
+            fprintf(stderr, "ntcalc: %s: %s\n", names[i], strerror(errno));
+            return 2;
+        }
+    }
+    return -1;
+}
+
+/* Everything after the options: the -e expressions, then the n FILEs, open
+ * in files[] (standard input when there are neither).  Returns the exit
+ * status. */
+static int run(const struct options *o, int n, char **names, FILE **files)
+{
     vstack st;
     struct calc c;
     memset(&c, 0, sizeof c);
-    c.st = &st;
     memset(&st, 0, sizeof st);
+    /* Warnings of vstack_init (a lowered parisizemax) come through c. */
     vstack_set_default_handlers(calc_on_error, calc_on_warning, &c);
-    int rc = vstack_init(&st, rsize, vsize, 0);
+    int rc = vstack_init(&st, o->rsize, o->vsize, 0);
     if (rc != VSTACK_OK) {
+        const char *why = vstack_last_error(&st);
         fprintf(stderr, "ntcalc: cannot make a stack of parisize %zu, parisizemax %zu: %s\n",
-                rsize, vsize, vstack_strerror(rc));
+                o->rsize, o->vsize, *why ? why : vstack_strerror(rc));
         return 2;
     }
-    vstack_set_error_handler(&st, calc_on_error, &c);
-    vstack_set_warn_handler(&st, calc_on_warning, &c);
-    vnt_set_error_handler(calc_on_error, &c);
-    vstack_set_verbose(&st, verbose);
+    calc_setup(&c, &st);
+    calc_sigint_install();
+    vstack_set_verbose(&st, o->verbose);
 
-    int failed = 0;
-    if (nexpr) {
-        for (int j = 1; j < first_file; j++)
-            if (strcmp(argv[j], "-e") == 0)
-                failed |= run_line(&c, argv[++j]);
-            else if (strcmp(argv[j], "--parisize") == 0 || strcmp(argv[j], "--parisizemax") == 0)
-                j++;
-    } else if (first_file == argc) {
-        failed = run_stream(&c, stdin);
-    }
-    for (i = first_file; i < argc; i++) {
-        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
-        if (f == NULL) {
-            fprintf(stderr, "ntcalc: %s: %s\n", argv[i], strerror(errno));
-            failed = 1;
-            continue;
-        }
-        failed |= run_stream(&c, f);
-        if (f != stdin)
-            fclose(f);
-    }
+    int failed = 0, i;
+    for (i = 0; i < o->nexpr; i++)
+        failed |= run_line(&c, o->exprs[i], strlen(o->exprs[i]));
+    if (o->nexpr == 0 && n == 0)
+        failed = run_stream(&c, stdin, "standard input");
+    for (i = 0; i < n; i++)
+        failed |= run_stream(&c, files[i], file_name(names[i]));
     vstack_destroy(&st);
     return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    memset(&o, 0, sizeof o);
+    /* argc bounds the number of -e expressions and of FILEs. */
+    o.exprs = malloc((size_t)argc * sizeof *o.exprs);
+    FILE **files = calloc((size_t)argc, sizeof *files);
+    int status = 2, nfiles = 0;
+    if (o.exprs == NULL || files == NULL)
+        fprintf(stderr, "ntcalc: %s\n", strerror(errno));
+    else
+        status = parse_options(argc, argv, &o);
+    if (status < 0) {
+        nfiles = argc - o.first_file;
+        status = open_files(nfiles, argv + o.first_file, files);
+    }
+    if (status < 0)
+        status = run(&o, nfiles, argv + o.first_file, files);
+    for (int i = 0; i < nfiles; i++)
+        if (files[i] != NULL && files[i] != stdin)
+            fclose(files[i]);
+    free(files);
+    free(o.exprs);
+    return status;
 }

@@ -5,7 +5,12 @@
  *
  * Precedence, from loosest to tightest (GP's): + -, then * / \ %, then
  * prefix + -, then ^ (right-associative, its right side may carry a sign),
- * then postfix !. */
+ * then postfix !.
+ *
+ * Each parenthesis, function call, prefix sign and ^ is a level of
+ * recursion, so a line may nest at most CALC_MAXDEPTH of them: deeper, it is
+ * a syntax error, found by the check before anything runs, instead of a C
+ * stack overflow. */
 #include "calc.h"
 
 #include <stdio.h>
@@ -49,6 +54,22 @@ static void syntax_error(struct calc *c)
               c->pos + 1, c->text);
 }
 
+/* One level deeper, for the construct that starts at c->pos; unnest() when
+ * it is parsed (an error resets the depth with the line). */
+static void nest(struct calc *c)
+{
+    if (++c->depth > CALC_MAXDEPTH) {
+        c->op = NULL;
+        calc_fail(c, "syntax error, nesting too deep (more than %d levels) at column %zu: %s",
+                  CALC_MAXDEPTH, c->pos + 1, c->text);
+    }
+}
+
+static void unnest(struct calc *c)
+{
+    c->depth--;
+}
+
 /* Consume the one-character operator ch unless it starts a longer one. */
 static int accept_op(struct calc *c, char ch)
 {
@@ -67,13 +88,7 @@ static void expect(struct calc *c, char ch)
     c->pos++;
 }
 
-static struct calc_value int_value(vnt_int x)
-{
-    struct calc_value v = {CALC_INT, x, NULL, 0};
-    return v;
-}
-
-static vnt_int need_int(struct calc *c, struct calc_value v)
+vnt_int calc_need_int(struct calc *c, struct calc_value v)
 {
     if (v.type == CALC_INT)
         return v.i;
@@ -89,15 +104,15 @@ static struct calc_value binary(struct calc *c, char op, struct calc_value a,
     static const char *const names[] = {"_+_", "_-_", "_*_", "_/_", "_\\_", "_%_", "_^_"};
     static const char ops[] = "+-*/\\%^";
     c->op = names[strchr(ops, op) - ops];
-    vnt_int x = need_int(c, a), y = need_int(c, b);
+    vnt_int x = calc_need_int(c, a), y = calc_need_int(c, b);
     vstack *st = c->st;
     switch (op) {
-    case '+': return int_value(vnt_add(st, x, y));
-    case '-': return int_value(vnt_sub(st, x, y));
-    case '*': return int_value(vnt_mul(st, x, y));
-    case '\\': return int_value(vnt_div(st, x, y));
-    case '%': return int_value(vnt_mod(st, x, y));
-    case '^': return int_value(vnt_pow(st, x, y));
+    case '+': return calc_int(vnt_add(st, x, y));
+    case '-': return calc_int(vnt_sub(st, x, y));
+    case '*': return calc_int(vnt_mul(st, x, y));
+    case '\\': return calc_int(vnt_div(st, x, y));
+    case '%': return calc_int(vnt_mod(st, x, y));
+    case '^': return calc_int(vnt_pow(st, x, y));
     default: break;
     }
     /* '/': GP would give a fraction; the subset has integers only. */
@@ -105,7 +120,7 @@ static struct calc_value binary(struct calc *c, char op, struct calc_value a,
     vnt_int q = vnt_divrem(st, x, y, &r);
     if (vnt_len(r) != 0)
         calc_fail(c, "the quotient is not an integer (fractions are not supported)");
-    return int_value(q);
+    return calc_int(q);
 }
 
 static struct calc_value literal(struct calc *c)
@@ -118,9 +133,9 @@ static struct calc_value literal(struct calc *c)
         calc_fail(c, "real numbers are not supported: %s", c->text);
     }
     if (!c->eval)
-        return int_value(NULL);
+        return calc_int(NULL);
     c->op = NULL;
-    return int_value(vnt_from_str(c->st, c->text + start, c->pos - start));
+    return calc_int(vnt_from_str(c->st, c->text + start, c->pos - start));
 }
 
 static struct calc_value string(struct calc *c)
@@ -156,6 +171,7 @@ static struct calc_value call(struct calc *c)
         c->op = NULL;
         calc_fail(c, "variables are not supported: %.*s", (int)nlen, name);
     }
+    nest(c);
     c->pos++;
     struct calc_value args[CALC_MAXARGS];
     int nargs = 0;
@@ -183,6 +199,7 @@ static struct calc_value call(struct calc *c)
         }
     }
     expect(c, ')');
+    unnest(c);
     return calc_call(c, name, nlen, args, nargs);
 }
 
@@ -190,9 +207,11 @@ static struct calc_value primary(struct calc *c)
 {
     char ch = peek(c, 0);
     if (ch == '(') {
+        nest(c);
         c->pos++;
         struct calc_value v = expr(c);
         expect(c, ')');
+        unnest(c);
         return v;
     }
     if (ch >= '0' && ch <= '9')
@@ -211,12 +230,12 @@ static struct calc_value postfix(struct calc *c)
         if (!c->eval)
             continue;
         c->op = "_!";
-        vnt_int n = need_int(c, v);
+        vnt_int n = calc_need_int(c, v);
         if (vnt_sign(n) < 0)
             calc_fail(c, "domain error in factorial: argument < 0");
         if (!vnt_fits_ui(n))
             calc_fail(c, "overflow: the argument does not fit a machine word");
-        v = int_value(vnt_factorial(c->st, vnt_get_ui(n)));
+        v = calc_int(vnt_factorial(c->st, vnt_get_ui(n)));
     }
     return v;
 }
@@ -226,37 +245,54 @@ static struct calc_value negate(struct calc *c, struct calc_value v)
     if (!c->eval)
         return v;
     c->op = "-_";
-    return int_value(vnt_neg(c->st, need_int(c, v)));
+    return calc_int(vnt_neg(c->st, calc_need_int(c, v)));
 }
 
 static struct calc_value power(struct calc *c);
 
+/* A prefix sign, if any, and what it applies to: next(c), nested. */
+static int signed_operand(struct calc *c, struct calc_value (*next)(struct calc *),
+                          struct calc_value *v)
+{
+    char ch = peek(c, 0);
+    if (ch != '+' && ch != '-')
+        return 0;
+    nest(c);
+    accept_op(c, ch);
+    *v = next(c);
+    if (ch == '-')
+        *v = negate(c, *v);
+    unnest(c);
+    return 1;
+}
+
 /* The right side of ^: signs, then a power (so 2^-3^2 is 2^(-(3^2))). */
 static struct calc_value exponent(struct calc *c)
 {
-    if (accept_op(c, '+'))
-        return exponent(c);
-    if (accept_op(c, '-'))
-        return negate(c, exponent(c));
+    struct calc_value v;
+    if (signed_operand(c, exponent, &v))
+        return v;
     return power(c);
 }
 
 static struct calc_value power(struct calc *c)
 {
     struct calc_value v = postfix(c);
-    if (accept_op(c, '^')) {
+    if (peek(c, 0) == '^') {
+        nest(c);
+        accept_op(c, '^');
         struct calc_value e = exponent(c);
         v = binary(c, '^', v, e);
+        unnest(c);
     }
     return v;
 }
 
 static struct calc_value unary(struct calc *c)
 {
-    if (accept_op(c, '+'))
-        return unary(c);
-    if (accept_op(c, '-'))
-        return negate(c, unary(c));
+    struct calc_value v;
+    if (signed_operand(c, unary, &v))
+        return v;
     return power(c);
 }
 
@@ -290,6 +326,7 @@ void calc_line(struct calc *c)
     struct calc_value last = {CALC_VOID, NULL, NULL, 0};
     int have_last = 0;
     c->pos = 0;
+    c->depth = 0;
     c->op = NULL;
     while (peek(c, 0) != 0) {
         if (peek(c, 0) == ';') {
@@ -308,11 +345,14 @@ void calc_line(struct calc *c)
     if (!c->eval || !have_last)
         return;
     c->op = NULL;
-    if (last.type == CALC_INT) {
-        vnt_fprint(stdout, c->st, last.i);
-        putchar('\n');
-    } else if (last.type == CALC_STR) {
+    /* The conversion may take long and can be interrupted; the printing
+     * itself is not left halfway. */
+    const char *digits = last.type == CALC_INT ? vnt_to_str(c->st, last.i) : NULL;
+    calc_hold();
+    if (digits != NULL)
+        printf("%s\n", digits);
+    else if (last.type == CALC_STR)
         printf("\"%.*s\"\n", (int)last.slen, last.s);
-    }
     fflush(stdout);
+    calc_release();
 }

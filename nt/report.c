@@ -15,16 +15,23 @@ static void vreport(const struct calc *c, const char *kind, const char *fmt, va_
 {
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    /* Messages end in exactly one period, whatever the source gave. */
+    /* Messages end in exactly one period, whatever the source gave, and
+     * stay on one line: control characters (from a quoted input line) are
+     * blanked. */
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '.' || msg[n - 1] == '\n'))
         msg[--n] = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)msg[i] < ' ')
+            msg[i] = ' ';
+    calc_hold();
     fflush(stdout);
     if (c && c->op)
         fprintf(stderr, "  *** %s: %s%s.\n", c->op, kind, msg);
     else
         fprintf(stderr, "  ***   %s%s.\n", kind, msg);
     fflush(stderr);
+    calc_release();
 }
 
 void calc_fail(struct calc *c, const char *fmt, ...)
@@ -33,7 +40,15 @@ void calc_fail(struct calc *c, const char *fmt, ...)
     va_start(ap, fmt);
     vreport(c, "", fmt, ap);
     va_end(ap);
-    longjmp(*c->jb, CALC_FAILED);
+    siglongjmp(*c->jb, CALC_FAILED);
+}
+
+void calc_report(struct calc *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, "", fmt, ap);
+    va_end(ap);
 }
 
 void calc_warn(struct calc *c, const char *fmt, ...)

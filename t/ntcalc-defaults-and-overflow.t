@@ -21,12 +21,12 @@ unset NTCALC_PARISIZE NTCALC_PARISIZEMAX
 calc --parisizemax=256M -e 'default(parisizemax)'
 fixed=0
 test "$(cat "$tmp/out")" = 0 && fixed=1
-echo "1..16"
+echo "1..17"
 
 printf 'default(parisize)\ndefault(parisizemax)\n' >"$tmp/get"
 calc <"$tmp/get"
 set -- $(cat "$tmp/out")
-within "$1" 8000000 && test "$2" -eq 0; ok $? "built-in parisize 8000000 and parisizemax 0, as gp ($1, $2)"
+test "$1" -eq 8000000 && test "$2" -eq 0; ok $? "built-in parisize 8000000 and parisizemax 0, read back as gp does ($1, $2)"
 
 calc --parisize=16M --parisizemax 256M <"$tmp/get"
 set -- $(cat "$tmp/out")
@@ -50,10 +50,10 @@ default(parisize)
 END
 calc <"$tmp/in"
 set -- $(cat "$tmp/out")
-within "$1" 16000000 && within "$2" 300000000 && within "$3" 2000000 && test $# -eq 3
-okg $? "default(name, value) sets, default(name) reads back ($*)"
+test "$1" -eq 16000000 && within "$2" 300000000 && test "$3" -eq 2000000 && test $# -eq 3
+okg $? "default(name, value) sets, default(name) reads back: parisize as given ($*)"
 test "$rc" -eq 0; ok $? "setting defaults is not a failure (status $rc)"
-grep -q '^  \*\*\*   Warning: new stack size = 160[0-9]* (15\.[0-9]* Mbytes)\.$' "$tmp/err" &&
+grep -q '^  \*\*\*   Warning: new stack size = 16000000 (15\.259 Mbytes)\.$' "$tmp/err" &&
     grep -q '^  \*\*\*   Warning: new maximum stack size = 300[0-9]* (28[0-9]\.[0-9]* Mbytes)\.$' "$tmp/err"
 okg $? "gp's notes on stderr: new stack size, new maximum stack size"
 test "$(grep -c 'new stack size' "$tmp/err")" -eq 2; ok $? "default(parisize, V) ends its line, like gp"
@@ -91,5 +91,7 @@ r3=$rc
 calc --parisize=8M --parisizemax=1M -e 1
 test "$r1" -eq 2 && test "$r2" -eq 2 && test "$r3" -eq 2 && test "$rc" -eq 2
 ok $? "bad sizes, unknown options, parisizemax < parisize: status 2 ($r1 $r2 $r3 $rc)"
+grep -q '^ntcalc: cannot make a stack of parisize 8000000, parisizemax 1000000: parisizemax 10[0-9]* bytes .* < parisize 80[0-9]* bytes' "$tmp/err"
+ok $? "and the start-up error gives the library's sentence: $(cat "$tmp/err")"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"

@@ -6,7 +6,7 @@
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
-echo "1..8"
+echo "1..9"
 cat >"$tmp/in" <<'END_IN'
 1+2
 -7 \ 2
@@ -131,6 +131,12 @@ test ! -s "$tmp/err"; ok $? "nothing on stderr"
 calc -e '2+2' -e '3!' -e '1;'
 printf '4\n6\n' >"$tmp/want"
 diffout "$tmp/want" && test "$rc" -eq 0; ok $? "-e EXPR, repeated, one line each"
+
+printf '7*6\n' >"$tmp/f0"
+calc -e '1+1' --parisize 4M -e 'default(parisize)' -v -e '-3' -- "$tmp/f0"
+printf '2\n4000000\n-3\n42\n' >"$tmp/want"
+diffout "$tmp/want" && test "$rc" -eq 0
+ok $? "-e between other options (one with its value apart) run in order, then FILEs ($rc)"
 
 printf '2^10\n' >"$tmp/f1"
 printf 'fibonacci(10)\n' >"$tmp/f2"

@@ -1,0 +1,106 @@
+/* line.c -- one line of ntcalc from start to finish: the filter, the syntax
+ * check, the evaluation, the recovery point that errors jump back to, and
+ * the stack emptied afterwards.  No input, no exit: a fuzzing harness may
+ * call calc_run_line on any bytes. */
+#include "calc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void calc_setup(struct calc *c, vstack *st)
+{
+    memset(c, 0, sizeof *c);
+    c->st = st;
+    vstack_set_error_handler(st, calc_on_error, c);
+    vstack_set_warn_handler(st, calc_on_warning, c);
+    vnt_set_error_handler(calc_on_error, c);
+    calc_gmp_memory(c);
+}
+
+/* The line as the parser reads it, or NULL after reporting why it cannot
+ * be read. */
+static char *filtered(struct calc *c, const char *line, size_t len)
+{
+    const char *why = NULL;
+    const char *nul = memchr(line, 0, len);
+    if (nul != NULL) {
+        /* Text after a NUL would be dropped unseen by anything that reads
+         * C strings: the whole line is refused instead. */
+        size_t col = (size_t)(nul - line);
+        calc_report(c, "syntax error, unexpected NUL byte at column %zu%s%.*s", col + 1,
+                    col ? ": " : "", (int)(col < 400 ? col : 400), line);
+        return NULL;
+    }
+    char *text = calc_filter(line, len, &why);
+    if (text == NULL) {
+        /* The raw line, without its newline. */
+        int n = (int)(len < 400 ? len : 400);
+        while (n > 0 && line[n - 1] == '\n')
+            n--;
+        calc_report(c, "syntax error, %s: %.*s", why, n, line);
+    }
+    return text;
+}
+
+/* 1234567 as "1,234,567", the way gp prints times. */
+static void group_digits(char *buf, size_t size, unsigned long v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%lu", v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = 0;
+}
+
+/* Check, then evaluate c->text; returns 0 or the code of the early end. */
+static int evaluate(struct calc *c)
+{
+    sigjmp_buf jb;
+    c->jb = &jb;
+    int rc = sigsetjmp(jb, 1);
+    if (rc == 0) {
+        calc_sigint_arm(&jb);
+        c->eval = 0;
+        calc_line(c);
+        c->eval = 1;
+        calc_line(c);
+    }
+    calc_sigint_disarm();
+    c->jb = NULL;
+    if (rc == CALC_INTERRUPTED) {
+        char ms[40];
+        group_digits(ms, sizeof ms, calc_sigint_elapsed_ms());
+        c->op = NULL;
+        calc_report(c, "user interrupt after %s ms", ms);
+    }
+    /* GMP's blocks, if the line was left halfway.  The stack is empty
+     * between lines, and back to parisize. */
+    calc_gmp_release();
+    vstack_pop_all(c->st);
+    if (vstack_reset(c->st) != VSTACK_OK) {
+        /* The line is done; the stack only stays larger. */
+        c->op = NULL;
+        calc_warn(c, "%s", vstack_last_error(c->st));
+    }
+    return rc;
+}
+
+int calc_run_line(struct calc *c, const char *line, size_t len)
+{
+    int rc = CALC_FAILED;
+    calc_sigint_enter();
+    c->op = NULL;
+    char *text = filtered(c, line, len);
+    if (text != NULL) {
+        c->text = text;
+        rc = evaluate(c);
+        c->text = NULL;
+        free(text);
+    }
+    calc_sigint_leave();
+    return rc == CALC_FAILED || rc == CALC_INTERRUPTED;
+}
