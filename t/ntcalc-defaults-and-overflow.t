@@ -91,7 +91,7 @@ r3=$rc
 calc --parisize=8M --parisizemax=1M -e 1
 test "$r1" -eq 2 && test "$r2" -eq 2 && test "$r3" -eq 2 && test "$rc" -eq 2
 ok $? "bad sizes, unknown options, parisizemax < parisize: status 2 ($r1 $r2 $r3 $rc)"
-grep -q '^ntcalc: cannot make a stack of parisize 8000000, parisizemax 1000000: parisizemax 10[0-9]* bytes .* < parisize 80[0-9]* bytes' "$tmp/err"
+grep -q '^ntcalc: cannot make a stack of parisize 8000000, parisizemax 1000000: parisizemax < parisize: parisizemax is 10[0-9]* bytes .*, parisize is 80[0-9]* bytes' "$tmp/err"
 ok $? "and the start-up error gives the library's sentence: $(cat "$tmp/err")"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"

@@ -35,8 +35,8 @@ fibonacci(2^64)|fibonacci: overflow
 2^(10^8)|_^_: the stack overflows! current stack size
 default(foo)|unknown default: foo
 default(parisize, "1x")|default: incorrect value for parisize: default(parisize): bad size "1x"
-default(parisizemax, 1000)|incorrect value for parisizemax: parisizemax 65536 bytes (64 KiB) < parisize 4
-default(parisizemax, "512k")|incorrect value for parisizemax: parisizemax 512000 bytes (500 KiB) < parisize 4
+default(parisizemax, 1000)|incorrect value for parisizemax: parisizemax < parisize: parisizemax is 65536 bytes (64 KiB), parisize is 4
+default(parisizemax, "512k")|incorrect value for parisizemax: parisizemax < parisize: parisizemax is 512000 bytes (500 KiB), parisize is 4
 default(parisize, -5)|incorrect value for parisize
 END
 i=0
