@@ -342,8 +342,18 @@ int vstack_trim(vstack *st)
         /* The malloc layer writes zeros where memcheck was told nothing may go. */
         if (p->tracking && !vs_os_config()->reserves)
             vs_track_undefined((void *)p->bot, end - p->bot);
-        if (vs_os_discard((void *)p->bot, end - p->bot, &e) != 0)
+        if (vs_os_discard((void *)p->bot, end - p->bot, &e) != 0) {
             vs_fail_os(&o, &e, "cannot discard %s of free stack", vs_fmt_size(end - p->bot, b1));
+            /* A layer that discards by decommitting and committing again
+             * (Windows) may have stopped halfway: give the range back, so
+             * that the stack never counts decommitted pages as committed.
+             * It grows again on demand. */
+            if (vs_os_config()->discard_decommits) {
+                struct vs_out d = {0};
+                if (vs_decommit_to(st, end, &d) != VSTACK_OK)
+                    vs_warnf(&o, d.code, "%s", d.msg);
+            }
+        }
         if (p->tracking)
             vs_track_noaccess((void *)p->bot, st->lim - p->bot);
     }

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__) /* the C99 printf of MinGW's ANSI stdio (VS_HOST_CPPFLAGS), not msvcrt's */
+#define VS_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__)
 #define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define VS_PRINTF(a, b)

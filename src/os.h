@@ -18,6 +18,15 @@
  * sizes are multiples of vs_os_config()->page_size.  Every verb returns 0,
  * or the errno of the call that failed; then *e says which call failed and
  * why, for the message.  Nothing here prints.
+ *
+ * Windows (src/os_win32.c) keeps the same contract, with three rules of its
+ * own: a failed Win32 call returns the nearest errno (ENOMEM for the memory
+ * and commit-limit errors, EINVAL, EACCES, else EIO) and *e carries the
+ * system's own words for GetLastError(); decommit never leaves a hole, so
+ * *hole stays 0 and release is only ever given a whole reservation (the base
+ * that reserve returned and the size it was given: VirtualFree cannot
+ * release part of one); and discard is a decommit followed by a commit,
+ * which may fail halfway (see discard_decommits).
  */
 #ifndef VSTACK_OS_H
 #define VSTACK_OS_H
@@ -30,6 +39,8 @@ struct vs_os_config {
     int reserves;           /* 1: reserve and commit apart; 0: a fixed block (no growth) */
     int default_unmap;      /* decommit by munmap + mmap by default (Cygwin) */
     int wipes_on_fork;      /* the system has wipe_on_fork */
+    int discard_decommits;  /* discard decommits, then commits again: when it
+                             * fails, the range may be left decommitted */
 };
 
 /* Read once, at first use; thread-safe. */
@@ -40,20 +51,29 @@ struct vs_os_err {
     int err;          /* the errno returned */
     const char *call; /* the failing call, as a message names it: "mprotect" */
     const char *why;  /* NULL: strerror(err) says it; else the reason in words */
+#ifdef _WIN32
+    char text[160];   /* with why NULL: the system's words for GetLastError(),
+                       * kept here so that a copy of *e keeps them */
+#endif
 };
 /* The reason of a failure, in words. */
 const char *vs_os_why(const struct vs_os_err *e);
 
 /* Would the system let us commit size bytes?  A trial read/write mapping
- * without MAP_NORESERVE, unmapped at once. */
+ * without MAP_NORESERVE, unmapped at once (on Windows a trial commit of the
+ * whole size, released at once). */
 int vs_os_probe(size_t size, struct vs_os_err *e);
 /* Reserve size bytes of inaccessible address space at *base. */
 int vs_os_reserve(size_t size, void **base, struct vs_os_err *e);
 int vs_os_commit(void *addr, size_t size, struct vs_os_err *e);
 /* unmap != 0: munmap then map again at the same address (the Cygwin path).
  * *hole is set when the range was unmapped but could not be mapped again:
- * it no longer belongs to us, and the caller must stop using it. */
+ * it no longer belongs to us, and the caller must stop using it.  (Windows
+ * decommits in place either way and never sets *hole.) */
 int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_err *e);
+/* Give back [addr, addr+size).  On Windows only a whole reservation, as
+ * reserve returned it; anything else fails with EINVAL.  The policy releases
+ * part of one only after a hole (vs_lose_below), which Windows never makes. */
 int vs_os_release(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_discard(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e);
@@ -78,7 +98,10 @@ int vs_os_signals_restore(const struct vs_os_sigmask *saved, struct vs_os_err *e
 
 /* Test seam: make chosen OS calls fail, so that tests reach every error
  * path.  Only the verbs above consult it; the allocation fast path never
- * does.  Not thread-safe: arm it from the thread under test. */
+ * does.  Not thread-safe: arm it from the thread under test.  The names are
+ * the Unix calls; on Windows each stands for the Win32 call of the same
+ * step (VS_OS_REMAP and VS_OS_UNMAP for VirtualFree(MEM_DECOMMIT), and so
+ * on: src/os_win32.c says which). */
 enum vs_os_call {
     VS_OS_PROBE,       /* the trial read/write mapping */
     VS_OS_PROBE_UNMAP, /* the munmap of that trial mapping */

@@ -53,7 +53,19 @@ int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why)
     e->err = err;
     e->call = call;
     e->why = why;
+#ifdef _WIN32
+    e->text[0] = '\0';
+#endif
     return err;
 }
 
-const char *vs_os_why(const struct vs_os_err *e) { return e->why ? e->why : strerror(e->err); }
+const char *vs_os_why(const struct vs_os_err *e)
+{
+    if (e->why)
+        return e->why;
+#ifdef _WIN32
+    if (e->text[0])
+        return e->text;
+#endif
+    return strerror(e->err);
+}

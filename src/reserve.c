@@ -14,7 +14,7 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
 {
     size_t unit = opts->unit, asked = want;
     size_t extra = opts->huge ? unit : 0; /* room to align to the huge page */
-    struct vs_os_err e = {0, "none", NULL}, refusal = {0, NULL, NULL};
+    struct vs_os_err e = {.call = "none"}, refusal = {.err = 0};
     char b1[48], b2[48];
 
     if (vs_running_on_valgrind() && want > VSTACK_VALGRIND_MAX) {

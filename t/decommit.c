@@ -16,10 +16,16 @@
 
 void tu_decommit_env(const char *value)
 {
+#ifdef _WIN32
+    /* No setenv there; an empty value removes the variable. */
+    if (_putenv_s("VSTACK_DECOMMIT", value ? value : "") != 0)
+        bail_out("_putenv_s(VSTACK_DECOMMIT) failed");
+#else
     if (value)
         setenv("VSTACK_DECOMMIT", value, 1);
     else
         unsetenv("VSTACK_DECOMMIT");
+#endif
 }
 
 void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int want_unmap,

@@ -9,7 +9,10 @@
 
 #include <stdarg.h>
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__) /* MinGW's ANSI stdio: C99 formats (VS_HOST_CPPFLAGS) */
+#define TAP_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#define TAP_NORETURN __attribute__((noreturn))
+#elif defined(__GNUC__)
 #define TAP_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define TAP_NORETURN __attribute__((noreturn))
 #else

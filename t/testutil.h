@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <vstack.h>
 
+#include "tap.h"
+
 /* ---- handler capture ---------------------------------------------------- */
 
 /* Messages delivered to one handler: how many, the last code and text, and
@@ -131,11 +133,7 @@ size_t tu_stderr_end(char *buf, size_t size);
 
 /* A child reports results through a pipe; the parent turns them into TAP
  * lines, so a crash in the child is a failed test, not a broken plan. */
-void tu_child_ok(int fd, int cond, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+void tu_child_ok(int fd, int cond, const char *fmt, ...) TAP_PRINTF(3, 4);
 /* Read the child's results from fd until EOF, emit them with ok(), wait for
  * pid and report how it ended.  Returns the number of results read. */
 int tu_child_collect(int fd, int pid, const char *what);

@@ -1,0 +1,20 @@
+/* fork_none.c -- the table of live stacks where there is no fork (Windows).
+ *
+ * src/fork.c keeps a table of live stacks and pools for its fork hooks,
+ * registered with pthread_atfork.  Without fork there is nothing to hook
+ * and nothing to wipe: the layer says so (vs_os_config()->wipes_on_fork is
+ * 0), so fork-wipe is off for every stack and pool and none needs a slot.
+ * These are the same entry points, with nothing to keep. */
+#include "config.h"
+#include "internal.h"
+
+int vs_live_add(struct vstack_fork_ *f)
+{
+    f->slot = NULL;
+    return 0;
+}
+
+void vs_live_remove(struct vstack_fork_ *f) { f->slot = NULL; }
+
+/* With no fork-wipe there is no owner to record. */
+void vs_live_claim(struct vstack_fork_ *f) { (void)f; }
