@@ -1,5 +1,6 @@
 /* windows-page-states: on Windows, the pages of a stack are in the states
- * that VirtualQuery shows for what the library claims: MEM_RESERVE below bot,
+ * that VirtualQuery shows for what the library claims: all MEM_RESERVE until
+ * the first allocation commits parisize, then MEM_RESERVE below bot,
  * MEM_COMMIT from bot to top, MEM_RESERVE again after a reset, MEM_FREE after
  * destroy; both decommit flags are the same single call and never leave a
  * hole; a trim whose second step fails gives the range back instead of
@@ -60,13 +61,14 @@ static void grow_and_reset(unsigned flags, enum vs_os_call path, const char *wha
     if (vstack_init(&st, 1 * MB, 64 * MB, flags) != VSTACK_OK)
         bail_out("%s: vstack_init failed: %s", what, vstack_last_error(&st));
     is_int(tu_vbot(&st) % (64 * KB), 0, "%s: the reservation starts on the 64 KiB granularity", what);
-    snprintf(w, sizeof w, "%s, fresh", what);
-    check_layout(&st, w);
-    is_int(tu_bot(&st), vstack_top(&st) - 1 * MB, "%s: parisize committed at the top", what);
+    tu_win_is_state(tu_vbot(&st), vstack_top(&st), MEM_RESERVE, "%s, fresh: all reserved, nothing committed", what);
 
     unsigned char *live = vstack_alloc(&st, 256 * KB);
     if (!live)
         bail_out("%s: cannot allocate the live data", what);
+    snprintf(w, sizeof w, "%s, first allocation", what);
+    check_layout(&st, w);
+    is_int(tu_bot(&st), vstack_top(&st) - 1 * MB, "%s: parisize committed at the top", what);
     tu_fill(live, 256 * KB, 5);
     vstack_sp av = vstack_avma(&st);
     unsigned char *big = vstack_alloc(&st, 20 * MB);

@@ -70,13 +70,14 @@ int main(void)
     else
         diag("  the commit limit is below 16 GiB: %zu reserved", tu_stats(&st).reserved);
     uintptr_t vbot = tu_vbot(&st), top = vstack_top(&st);
-    tu_win_is_state(vbot, tu_bot(&st), MEM_RESERVE, "fresh: below bot");
-    tu_win_is_state(tu_bot(&st), top, MEM_COMMIT, "fresh: parisize at the top");
+    tu_win_is_state(vbot, top, MEM_RESERVE, "fresh: all reserved, nothing committed");
 
     /* Grow to 256 MiB and read it all back. */
     unsigned char *live = vstack_alloc(&st, 64 * KB);
     if (!live)
         bail_out("cannot allocate 64 KiB");
+    tu_win_is_state(vbot, tu_bot(&st), MEM_RESERVE, "first allocation: below bot");
+    tu_win_is_state(tu_bot(&st), top, MEM_COMMIT, "first allocation: parisize at the top");
     tu_fill(live, 64 * KB, 1);
     vstack_sp av = vstack_avma(&st);
     unsigned char *big = alloc_or_recover(&st, grown - 64 * KB);
