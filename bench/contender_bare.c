@@ -45,6 +45,7 @@ static void bare_reset(void) {}
 const struct contender vsb_bare = {
     .name = "bare",
     .what = "no big stack: the physical floor",
+    .families = VSB_STACKS | VSB_POOLS,
     .has_stack = 0,
     .init = bare_init,
     .sizes = bare_sizes,

@@ -16,9 +16,9 @@ const struct contender *const vsb_contenders[] = {
     &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, NULL,
 };
 
-#ifdef VS_HAVE_PARI
-const char *const vsb_missing_note = NULL;
-#else
-const char *const vsb_missing_note =
-    "pari: libpari was not found at configure time; the pari column is skipped";
+const char *const vsb_missing_notes[] = {
+#ifndef VS_HAVE_PARI
+    "pari: libpari was not found at configure time; the pari column is skipped",
 #endif
+    NULL,
+};

@@ -1,6 +1,6 @@
 /* vsbench.c -- the benchmark driver: one measurement, one contender, one process.
  *
- *   vsbench list
+ *   vsbench list            name,families,what of each contender here
  *   vsbench maxsize
  *   vsbench build
  *   vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME [options]
@@ -97,11 +97,26 @@ int main(int argc, char **argv)
         vsb_die("%s", usage);
     cmd = argv[1];
     if (!strcmp(cmd, "list")) {
-        for (i = 0; vsb_contenders[i]; i++)
-            printf("%s,%s\n", vsb_contenders[i]->name, vsb_contenders[i]->what);
-        if (vsb_missing_note)
-            fprintf(stderr, "%s\n", vsb_missing_note);
-        return 0;
+        /* A contender that cannot run here is left out, with its reason on
+         * stderr and exit status 3. */
+        int status = 0;
+        for (i = 0; vsb_contenders[i]; i++) {
+            const struct contender *k = vsb_contenders[i];
+            const char *why = k->unavailable ? k->unavailable() : NULL;
+            if (why) {
+                fprintf(stderr, "%s: %s\n", k->name, why);
+                status = 3;
+                continue;
+            }
+            printf("%s,%s,%s\n", k->name,
+                   k->families == (VSB_STACKS | VSB_POOLS) ? "stacks+pools"
+                   : k->families == VSB_POOLS              ? "pools"
+                                                           : "stacks",
+                   k->what);
+        }
+        for (i = 0; vsb_missing_notes[i]; i++)
+            fprintf(stderr, "%s\n", vsb_missing_notes[i]);
+        return status;
     }
     if (!strcmp(cmd, "maxsize")) {
         printf("%zu\n", max_mapping());
