@@ -29,7 +29,8 @@ static const char usage[] =
     "       vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME\n"
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
     "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N]\n"
-    "               [--stacks=N] [--states=idle,used,reset]\n";
+    "               [--stacks=N] [--states=idle,busy,used,reset] [--child=exit,write1m]\n"
+    "               [--keep=S]\n";
 
 /* How the allocation loops were compiled (bench/Makefile.inc passes it). */
 #ifndef VSB_BUILD
@@ -87,6 +88,8 @@ int main(int argc, char **argv)
         .nwords = 4,
         .stacks = 1,
         .states = "idle,used,reset",
+        .child = "exit,write1m",
+        .keep = 0,
     };
     const struct contender *c = NULL;
     const char *cmd;
@@ -167,6 +170,10 @@ int main(int argc, char **argv)
             o.stacks = count_arg(key, val);
         } else if (!strcmp(key, "states")) {
             o.states = val;
+        } else if (!strcmp(key, "child")) {
+            o.child = val;
+        } else if (!strcmp(key, "keep")) {
+            o.keep = size_arg(key, val);
         } else {
             vsb_die("--%s: unknown option\n%s", key, usage);
         }
