@@ -9,11 +9,11 @@
 #include "contender.h"
 
 extern const struct contender vsb_bare, vsb_vstack, vsb_vstack_noforkwipe, vsb_vstack_huge,
-    vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe;
+    vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe, vsb_vstack_pool;
 
 const struct contender *const vsb_contenders[] = {
     &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_trim,
-    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, NULL,
+    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, NULL,
 };
 
 const char *const vsb_missing_notes[] = {
