@@ -2,8 +2,11 @@
  *
  * Committed_AS is system-wide, so every reading is a difference taken
  * within a few milliseconds, and each state is sampled three times (the
- * median is printed).  States, as in fork_cost.c, plus one:
- *   busy   the --used bytes are still on the stack while the children live
+ * median is printed).  Beside it, the charge of one process alone: the
+ * mappings its smaps flags "ac" (charged to Committed_AS), which no other
+ * process disturbs, for the parent (what init added) and for a live child
+ * (all it is charged).  States as in fork_cost.c: idle, busy (the --used
+ * bytes still on the stack while the children live), used, reset.
  * The children only wait: commit charge is taken at fork, not on touch.
  */
 #include "config.h"
@@ -28,8 +31,9 @@ static long committed_kb(void)
     return kb;
 }
 
-/* Committed_AS added per child while n children of this process live. */
-static double per_child_kb(const struct contender *c, long n)
+/* Committed_AS added per child while n children of this process live, and
+ * what the first child's own mappings are charged (kB). */
+static double per_child_kb(const struct contender *c, long n, double *child_charged_kb)
 {
     int ready[2], hold[2];
     pid_t *pids = malloc((size_t)n * sizeof *pids);
@@ -57,6 +61,7 @@ static double per_child_kb(const struct contender *c, long n)
             if (errno != EINTR)
                 vsb_die("read: %s", strerror(errno));
     live = committed_kb();
+    *child_charged_kb = (double)vsb_charged_kb(pids[0]);
     close(hold[1]);
     for (i = 0; i < n; i++)
         while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
@@ -68,37 +73,44 @@ static double per_child_kb(const struct contender *c, long n)
     return (double)(live - base) / (double)n;
 }
 
+/* What init added: to Committed_AS, and to this process's own charge (kB). */
+struct init_charge {
+    long committed_kb, charged_kb;
+};
+
 static void sample(const struct contender *c, const struct vsb_opts *o, const char *state,
-                   long parent_kb)
+                   const struct init_charge *init)
 {
-    double v[SAMPLES];
+    double v[SAMPLES], charged[SAMPLES];
     struct vsb_sizes sz;
     int i;
 
     for (i = 0; i < SAMPLES; i++)
-        v[i] = per_child_kb(c, o->children);
+        v[i] = per_child_kb(c, o->children, &charged[i]);
     c->sizes(&sz);
-    printf("commit,%s,%zu,%zu,%s,%ld,%zu,%zu,%ld,%.0f\n", c->name, o->vsize, sz.reserved, state,
-           parent_kb, sz.committed / 1024, sz.used / 1024, o->children,
-           vsb_median(v, SAMPLES));
+    printf("commit,%s,%zu,%zu,%s,%ld,%zu,%zu,%ld,%.0f,%ld,%ld,%.0f\n", c->name, o->vsize,
+           sz.reserved, state, init->committed_kb, sz.committed / 1024, sz.used / 1024,
+           o->children, vsb_median(v, SAMPLES), init->charged_kb, vsb_charged_kb(0),
+           vsb_median(charged, SAMPLES));
 }
 
 int vsb_commit_charge(const struct contender *c, const struct vsb_opts *o)
 {
-    long before, parent_kb;
+    struct init_charge init;
+    long before, charged_before;
     uintptr_t av;
 
+    charged_before = vsb_charged_kb(0);
     before = committed_kb();
     vsb_start(c, o);
-    parent_kb = committed_kb() - before;
-    sample(c, o, "idle", parent_kb);
-    av = c->avma();
-    if (c->has_stack && vsb_fill(c, o->used, o->chunk))
-        vsb_die("%s: %zu bytes do not fit in vsize %zu", c->name, o->used, o->vsize);
-    sample(c, o, "busy", parent_kb);
+    init.committed_kb = committed_kb() - before;
+    init.charged_kb = vsb_charged_kb(0) - charged_before;
+    sample(c, o, "idle", &init);
+    av = vsb_compute(c, o);
+    sample(c, o, "busy", &init);
     c->set_avma(av);
-    sample(c, o, "used", parent_kb);
+    sample(c, o, "used", &init);
     c->reset();
-    sample(c, o, "reset", parent_kb);
+    sample(c, o, "reset", &init);
     return 0;
 }

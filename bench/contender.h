@@ -1,10 +1,17 @@
-/* contender.h -- one stack implementation under test.
+/* contender.h -- one stack or workspace implementation under test.
  *
- * A contender owns one downward-growing stack per process, like PARI's main
- * stack: alloc moves the stack pointer down, set_avma restores a saved one.
- * Some can set up more idle stacks beside it (add_stacks).  The benchmark
- * driver runs exactly one contender in each process, so that the address
- * spaces of two contenders never meet.
+ * A contender of the stack family owns one downward-growing stack per
+ * process, like PARI's main stack: alloc moves the stack pointer down,
+ * set_avma restores a saved one.  Some can set up more idle stacks beside
+ * it (add_stacks).
+ *
+ * A contender of the pool family owns one garbage-collected workspace, like
+ * GAP's: alloc brings fresh bytes into use, set_avma is a collection after
+ * which only what was in use at the saved mark is live, and reset gives
+ * back what the collection freed, where the workspace can.
+ *
+ * The benchmark driver runs exactly one contender in each process, so that
+ * the address spaces of two contenders never meet.
  */
 #ifndef VSBENCH_CONTENDER_H
 #define VSBENCH_CONTENDER_H
@@ -19,9 +26,14 @@ struct vsb_sizes {
     size_t used;       /* top - avma */
 };
 
+/* The families of measurements of bench/run, as bits of contender.families. */
+#define VSB_STACKS 1u /* stacks: fork, stacks, commit, growth, fastpath, reuse */
+#define VSB_POOLS  2u /* pools: fork and commit charge of a workspace */
+
 struct contender {
     const char *name;
     const char *what;  /* one line for the report */
+    unsigned families; /* VSB_STACKS, VSB_POOLS or both */
     int has_stack;     /* 0 only for bare, which has no big stack at all */
     int trims;         /* vsb_fork calls trim before every fork */
     /* Set up a stack committing rsize after a reset and growing up to vsize.
@@ -49,11 +61,13 @@ struct contender {
      * with no barrier, on a stack sized as init's that is a local variable
      * of the function where the contender allows it (NULL: no such loop). */
     double (*tight_loop)(long iters);
+    /* NULL when the contender can run here, else why not (NULL: always can). */
+    const char *(*unavailable)(void);
 };
 
 /* The contenders linked into this program, NULL-terminated. */
 extern const struct contender *const vsb_contenders[];
-/* A line for `list` about contenders this program lacks, or NULL. */
-extern const char *const vsb_missing_note;
+/* Lines for `list` about contenders this program lacks, NULL-terminated. */
+extern const char *const vsb_missing_notes[];
 
 #endif

@@ -2,7 +2,8 @@
  *
  * It still owns a small static buffer, untouched until a forked child writes
  * its megabyte, so that the "child writes 1 MB" variant pays the same page
- * faults as every other contender and nothing else.
+ * faults as every other contender and nothing else.  The pool's measurements
+ * keep their live megabyte there (--keep), as the workspaces keep theirs.
  */
 #include "config.h"
 
@@ -45,6 +46,7 @@ static void bare_reset(void) {}
 const struct contender vsb_bare = {
     .name = "bare",
     .what = "no big stack: the physical floor",
+    .families = VSB_STACKS | VSB_POOLS,
     .has_stack = 0,
     .init = bare_init,
     .sizes = bare_sizes,

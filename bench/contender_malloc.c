@@ -72,6 +72,7 @@ static double malloc_tight_loop(long iters)
 const struct contender vsb_malloc = {
     .name = "malloc",
     .what = "a stack of vsize from malloc (committed, untouched); allocation loops malloc/free",
+    .families = VSB_STACKS,
     .has_stack = 1,
     .init = malloc_init,
     .sizes = malloc_sizes,

@@ -100,6 +100,7 @@ static double pari_tight_loop(long iters)
 const struct contender vsb_pari = {
     .name = "pari",
     .what = "PARI's main stack through libpari",
+    .families = VSB_STACKS,
     .has_stack = 1,
     .init = pari_start,
     .sizes = pari_sizes,

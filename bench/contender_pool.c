@@ -48,6 +48,7 @@ static double pool_tight_loop(long iters) { return bump_tight_loop(&pool, iters)
 const struct contender vsb_pool = {
     .name = "rw-pool",
     .what = "one read/write private mapping of vsize (no MAP_NORESERVE)",
+    .families = VSB_STACKS | VSB_POOLS,
     .has_stack = 1,
     .init = pool_init,
     .sizes = pool_sizes,

@@ -157,9 +157,9 @@ static double vs_tight_loop(long iters)
 
 #define VSTACK_CONTENDER(cname, description, initfn, trimming)                          \
     {                                                                                   \
-        .name = cname, .what = description, .has_stack = 1, .trims = trimming,         \
-        .init = initfn, .sizes = vs_sizes, .avma = vs_avma, .alloc = vs_alloc,         \
-        .set_avma = vs_set_avma, .reset = vs_reset, .trim = vs_trim,                   \
+        .name = cname, .what = description, .families = VSB_STACKS, .has_stack = 1,    \
+        .trims = trimming, .init = initfn, .sizes = vs_sizes, .avma = vs_avma,         \
+        .alloc = vs_alloc, .set_avma = vs_set_avma, .reset = vs_reset, .trim = vs_trim, \
         .add_stacks = vs_add_stacks, .fast_path = vs_fast_path,                        \
         .tight_loop = vs_tight_loop,                                                    \
     }

@@ -1,15 +1,23 @@
 /* fork_cost.c -- what fork + child _exit + waitpid costs with each stack.
  *
- * One process walks its stack through three states and times forks in each:
+ * One process walks its stack through these states (those --states names)
+ * and times forks in each:
  *   idle   just initialised
- *   used   a computation pushed --used bytes, writing them, and released
- *          them with set_avma: the pages stay touched
- *   reset  then the stack was reset (parivstack_reset and its peers)
- * Each state is timed twice: the child exits at once, or it first pushes
- * and writes 1 MiB, as a forked test worker does.  The first fork of each
- * series is reported apart: the first fork after the computation is the
- * first of the "used" series whose child exits at once, and it pays for
- * whatever the stack does on its first fork (a trim, marking pages).
+ *   busy   a computation pushed --used bytes, writing them, and they are
+ *          still in use
+ *   used   the computation released them with set_avma: the pages stay
+ *          touched (for a workspace: a collection found them dead)
+ *   reset  then the stack was reset (parivstack_reset and its peers; a
+ *          workspace gives back what the collection freed)
+ * --keep bytes pushed before the computation stay in use throughout (bare
+ * holds them too, in a static buffer: the same live data without a stack).
+ * Each state is timed twice (or as --child says): the child exits at once,
+ * or it first pushes and writes 1 MiB, as a forked test worker does.  The
+ * first fork of each series is reported apart: the first fork after the
+ * computation is the first of the "busy" or "used" series whose child exits
+ * at once, and it pays for whatever the stack does on its first fork (a
+ * trim, marking pages).  The resident set after each series is reported
+ * too.
  * A child that writes 1 MiB also times that write itself: what the child
  * pays for it (zero-filled pages, or copies of pages the parent touched)
  * apart from the fork.
@@ -39,6 +47,19 @@ void vsb_start(const struct contender *c, const struct vsb_opts *o)
 {
     if (c->init(o->rsize, o->vsize))
         vsb_die("%s: could not set up a stack of vsize %zu", c->name, o->vsize);
+}
+
+uintptr_t vsb_compute(const struct contender *c, const struct vsb_opts *o)
+{
+    uintptr_t av;
+
+    /* bare keeps it too, in its static buffer: the same live data, no stack. */
+    if (o->keep && vsb_fill(c, o->keep, o->chunk))
+        vsb_die("%s: --keep=%zu does not fit in vsize %zu", c->name, o->keep, o->vsize);
+    av = c->avma();
+    if (c->has_stack && vsb_fill(c, o->used, o->chunk))
+        vsb_die("%s: %zu bytes do not fit in vsize %zu", c->name, o->used, o->vsize);
+    return av;
 }
 
 void vsb_child_write1m(const struct contender *c)
@@ -122,20 +143,23 @@ static void time_forks(const struct contender *c, const struct vsb_opts *o, cons
 
     vsb_time_forks(c, o, work, &s);
     c->sizes(&sz);
-    printf("fork,%s,%zu,%zu,%zu,%s,%s,%ld,%.1f,%.1f,%.1f,%.1f,%zu,%.1f\n", c->name, o->vsize,
+    printf("fork,%s,%zu,%zu,%zu,%s,%s,%ld,%.1f,%.1f,%.1f,%.1f,%zu,%.1f,%ld\n", c->name, o->vsize,
            sz.reserved, o->used, state, child, s.n, s.median, s.first, s.min, s.max,
-           sz.committed, s.child);
+           sz.committed, s.child, vsb_status_kb("VmRSS"));
 }
 
 static void time_state(const struct contender *c, const struct vsb_opts *o, const char *state)
 {
-    time_forks(c, o, state, "exit", NULL);
-    time_forks(c, o, state, "write1m", vsb_child_write1m);
+    if (strstr(o->child, "exit"))
+        time_forks(c, o, state, "exit", NULL);
+    if (strstr(o->child, "write1m"))
+        time_forks(c, o, state, "write1m", vsb_child_write1m);
 }
 
 int vsb_fork_cost(const struct contender *c, const struct vsb_opts *o)
 {
     int idle = strstr(o->states, "idle") != NULL;
+    int busy = strstr(o->states, "busy") != NULL;
     int used = strstr(o->states, "used") != NULL;
     int reset = strstr(o->states, "reset") != NULL;
     void *page = mmap(NULL, sizeof *child_ns, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -148,10 +172,10 @@ int vsb_fork_cost(const struct contender *c, const struct vsb_opts *o)
     vsb_warm_forks(c);
     if (idle)
         time_state(c, o, "idle");
-    if (used || reset) {
-        uintptr_t av = c->avma();
-        if (c->has_stack && vsb_fill(c, o->used, o->chunk))
-            vsb_die("%s: %zu bytes do not fit in vsize %zu", c->name, o->used, o->vsize);
+    if (busy || used || reset) {
+        uintptr_t av = vsb_compute(c, o);
+        if (busy)
+            time_state(c, o, "busy");
         c->set_avma(av);
     }
     if (used)

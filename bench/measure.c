@@ -52,6 +52,34 @@ static long proc_field_kb(const char *path, const char *key)
 long vsb_meminfo_kb(const char *key) { return proc_field_kb("/proc/meminfo", key); }
 long vsb_status_kb(const char *key) { return proc_field_kb("/proc/self/status", key); }
 
+long vsb_charged_kb(pid_t pid)
+{
+    char path[64], line[512];
+    FILE *f;
+    long size = 0, sum = 0;
+    int flags = 0;
+
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%ld/smaps", (long)pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/smaps");
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    /* Each mapping: a header line, "Key: value" lines, VmFlags last. */
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "Size:", 5) == 0) {
+            size = strtol(line + 5, NULL, 10);
+        } else if (strncmp(line, "VmFlags:", 8) == 0) {
+            flags = 1;
+            if (strstr(line + 7, " ac ") || strstr(line + 7, " ac\n"))
+                sum += size;
+        }
+    }
+    fclose(f);
+    return flags ? sum : -1;
+}
+
 /* Global, so that no compiler can prove the stores to it useless. */
 volatile long vsb_sink;
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "contender.h"
 
@@ -34,6 +35,10 @@ double vsb_median(double *v, size_t n);
 long vsb_meminfo_kb(const char *key);
 /* Field key of /proc/self/status (e.g. "VmRSS") in kB, -1 if unknown. */
 long vsb_status_kb(const char *key);
+/* What the mappings of process pid (0: this one) are charged to
+ * Committed_AS: the sizes of those its smaps flags "ac", in kB; -1 if
+ * unknown (no smaps, or no VmFlags in it). */
+long vsb_charged_kb(pid_t pid);
 /* Minor page faults of this process so far. */
 long vsb_minor_faults(void);
 /* Print a message on stderr and exit with status 2. */

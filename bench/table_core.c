@@ -1,7 +1,8 @@
-/* table_core.c -- the contenders of vsbench: everything but PARI.
+/* table_core.c -- the contenders of vsbench: everything but PARI and GAP.
  *
- * PARI lives in its own program (vsbench-pari), so that libpari's mappings
- * never weigh on the fork of the other contenders. */
+ * PARI and GAP live in programs of their own (vsbench-pari, vsbench-gap),
+ * so that their libraries' mappings never weigh on the fork of the other
+ * contenders. */
 #include "config.h"
 
 #include <stddef.h>
@@ -9,16 +10,19 @@
 #include "contender.h"
 
 extern const struct contender vsb_bare, vsb_vstack, vsb_vstack_noforkwipe, vsb_vstack_huge,
-    vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe;
+    vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe, vsb_vstack_pool;
 
 const struct contender *const vsb_contenders[] = {
     &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_trim,
-    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, NULL,
+    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, NULL,
 };
 
-#ifdef VS_HAVE_PARI
-const char *const vsb_missing_note = NULL;
-#else
-const char *const vsb_missing_note =
-    "pari: libpari was not found at configure time; the pari column is skipped";
+const char *const vsb_missing_notes[] = {
+#ifndef VS_HAVE_PARI
+    "pari: libpari was not found at configure time; the pari column is skipped",
 #endif
+#ifndef VS_HAVE_GAP
+    "gap: libgap was not found at configure time; the gap column is skipped",
+#endif
+    NULL,
+};

@@ -8,4 +8,4 @@
 extern const struct contender vsb_pari;
 
 const struct contender *const vsb_contenders[] = { &vsb_pari, NULL };
-const char *const vsb_missing_note = NULL;
+const char *const vsb_missing_notes[] = { NULL };

@@ -1,6 +1,6 @@
 /* vsbench.c -- the benchmark driver: one measurement, one contender, one process.
  *
- *   vsbench list
+ *   vsbench list            name,families,what of each contender here
  *   vsbench maxsize
  *   vsbench build
  *   vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME [options]
@@ -29,7 +29,8 @@ static const char usage[] =
     "       vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME\n"
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
     "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N]\n"
-    "               [--stacks=N] [--states=idle,used,reset]\n";
+    "               [--stacks=N] [--states=idle,busy,used,reset] [--child=exit,write1m]\n"
+    "               [--keep=S]\n";
 
 /* How the allocation loops were compiled (bench/Makefile.inc passes it). */
 #ifndef VSB_BUILD
@@ -87,6 +88,8 @@ int main(int argc, char **argv)
         .nwords = 4,
         .stacks = 1,
         .states = "idle,used,reset",
+        .child = "exit,write1m",
+        .keep = 0,
     };
     const struct contender *c = NULL;
     const char *cmd;
@@ -97,11 +100,26 @@ int main(int argc, char **argv)
         vsb_die("%s", usage);
     cmd = argv[1];
     if (!strcmp(cmd, "list")) {
-        for (i = 0; vsb_contenders[i]; i++)
-            printf("%s,%s\n", vsb_contenders[i]->name, vsb_contenders[i]->what);
-        if (vsb_missing_note)
-            fprintf(stderr, "%s\n", vsb_missing_note);
-        return 0;
+        /* A contender that cannot run here is left out, with its reason on
+         * stderr and exit status 3. */
+        int status = 0;
+        for (i = 0; vsb_contenders[i]; i++) {
+            const struct contender *k = vsb_contenders[i];
+            const char *why = k->unavailable ? k->unavailable() : NULL;
+            if (why) {
+                fprintf(stderr, "%s: %s\n", k->name, why);
+                status = 3;
+                continue;
+            }
+            printf("%s,%s,%s\n", k->name,
+                   k->families == (VSB_STACKS | VSB_POOLS) ? "stacks+pools"
+                   : k->families == VSB_POOLS              ? "pools"
+                                                           : "stacks",
+                   k->what);
+        }
+        for (i = 0; vsb_missing_notes[i]; i++)
+            fprintf(stderr, "%s\n", vsb_missing_notes[i]);
+        return status;
     }
     if (!strcmp(cmd, "maxsize")) {
         printf("%zu\n", max_mapping());
@@ -152,6 +170,10 @@ int main(int argc, char **argv)
             o.stacks = count_arg(key, val);
         } else if (!strcmp(key, "states")) {
             o.states = val;
+        } else if (!strcmp(key, "child")) {
+            o.child = val;
+        } else if (!strcmp(key, "keep")) {
+            o.keep = size_arg(key, val);
         } else {
             vsb_die("--%s: unknown option\n%s", key, usage);
         }

@@ -23,7 +23,9 @@ struct vsb_opts {
     long iters;       /* --iters: iterations of each allocation loop */
     long nwords;      /* --nwords: longs per allocation in the loop with a barrier */
     long stacks;      /* --stacks: live idle stacks in the process (stacks) */
-    const char *states; /* --states: comma list of idle,used,reset */
+    const char *states; /* --states: comma list of idle,busy,used,reset */
+    const char *child;  /* --child: comma list of exit,write1m: what forked children do */
+    size_t keep;      /* --keep: pushed before the computation, still in use after it */
 };
 
 /* A timed series of forks, in microseconds. */
@@ -58,5 +60,9 @@ void vsb_warm_forks(const struct contender *c);
 void vsb_child_write1m(const struct contender *c);
 /* Set up c as o asks, or die. */
 void vsb_start(const struct contender *c, const struct vsb_opts *o);
+/* The computation of fork and commit: push --keep bytes (bare too, in its
+ * small buffer), then --used more (not bare), writing every byte, or die.
+ * Returns the mark between the two, for set_avma. */
+uintptr_t vsb_compute(const struct contender *c, const struct vsb_opts *o);
 
 #endif
