@@ -73,24 +73,6 @@ static long minor_faults(void)
     return ru.ru_minflt;
 }
 
-/* Fork; the child runs fn with the write end of a result pipe and exits 0;
- * the parent turns the child's results into TAP lines. */
-static void in_child(void (*fn)(int fd, void *arg), void *arg, const char *what)
-{
-    int fds[2];
-    pid_t pid;
-    fflush(stdout);
-    if (pipe(fds) != 0 || (pid = fork()) < 0)
-        bail_out("pipe or fork failed: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        fn(fds[1], arg);
-        _exit(0);
-    }
-    close(fds[1]);
-    tu_child_collect(fds[0], pid, what);
-}
-
 /* ---- the forking thread's own stack ------------------------------------------- */
 
 static void grandchild_checks(int fd, void *arg)
@@ -141,7 +123,7 @@ static void own_stack(void)
 
     make_layout(&l, 0, ndead, 11);
     vs_os_fail_reset();
-    in_child(child_checks, &l, "child");
+    tu_in_child(child_checks, &l, "child");
     is_int(vs_os_count(VS_OS_WIPE), 2, "one fork: the free part was marked, then unmarked");
     if (!ok(tu_check(l.live, 1 * MB, 11) < 0, "the parent's live data is unchanged"))
         diag("  first bad byte at %ld", tu_check(l.live, 1 * MB, 11));
@@ -224,7 +206,7 @@ static void switched_off(unsigned flags, const char *env, const char *what)
     if (tap_under_valgrind())
         skip(1, "%s: reading popped memory is an error under memcheck", what);
     else
-        in_child(popped_kept_in_child, &l, what);
+        tu_in_child(popped_kept_in_child, &l, what);
     is_int(vs_os_count(VS_OS_WIPE), 0, "%s: no madvise call", what);
     is_int(logs.warn.count, 0, "%s: no warning", what);
     vstack_destroy(&l.st);
@@ -326,7 +308,7 @@ static void other_threads_stack(void)
     if (tap_under_valgrind())
         skip(1, "another thread: reading popped memory is an error under memcheck");
     else
-        in_child(popped_kept_in_child, &o.l, "another thread's stack, quiet");
+        tu_in_child(popped_kept_in_child, &o.l, "another thread's stack, quiet");
     is_int(vs_os_count(VS_OS_WIPE), 0, "another thread's stack is never marked");
     /* The other thread works while this one forks. */
     set_state(&o, 2);

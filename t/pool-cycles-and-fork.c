@@ -68,8 +68,9 @@ static void cycles(unsigned flags, const char *what)
 
 /* ---- RLIMIT_AS ----------------------------------------------------------------- */
 
-static void halved(int fd)
+static void halved(int fd, void *arg)
 {
+    (void)arg;
     vstack_pool p;
     struct rlimit rl;
     long long now = tu_maps_total();
@@ -93,29 +94,14 @@ static void halved(int fd)
     vstack_pool_destroy(&p);
 }
 
-static void in_child(void (*fn)(int), const char *what)
-{
-    int fds[2];
-    pid_t pid;
-    fflush(stdout);
-    if (pipe(fds) != 0 || (pid = fork()) < 0)
-        bail_out("pipe or fork: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        fn(fds[1]);
-        _exit(0);
-    }
-    close(fds[1]);
-    tu_child_collect(fds[0], pid, what);
-}
-
 /* ---- fork ---------------------------------------------------------------------- */
 
 static vstack_pool fp;
 static const size_t fp_used = 3 * MB + 100, fp_size = 32 * MB;
 
-static void fork_child(int fd)
+static void fork_child(int fd, void *arg)
 {
+    (void)arg;
     unsigned char *b = vstack_pool_base(&fp);
     size_t zero = 0, kept = 0;
     tu_child_ok(fd, tu_check(b, fp_used, 9) < 0, "the used part is intact");
@@ -128,8 +114,9 @@ static void fork_child(int fd)
     tu_child_ok(fd, vstack_pool_resize(&fp, 64 * MB) == VSTACK_OK, "the child's pool grows");
 }
 
-static void fork_plain_child(int fd)
+static void fork_plain_child(int fd, void *arg)
 {
+    (void)arg;
     unsigned char *b = vstack_pool_base(&fp);
     tu_child_ok(fd, tu_check(b, fp_size, 10) < 0, "without set_used, the whole pool reaches the child");
 }
@@ -147,14 +134,14 @@ static void forks(void)
     unsigned char *b = vstack_pool_base(&fp);
     tu_fill(b, fp_size, 10);
     vs_os_fail_reset();
-    in_child(fork_plain_child, "no set_used");
+    tu_in_child(fork_plain_child, NULL, "no set_used");
     is_int(vs_os_count(VS_OS_WIPE), 0, "no set_used: fork makes no madvise call");
 
     memset(b, 0xee, fp_size);
     tu_fill(b, fp_used, 9);
     vstack_pool_set_used(&fp, fp_used);
     vs_os_fail_reset();
-    in_child(fork_child, "set_used");
+    tu_in_child(fork_child, NULL, "set_used");
     is_int(vs_os_count(VS_OS_WIPE), 2, "set_used: the tail was marked, then unmarked");
     size_t kept = 0;
     if (tap_under_valgrind()) {
@@ -168,7 +155,7 @@ static void forks(void)
     vstack_pool_set_used(&fp, fp_size);
     tu_fill(b, fp_size, 10);
     vs_os_fail_reset();
-    in_child(fork_plain_child, "all used again");
+    tu_in_child(fork_plain_child, NULL, "all used again");
     is_int(vs_os_count(VS_OS_WIPE), 0, "used == size: no madvise call");
     vstack_pool_destroy(&fp);
 
@@ -178,7 +165,7 @@ static void forks(void)
     tu_fill(vstack_pool_base(&fp), fp_size, 10);
     vstack_pool_set_used(&fp, 0);
     vs_os_fail_reset();
-    in_child(fork_plain_child, "VSTACK_NOFORKWIPE");
+    tu_in_child(fork_plain_child, NULL, "VSTACK_NOFORKWIPE");
     is_int(vs_os_count(VS_OS_WIPE), 0, "VSTACK_NOFORKWIPE: no madvise call");
     vstack_pool_destroy(&fp);
 }
@@ -192,7 +179,7 @@ int main(void)
     if (!tu_have_proc() || tap_under_valgrind())
         skip(1, "RLIMIT_AS: needs /proc, and limits valgrind itself");
     else
-        in_child(halved, "RLIMIT_AS");
+        tu_in_child(halved, NULL, "RLIMIT_AS");
     forks();
     return done_testing();
 }

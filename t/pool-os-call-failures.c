@@ -206,32 +206,25 @@ static void tail_state(int fd, int want_zero)
     tu_child_ok(fd, tu_check(b, 1 * MB, 3) < 0, "the used part is intact");
 }
 
-static void child_copied(int fd) { tail_state(fd, 0); }
-
-static void child_copied_all(int fd)
+static void child_copied(int fd, void *arg)
 {
+    (void)arg;
+    tail_state(fd, 0);
+}
+
+static void child_copied_all(int fd, void *arg)
+{
+    (void)arg;
     unsigned char *b = vstack_pool_base(&wp);
     size_t kept = 0;
     for (size_t off = 1 * MB; off < 8 * MB; off += 4096)
         kept += b[off] == 0x55;
     tu_child_ok(fd, kept == 7 * MB / 4096, "all of the pool is copied (%zu of %zu pages)", kept, 7 * MB / 4096);
 }
-static void child_wiped(int fd) { tail_state(fd, 1); }
-
-static void fork_with(void (*fn)(int), const char *what)
+static void child_wiped(int fd, void *arg)
 {
-    int fds[2];
-    pid_t pid;
-    fflush(stdout);
-    if (pipe(fds) != 0 || (pid = fork()) < 0)
-        bail_out("pipe or fork: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        fn(fds[1]);
-        _exit(0);
-    }
-    close(fds[1]);
-    tu_child_collect(fds[0], pid, what);
+    (void)arg;
+    tail_state(fd, 1);
 }
 
 static void wipe_failures(void)
@@ -244,12 +237,12 @@ static void wipe_failures(void)
     memset(base + 1 * MB, 0x44, 3 * MB);
     vstack_pool_set_used(&wp, 1 * MB);
     vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
-    fork_with(child_copied, "the mark fails");
+    tu_in_child(child_copied, NULL, "the mark fails");
     is_int(vs_os_count(VS_OS_WIPE), 1, "the mark fails: no unmark is attempted");
-    fork_with(child_wiped, "the next fork");
+    tu_in_child(child_wiped, NULL, "the next fork");
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_WIPE, 2, EIO); /* the unmark after the fork */
-    fork_with(child_wiped, "the unmark fails");
+    tu_in_child(child_wiped, NULL, "the unmark fails");
     vs_os_fail_nth(VS_OS_WIPE, 1, EIO);
     is_int(vstack_pool_resize(&wp, 8 * MB), VSTACK_ESYS, "the unmark fails: a resize that cannot clear it fails");
     ok(strstr(vstack_pool_last_error(&wp), "fork-wipe") != NULL, "and says why: %s", vstack_pool_last_error(&wp));
@@ -257,7 +250,7 @@ static void wipe_failures(void)
     is_int(vstack_pool_resize(&wp, 8 * MB), VSTACK_OK, "the next resize clears the mark and grows");
     vstack_pool_set_used(&wp, 8 * MB);
     memset(base + 1 * MB, 0x55, 7 * MB);
-    fork_with(child_copied_all, "all in use after the mark was cleared");
+    tu_in_child(child_copied_all, NULL, "all in use after the mark was cleared");
     teardown(&wp, "wipe failures");
 }
 

@@ -526,7 +526,31 @@ int tu_child_collect(int fd, int pid, const char *what)
     skip(1, "%s: no fork on Windows", what);
     return 0;
 }
+
+void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what)
+{
+    (void)fn;
+    (void)arg;
+    skip(1, "%s: no fork on Windows", what);
+}
 #else
+void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what)
+{
+    int fds[2];
+    pid_t pid;
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) != 0 || (pid = fork()) < 0)
+        bail_out("%s: pipe or fork: %s", what, strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        fn(fds[1], arg);
+        _exit(0);
+    }
+    close(fds[1]);
+    tu_child_collect(fds[0], pid, what);
+}
+
 int tu_child_collect(int fd, int pid, const char *what)
 {
     struct child_record r;

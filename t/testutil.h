@@ -137,5 +137,9 @@ void tu_child_ok(int fd, int cond, const char *fmt, ...) TAP_PRINTF(3, 4);
 /* Read the child's results from fd until EOF, emit them with ok(), wait for
  * pid and report how it ended.  Returns the number of results read. */
 int tu_child_collect(int fd, int pid, const char *what);
+/* Fork; the child runs fn(fd, arg), reporting with tu_child_ok on fd, and
+ * exits 0; the parent collects its results as tu_child_collect does.
+ * (On Windows: one skipped line.) */
+void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what);
 
 #endif
