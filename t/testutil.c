@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -365,6 +368,78 @@ long long tu_maps_total(void)
     }
     lr_close(&tu_reader);
     return total;
+}
+
+/* An anonymous mapping's line: "lo-hi perms offset dev inode" and no name. */
+static int anon_line(const char *l, unsigned long long *lo, unsigned long long *hi)
+{
+    int end = 0;
+    char perms[5];
+    unsigned long long off, inode;
+    unsigned maj, mnr;
+    if (sscanf(l, "%llx-%llx %4s %llx %x:%x %llu%n", lo, hi, perms, &off, &maj, &mnr, &inode, &end) < 7)
+        return 0;
+    while (l[end] == ' ')
+        end++;
+    return l[end] == '\0' && inode == 0;
+}
+
+void tu_maps_snapshot(struct tu_maps_snap *s)
+{
+    const char *l;
+    s->n = -1;
+    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+        return;
+    s->n = 0;
+    while ((l = lr_next(&tu_reader))) {
+        unsigned long long lo, hi;
+        if (anon_line(l, &lo, &hi) && s->n < TU_SNAP_MAX) {
+            s->lo[s->n] = (uintptr_t)lo;
+            s->hi[s->n] = (uintptr_t)hi;
+            s->n++;
+        }
+    }
+    lr_close(&tu_reader);
+}
+
+int tu_maps_sweep_safe(void) { return !tu_under_asan() && !tap_under_valgrind(); }
+
+long long tu_maps_sweep(const struct tu_maps_snap *before, int unmap)
+{
+    static struct tu_maps_snap now;
+    static uintptr_t new_lo[TU_SNAP_MAX], new_hi[TU_SNAP_MAX];
+    long nnew = 0;
+    long long bytes = 0;
+    if (before->n < 0 || !tu_maps_sweep_safe())
+        return -1;
+    tu_maps_snapshot(&now);
+    if (now.n < 0)
+        return -1;
+    /* Both lists are sorted by address and their ranges are disjoint. */
+    for (long i = 0, j = 0; i < now.n; i++) {
+        uintptr_t lo = now.lo[i];
+        while (j < before->n && before->hi[j] <= lo)
+            j++;
+        for (long k = j; lo < now.hi[i]; k++) {
+            uintptr_t end = k < before->n && before->lo[k] < now.hi[i] ? before->lo[k] : now.hi[i];
+            if (end > lo && nnew < TU_SNAP_MAX) {
+                new_lo[nnew] = lo;
+                new_hi[nnew++] = end;
+                bytes += (long long)(end - lo);
+            }
+            if (k >= before->n || before->lo[k] >= now.hi[i])
+                break;
+            lo = before->hi[k];
+        }
+    }
+#ifdef __linux__
+    if (unmap)
+        for (long i = 0; i < nnew; i++)
+            munmap((void *)new_lo[i], new_hi[i] - new_lo[i]);
+#else
+    (void)unmap;
+#endif
+    return bytes;
 }
 
 /* Is l the header line of a mapping ("lo-hi perms ...")?  Then fill them. */

@@ -87,6 +87,23 @@ void tu_maps_check(long baseline, long slack, long slack_vg, const char *what);
 /* Sum of the lengths of every mapping of this process, in bytes, or -1. */
 long long tu_maps_total(void);
 
+/* The anonymous mappings of this process (no file, no [heap] or [stack]),
+ * as address ranges, to find later what a test's failure left mapped. */
+#define TU_SNAP_MAX 4096
+struct tu_maps_snap {
+    long n; /* -1: no /proc */
+    uintptr_t lo[TU_SNAP_MAX], hi[TU_SNAP_MAX];
+};
+void tu_maps_snapshot(struct tu_maps_snap *s);
+/* Non-zero when a test may unmap what tu_maps_sweep finds: not under
+ * valgrind or AddressSanitizer, which map memory of their own as they go. */
+int tu_maps_sweep_safe(void);
+/* Bytes of anonymous memory mapped now that no anonymous mapping of the
+ * snapshot covered, or -1 when that cannot be told (no /proc, or not
+ * tu_maps_sweep_safe).  With unmap != 0 they are unmapped: what the seam
+ * kept mapped when it made a munmap fail. */
+long long tu_maps_sweep(const struct tu_maps_snap *before, int unmap);
+
 /* What /proc/self/smaps says about the mappings that overlap [lo, hi). */
 struct tu_smaps {
     long nmaps;         /* mappings overlapping the range */
