@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "track.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -185,8 +186,12 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
         vs_track_undefined((void *)nav, av - nav);
         st->lim = nav;
     }
-    st->avma = nav;
+    /* lim (never above nav) before avma: a signal handler that longjmps
+     * out between the two stores must still find lim <= avma, or the fast
+     * path's unsigned avma - lim would wrap and hand out any address. */
     vs_set_lim(st);
+    atomic_signal_fence(memory_order_seq_cst);
+    st->avma = nav;
     if (o.nwarn)
         vs_deliver(st, &o);
     return (void *)nav;
