@@ -254,6 +254,37 @@ static void unmark_fails(void)
     tf_close(&s, maps0, what);
 }
 
+/* A reset while the mark is stuck gives back part of the marked range:
+ * what stays committed stays recorded, and is cleared before use. */
+static void reset_while_stuck(void)
+{
+    const char *what = "a reset while the mark is stuck";
+    unsigned char *p;
+    tf_open(&s, 3 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 93);
+    av = vstack_avma(&s.st);
+    popped = vstack_alloc(&s.st, popped_n);
+    if (!popped)
+        bail_out("cannot grow");
+    tu_fill(popped, popped_n, 92);
+    vstack_set_avma(&s.st, av);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
+    fork_check(child_wiped, what);
+    ok(stuck(), "%s: the range is recorded", what);
+    is_int(vstack_reset(&s.st), VSTACK_OK, "%s: the reset succeeds", what);
+    is_int(tu_stats(&s.st).committed, 3 * MB, "%s: down to parisize, inside the marked range", what);
+    ok(stuck(), "%s: the part still committed stays recorded", what);
+    p = vstack_alloc(&s.st, popped_n / 2);
+    ok(p != NULL && vs_os_count(VS_OS_WIPE) == 3, "%s: the next allocation below clears it first", what);
+    if (p)
+        memset(p, 6, popped_n / 2);
+    vstack_set_avma(&s.st, av);
+    ok(!stuck() || tap_under_valgrind(), "%s: nothing stays recorded", what);
+    tf_intact(&s, what);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
 static void block_fails(void)
 {
     const char *what = "signal block fails in the fork hook";
@@ -291,6 +322,7 @@ int main(void)
     mark_fails();
     mark_einval();
     unmark_fails();
+    reset_while_stuck();
     block_fails();
     restore_fails();
     vs_os_fail_reset();
