@@ -9,6 +9,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_RESOURCE_H
+#include <sys/resource.h>
+#endif
 #include <vstack.h>
 
 #include "faults.h"
@@ -86,6 +90,74 @@ static void in_grow(size_t newsize, const char *what)
     tf_close(&s, maps0, what);
 }
 
+#if defined(__linux__) && defined(HAVE_SYS_RESOURCE_H) && defined(RLIMIT_DATA)
+/* VmData of /proc/self/status, in bytes, or 0. */
+static size_t vm_data(void)
+{
+    char line[256];
+    size_t kb = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmData: %zu kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb * 1024;
+}
+
+/* The system itself refuses: RLIMIT_DATA counts private writable memory,
+ * which the commit's mprotect makes (Linux 4.7 and later).  In a child, so
+ * the limit stays there. */
+static void child_rlimit_data(int fd)
+{
+    struct tf_stack s;
+    struct rlimit rl;
+    size_t data;
+    void *p;
+    tf_open(&s, 1 * MB, 64 * MB, 0, 512 * KB, 34);
+    data = vm_data();
+    rl.rlim_cur = rl.rlim_max = data + 2 * MB;
+    if (!data || setrlimit(RLIMIT_DATA, &rl) != 0) {
+        tu_child_ok(fd, 0, "setrlimit(RLIMIT_DATA): %s", strerror(errno));
+        return;
+    }
+    p = vstack_alloc(&s.st, 8 * MB);
+    tu_child_ok(fd, p == NULL && s.logs.err.count == 1 && s.logs.err.last_err == VSTACK_ENOMEM,
+                "growth past the limit fails with VSTACK_ENOMEM");
+    tu_child_ok(fd, tf_mentions(s.logs.err.last, "mprotect", ENOMEM, NULL), "the sentence names mprotect: %s",
+                s.logs.err.last);
+    tu_child_ok(fd, tu_default(&s.st, "parisizemax") == 1 * MB, "parisizemax lowered to the committed size");
+    tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
+    p = vstack_alloc(&s.st, 256 * KB);
+    tu_child_ok(fd, p != NULL, "the stack allocates within its size");
+    vstack_destroy(&s.st);
+}
+
+static void system_refuses(void)
+{
+    int fds[2];
+    pid_t pid;
+    if (tap_under_valgrind() || tu_under_asan()) {
+        skip(1, "RLIMIT_DATA also limits the checker's own memory");
+        return;
+    }
+    fflush(stdout);
+    if (pipe(fds) != 0)
+        bail_out("pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        child_rlimit_data(fds[1]);
+        tu_child_exit(0);
+    }
+    close(fds[1]);
+    tu_child_collect(fds[0], pid, "mprotect refused by RLIMIT_DATA");
+}
+#else
+static void system_refuses(void) { skip(1, "no RLIMIT_DATA here"); }
+#endif
+
 int main(void)
 {
     tu_require_mmap();
@@ -95,6 +167,7 @@ int main(void)
     in_allocation(EAGAIN, VSTACK_DECOMMIT_UNMAP, "mprotect refused (EAGAIN) in an allocation, unmap path");
     in_grow(8 * MB, "mprotect refused in vstack_grow(8 MiB)");
     in_grow(0, "mprotect refused in vstack_grow(0)");
+    system_refuses();
     vs_os_fail_reset();
     return done_testing();
 }

@@ -86,7 +86,7 @@ static void fork_check(child_fn fn, const char *what)
         close(fds[0]);
         fn(fds[1]);
         close(fds[1]);
-        _exit(0);
+        tu_child_exit(0);
     }
     close(fds[1]);
     tu_child_collect(fds[0], pid, what);
@@ -162,7 +162,7 @@ static void fork_into(int fd, child_fn fn, const char *what)
     pid_t pid = fork();
     if (pid == 0) {
         fn(fd);
-        _exit(0);
+        tu_child_exit(0);
     }
     tu_child_ok(fd, pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
                 "%s: the grandchild exited with status 0", what);

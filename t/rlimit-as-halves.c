@@ -197,7 +197,7 @@ static void in_child(void (*fn)(int), const char *what)
         close(fds[0]);
         fn(fds[1]);
         close(fds[1]);
-        _exit(0);
+        tu_child_exit(0);
     }
     close(fds[1]);
     tu_child_collect(fds[0], pid, what);

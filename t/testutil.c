@@ -575,6 +575,20 @@ void tu_child_ok(int fd, int cond, const char *fmt, ...)
         _exit(100);
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+/* libgcov's, present in a --coverage build only. */
+extern void __gcov_dump(void) __attribute__((weak));
+#endif
+
+void tu_child_exit(int status)
+{
+#if defined(__GNUC__) && !defined(__clang__)
+    if (__gcov_dump)
+        __gcov_dump();
+#endif
+    _exit(status);
+}
+
 int tu_child_collect(int fd, int pid, const char *what)
 {
     struct child_record r;

@@ -153,6 +153,13 @@ void tu_child_ok(int fd, int cond, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* End a child of fork with _exit(status), after writing its coverage data
+ * in a --enable-coverage build (gcov writes it only at exit()). */
+void tu_child_exit(int status)
+#if defined(__GNUC__)
+    __attribute__((noreturn))
+#endif
+    ;
 /* Read the child's results from fd until EOF, emit them with ok(), wait for
  * pid and report how it ended.  Returns the number of results read. */
 int tu_child_collect(int fd, int pid, const char *what);
