@@ -77,8 +77,9 @@ long tu_maps_count(void);
 /* The same, after making sure stdio and malloc have set up their memory, so
  * later counts compare with it; -1 without /proc. */
 long tu_maps_baseline(void);
-/* Non-zero when AddressSanitizer's allocator maps memory of its own, so
- * that the process's mapping count moves without us. */
+/* Non-zero when AddressSanitizer's allocator (or ThreadSanitizer's
+ * runtime) maps memory of its own, so that the process's mapping count
+ * moves without us. */
 int tu_under_asan(void);
 /* One TAP line: the number of mappings is at most baseline + slack.  Skipped
  * without /proc, and under valgrind unless slack_vg >= 0 (memcheck maps its
