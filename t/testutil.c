@@ -575,16 +575,15 @@ void tu_child_ok(int fd, int cond, const char *fmt, ...)
         _exit(100);
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-/* libgcov's, present in a --coverage build only. */
-extern void __gcov_dump(void) __attribute__((weak));
+#ifdef VS_COVERAGE
+/* libgcov's: write this process's counts now. */
+extern void __gcov_dump(void);
 #endif
 
 void tu_child_exit(int status)
 {
-#if defined(__GNUC__) && !defined(__clang__)
-    if (__gcov_dump)
-        __gcov_dump();
+#ifdef VS_COVERAGE
+    __gcov_dump();
 #endif
     _exit(status);
 }
