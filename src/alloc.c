@@ -34,8 +34,13 @@ static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->v
 static void vs_set_lim(vstack *st)
 {
     struct vstack_private_ *p = &st->priv_;
-    if (p->tracking)
+    if (p->tracking) {
+        /* Never below a range still marked: an allocation there must take
+         * the slow path, which clears the mark first. */
+        if (p->wipe_hi > st->lim)
+            st->lim = p->wipe_hi;
         return;
+    }
     st->lim = p->wipe_hi > p->low ? p->wipe_hi : p->low;
 }
 

@@ -119,7 +119,7 @@ static void child_mask(int fd)
 }
 
 /* The unmark failed here too: the range is still recorded. */
-static int stuck(void) { return tap_under_valgrind() || s.st.lim > vstack_avma(&s.st) - popped_n / 2; }
+static int stuck(void) { return s.st.lim > vstack_avma(&s.st) - popped_n / 2; }
 
 static void child_stuck_clears(int fd)
 {
@@ -195,7 +195,7 @@ static void mark_fails(void)
     vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
     fork_check(child_copied, what);
     is_int(vs_os_count(VS_OS_WIPE), 1, "%s: no unmark after a failed mark", what);
-    ok(!tap_under_valgrind() ? s.st.lim <= (vstack_sp)popped : 1, "%s: nothing recorded in the parent", what);
+    ok(s.st.lim <= (vstack_sp)popped, "%s: nothing recorded in the parent", what);
     is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
     is_int(s.logs.warn.count + s.logs.err.count, 0, "%s: no message (nobody to tell inside fork)", what);
     fork_check(child_wiped, "the next fork");
@@ -279,7 +279,7 @@ static void reset_while_stuck(void)
     if (p)
         memset(p, 6, popped_n / 2);
     vstack_set_avma(&s.st, av);
-    ok(!stuck() || tap_under_valgrind(), "%s: nothing stays recorded", what);
+    ok(!stuck(), "%s: nothing stays recorded", what);
     tf_intact(&s, what);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
@@ -306,7 +306,7 @@ static void restore_fails(void)
     fork_check(child_mask, what);
     is_int(vs_os_count(VS_OS_WIPE), 2, "%s: marked and unmarked", what);
     tf_mask_same(&mask0, what);
-    ok(!stuck() || tap_under_valgrind(), "%s: nothing stays recorded", what);
+    ok(!stuck(), "%s: nothing stays recorded", what);
     tf_intact(&s, what);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
