@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "track.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,8 +34,13 @@ static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->v
 static void vs_set_lim(vstack *st)
 {
     struct vstack_private_ *p = &st->priv_;
-    if (p->tracking)
+    if (p->tracking) {
+        /* Never below a range still marked: an allocation there must take
+         * the slow path, which clears the mark first. */
+        if (p->fork.hi > st->lim)
+            st->lim = p->fork.hi;
         return;
+    }
     st->lim = p->fork.hi > p->low ? p->fork.hi : p->low;
 }
 
@@ -209,8 +215,12 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
         vs_track_undefined((void *)nav, av - nav);
         st->lim = nav;
     }
-    st->avma = nav;
+    /* lim (never above nav) before avma: a signal handler that longjmps
+     * out between the two stores must still find lim <= avma, or the fast
+     * path's unsigned avma - lim would wrap and hand out any address. */
     vs_set_lim(st);
+    atomic_signal_fence(memory_order_seq_cst);
+    st->avma = nav;
     if (o.nwarn)
         vs_deliver(st, &o);
     return (void *)nav;
@@ -259,19 +269,22 @@ int vstack_grow(vstack *st, size_t newsize)
 
 /* The range [bot, nbot) was unmapped and could not be mapped again: it is no
  * longer ours, so the stack may not grow into it.  Release the reservation
- * below it too, and shrink parisizemax to what is left. */
+ * below it too, and shrink parisizemax to what is left.  The mapping is
+ * [nbot, end) from now on, even when that release fails: the part below
+ * stays mapped then, and is said so, but vstack_destroy must never unmap
+ * the lost range, which someone else may have mapped since. */
 static void vs_lose_below(vstack *st, vstack_sp nbot, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
     vstack_sp base = (vstack_sp)p->map_base, end = base + p->map_len;
     struct vs_os_err e;
+    char b1[48];
     if (p->bot > base && vs_os_release(p->map_base, p->bot - base, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "cannot release the reservation below the lost range: %s: %s",
-                 e.call, vs_os_why(&e));
-    else {
-        p->map_base = (void *)nbot;
-        p->map_len = end - nbot;
-    }
+        vs_warnf(o, vs_errno_code(e.err),
+                 "cannot release the reservation below the lost range (%s at %p stays mapped): %s: %s",
+                 vs_fmt_size(p->bot - base, b1), p->map_base, e.call, vs_os_why(&e));
+    p->map_base = (void *)nbot;
+    p->map_len = end - nbot;
     p->vbot = nbot;
     if (p->vsize)
         p->vsize = p->top - nbot;

@@ -25,8 +25,12 @@ void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err)
 
 void vs_os_fail_reset(void)
 {
-    for (int i = 0; i < VS_OS_NCALLS; i++)
-        vs_seam_count[i] = vs_seam_when[i] = vs_seam_misplace[i] = 0;
+    for (int i = 0; i < VS_OS_NCALLS; i++) {
+        /* One store each: clang refuses a chain of atomics of two types. */
+        atomic_store(&vs_seam_count[i], 0);
+        atomic_store(&vs_seam_when[i], 0);
+        atomic_store(&vs_seam_misplace[i], 0);
+    }
 }
 
 unsigned long vs_os_count(enum vs_os_call call) { return vs_seam_count[call]; }

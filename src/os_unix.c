@@ -104,6 +104,21 @@ static int vs_unmap_stray(void *p, size_t size, const char *call, struct vs_os_e
     return vs_os_fail(e, EEXIST, call, VS_ELSEWHERE);
 }
 
+/* The seam's stand-in for a MAP_FIXED mapping that the system placed
+ * elsewhere: a fresh PROT_NONE mapping anywhere but at addr.  A plain
+ * mmap(NULL) may land exactly in the hole that the unmap path just made,
+ * which would hide the case under test. */
+static void *vs_map_elsewhere(void *addr, size_t size)
+{
+    void *p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
+    if (p == addr) { /* take another while this one fills the hole, then give it back */
+        void *q = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
+        (void)munmap(p, size);
+        p = q;
+    }
+    return p;
+}
+
 /* ---- the verbs ---------------------------------------------------------- */
 
 int vs_os_probe(size_t size, struct vs_os_err *e)
@@ -157,7 +172,7 @@ static int vs_decommit_remap(void *addr, size_t size, struct vs_os_err *e)
     void *p = MAP_FAILED;
     if (!err) {
         if (vs_os_misplaced(VS_OS_REMAP)) /* the seam: a mapping that landed elsewhere */
-            p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
+            p = vs_map_elsewhere(addr, size);
         else
             p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED, -1, 0);
         if (p == MAP_FAILED)
@@ -194,7 +209,7 @@ static int vs_decommit_unmap(void *addr, size_t size, int *hole, struct vs_os_er
         void *p = MAP_FAILED;
         if ((err = vs_os_seam(VS_OS_MAPAGAIN)) == 0) {
             if (vs_os_misplaced(VS_OS_MAPAGAIN)) /* the seam: landed elsewhere */
-                p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
+                p = vs_map_elsewhere(addr, size);
             else
                 p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED_NOREPLACE, -1, 0);
             if (p == MAP_FAILED)

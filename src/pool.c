@@ -120,13 +120,25 @@ void vstack_pool_destroy(vstack_pool *pool)
     struct vs_os_sigmask saved;
     if (!p->map_base)
         return;
-    int blocked = vs_block(&saved, &o) == VSTACK_OK; /* destroy goes on regardless */
+    /* Destroy goes on regardless: a failed block is only a warning. */
+    int blocked = vs_block(&saved, &o) == VSTACK_OK;
+    if (!blocked) {
+        vs_warnf(&o, o.code, "%s", o.msg);
+        o.code = VSTACK_OK;
+    }
     vs_live_remove(&p->fork);
     vs_release(p->map_base, p->map_len, &o);
-    vs_pool_deliver(pool, &o);
+    /* Empty the pool before signals come back; only the warn handler stays,
+     * to hear what went wrong. */
+    vstack_pool_handler warn_fn = p->warn_fn;
+    void *warn_ctx = p->warn_ctx;
     memset(pool, 0, sizeof *pool);
+    p->warn_fn = warn_fn;
+    p->warn_ctx = warn_ctx;
     if (blocked)
         vs_unblock(&saved, &o);
+    vs_pool_deliver(pool, &o);
+    memset(pool, 0, sizeof *pool);
 }
 
 void *vstack_pool_base(const vstack_pool *pool) { return (void *)pool->priv_.base; }

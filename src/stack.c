@@ -90,13 +90,26 @@ void vstack_destroy(vstack *st)
     struct vs_os_sigmask saved;
     if (!st->priv_.map_base)
         return;
-    int blocked = vs_block(&saved, &o) == VSTACK_OK; /* destroy goes on regardless */
+    /* Destroy goes on regardless: a failed block is only a warning. */
+    int blocked = vs_block(&saved, &o) == VSTACK_OK;
+    if (!blocked) {
+        vs_warnf(&o, o.code, "%s", o.msg);
+        o.code = VSTACK_OK;
+    }
     vs_live_remove(&st->priv_.fork);
     vs_release(st->priv_.map_base, st->priv_.map_len, &o);
-    vs_deliver(st, &o);
+    /* Empty the struct before signals come back, so that a handler that
+     * longjmps out never finds it on released memory; only the warn
+     * handler stays, to hear what went wrong. */
+    vstack_handler warn_fn = st->priv_.warn_fn;
+    void *warn_ctx = st->priv_.warn_ctx;
     memset(st, 0, sizeof *st);
+    st->priv_.warn_fn = warn_fn;
+    st->priv_.warn_ctx = warn_ctx;
     if (blocked)
         vs_unblock(&saved, &o);
+    vs_deliver(st, &o);
+    memset(st, 0, sizeof *st);
 }
 
 void vstack_claim(vstack *st) { vs_live_claim(&st->priv_.fork); }

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/time.h>
 #ifdef VS_OS_UNIX
 #include <sys/mman.h>
@@ -92,21 +93,21 @@ static void signals_blocked(void)
  * The library must then fail the decommit, not map over that page. */
 struct intruder {
     void *target;
-    volatile int stop;
-    void *got;
-    long tries;
+    atomic_int stop;      /* set by the main thread */
+    _Atomic(void *) got;  /* set by the intruder, read by the main thread as it runs */
+    long tries;           /* read after the join */
 };
 
 static void *intrude(void *arg)
 {
     struct intruder *in = arg;
-    while (!in->stop) {
+    while (!atomic_load(&in->stop)) {
         void *p = mmap(in->target, 4096, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         in->tries++;
         if (p == in->target) {
             memset(p, 0x7e, 4096);
-            in->got = p;
+            atomic_store(&in->got, p);
             break;
         }
         if (p != MAP_FAILED)
@@ -120,17 +121,20 @@ static void no_clobber(void)
     vstack st;
     struct intruder in;
     pthread_t th;
+    void *got;
     const int ncycles = tap_under_valgrind() ? 300 : 20000;
     int cycles = 0, rc = VSTACK_OK;
 
     if (vstack_init(&st, 256 * KB, 64 * MB, VSTACK_DECOMMIT_UNMAP) != VSTACK_OK)
         bail_out("vstack_init failed");
-    memset(&in, 0, sizeof in);
+    in.tries = 0;
+    atomic_init(&in.stop, 0);
+    atomic_init(&in.got, NULL);
     /* The page just below what reset keeps: unmapped in every cycle. */
     in.target = (void *)(vstack_top(&st) - 256 * KB - 4096);
     if (pthread_create(&th, NULL, intrude, &in) != 0)
         bail_out("pthread_create failed");
-    while (cycles < ncycles && !in.got) {
+    while (cycles < ncycles && !atomic_load(&in.got)) {
         unsigned char *p = vstack_alloc(&st, 512 * KB);
         if (!p)
             break;
@@ -141,9 +145,10 @@ static void no_clobber(void)
         if (rc != VSTACK_OK)
             break;
     }
-    in.stop = 1;
+    atomic_store(&in.stop, 1);
     pthread_join(th, NULL);
-    if (!in.got) {
+    got = atomic_load(&in.got);
+    if (!got) {
         skip(1, "the other thread never landed in the window (%d cycles, %ld tries)", cycles,
              in.tries);
     } else {
@@ -156,17 +161,17 @@ static void no_clobber(void)
                 rc = vstack_reset(&st);
             }
         }
-        tu_smaps_range((uintptr_t)in.got, (uintptr_t)in.got + 4096, &sm);
+        tu_smaps_range((uintptr_t)got, (uintptr_t)got + 4096, &sm);
         if (!ok(sm.rw_maps == 1, "no clobbering: the other thread's page is still read/write"))
             diag("  %ld mappings, %ld PROT_NONE", sm.nmaps, sm.none_maps);
-        ok(sm.rw_maps == 1 && ((unsigned char *)in.got)[0] == 0x7e &&
-               ((unsigned char *)in.got)[4095] == 0x7e,
+        ok(sm.rw_maps == 1 && ((unsigned char *)got)[0] == 0x7e &&
+               ((unsigned char *)got)[4095] == 0x7e,
            "no clobbering: its contents are intact");
         if (!ok(rc != VSTACK_OK, "no clobbering: the failed map-again was reported (%d)", rc))
             diag("  after %d cycles", cycles);
-        ok(tu_vbot(&st) > (vstack_sp)in.got || vstack_top(&st) <= (vstack_sp)in.got,
+        ok(tu_vbot(&st) > (vstack_sp)got || vstack_top(&st) <= (vstack_sp)got,
            "no clobbering: the stack no longer claims that page");
-        munmap(in.got, 4096);
+        munmap(got, 4096);
     }
     vstack_destroy(&st);
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,47 +28,70 @@
 
 static struct tu_logs logs;
 
-/* Limit the address space to what is mapped now plus room bytes. */
-static int limit_as(size_t room)
+/* The sizes of each case.  What a 32-bit address space changes: 16 GiB does
+ * not fit in a size_t, and the library takes no size above a quarter of the
+ * address space (SIZE_MAX / 4, 1 GiB), so that doubling and alignment cannot
+ * overflow; a 2 GB limit would then refuse nothing.  So there the stack
+ * asks for that cap, under a limit of 240 MB, and is halved the same way. */
+static size_t asked;  /* parisizemax asked for */
+static size_t taken;  /* what the library tries first: asked, or the cap */
+static size_t room;   /* the address space left by the limit */
+static size_t huge_rsize, fixed_rsize; /* parisize cases that cannot stay whole */
+
+static void sizes(void)
+{
+    if (sizeof(size_t) >= 8) {
+        asked = taken = 16 * GB;
+        room = 2 * GB - 64 * MB;
+        huge_rsize = 3 * GB;
+        fixed_rsize = 4 * GB;
+    } else {
+        asked = SIZE_MAX;
+        taken = tu_round_up(SIZE_MAX / 4, tu_page_size());
+        room = 256 * MB - 16 * MB;
+        huge_rsize = fixed_rsize = taken;
+    }
+}
+
+/* Limit the address space to what is mapped now plus extra bytes. */
+static int limit_as(size_t extra)
 {
     long long now = tu_maps_total();
     struct rlimit rl;
     if (now < 0)
         return -1;
-    rl.rlim_cur = rl.rlim_max = (rlim_t)now + room;
+    rl.rlim_cur = rl.rlim_max = (rlim_t)now + extra;
     return setrlimit(RLIMIT_AS, &rl);
 }
 
 static void child_halves(int fd)
 {
     vstack st;
-    const size_t vsize = 16 * GB;
     struct vstack_stats s;
     int rc;
 
     tu_capture_defaults(&logs);
-    if (limit_as(2 * GB - 64 * MB) != 0) {
+    if (limit_as(room) != 0) {
         tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
         return;
     }
-    rc = vstack_init(&st, 1 * MB, vsize, 0);
-    tu_child_ok(fd, rc == VSTACK_OK, "init(1 MiB, 16 GiB) under a 2 GB RLIMIT_AS succeeds (%d)",
-                rc);
+    rc = vstack_init(&st, 1 * MB, asked, 0);
+    tu_child_ok(fd, rc == VSTACK_OK, "init(1 MiB, %zu) under a %zu-byte RLIMIT_AS succeeds (%d)", asked,
+                room, rc);
     if (rc != VSTACK_OK)
         return;
     s = tu_stats(&st);
-    tu_child_ok(fd, s.reserved < vsize && s.reserved >= VSTACK_MIN_SIZE,
+    tu_child_ok(fd, s.reserved < taken && s.reserved >= VSTACK_MIN_SIZE,
                 "the reservation shrank to %zu", s.reserved);
-    tu_child_ok(fd, s.reserved <= 2 * GB, "it fits under the limit");
-    tu_child_ok(fd, s.reserved >= 512 * MB, "halved once beyond what fits, no further (%zu)",
-                s.reserved);
+    tu_child_ok(fd, s.reserved <= room, "it fits under the limit");
+    tu_child_ok(fd, s.reserved >= room / 4, "halved once beyond what fits, no further (%zu)", s.reserved);
     {
         size_t v = 0;
         vstack_default_get(&st, "parisizemax", &v);
         tu_child_ok(fd, v == s.reserved, "parisizemax reports the reservation (%zu)", v);
     }
     tu_child_ok(fd, logs.warn.count == 1, "one warning (%d)", logs.warn.count);
-    tu_child_ok(fd, tu_mentions_size(logs.warn.last, vsize) && tu_mentions_size(logs.warn.last, s.reserved),
+    tu_child_ok(fd, tu_mentions_size(logs.warn.last, taken) && tu_mentions_size(logs.warn.last, s.reserved),
                 "it names the size asked for and the size granted: %s", logs.warn.last);
     tu_child_ok(fd, strcmp(vstack_last_error(&st), logs.warn.last) == 0,
                 "vstack_last_error holds the warning after a successful init");
@@ -82,11 +106,12 @@ static void child_halves(int fd)
     }
     tu_child_ok(fd, logs.err.count == 0, "no error message");
     {
-        unsigned char *p = vstack_alloc(&st, 64 * MB);
-        tu_child_ok(fd, p != NULL, "the smaller stack allocates and grows (64 MiB)");
+        size_t n = s.reserved / 2;
+        unsigned char *p = vstack_alloc(&st, n);
+        tu_child_ok(fd, p != NULL, "the smaller stack allocates and grows (%zu bytes)", n);
         if (p) {
-            memset(p, 1, 64 * MB);
-            tu_child_ok(fd, p[0] == 1 && p[64 * MB - 1] == 1, "and the memory is usable");
+            memset(p, 1, n);
+            tu_child_ok(fd, p[0] == 1 && p[n - 1] == 1, "and the memory is usable");
         }
     }
     vstack_destroy(&st);
@@ -103,8 +128,8 @@ static void child_enomem(int fd)
         tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
         return;
     }
-    rc = vstack_init(&st, 1 * MB, 16 * GB, 0);
-    tu_child_ok(fd, rc == VSTACK_ENOMEM, "init(1 MiB, 16 GiB) with no room: VSTACK_ENOMEM (%d)",
+    rc = vstack_init(&st, 1 * MB, asked, 0);
+    tu_child_ok(fd, rc == VSTACK_ENOMEM, "init(1 MiB, %zu) with no room: VSTACK_ENOMEM (%d)", asked,
                 rc);
     rc = vstack_init(&st, 1 * MB, 0, 0);
     tu_child_ok(fd, rc == VSTACK_ENOMEM, "init(1 MiB, 0) with no room: VSTACK_ENOMEM (%d)", rc);
@@ -121,20 +146,20 @@ static void child_clips_rsize(int fd)
     struct vstack_stats s;
 
     tu_capture_defaults(&logs);
-    if (limit_as(2 * GB - 64 * MB) != 0) {
+    if (limit_as(room) != 0) {
         tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
         return;
     }
-    /* parisize 3 GiB cannot stay: the reservation ends up near 1 GiB. */
-    rc = vstack_init(&st, 3 * GB, 16 * GB, 0);
-    tu_child_ok(fd, rc == VSTACK_OK, "init(3 GiB, 16 GiB) under a 2 GB RLIMIT_AS succeeds (%d)",
-                rc);
+    /* A parisize larger than the limit cannot stay. */
+    rc = vstack_init(&st, huge_rsize, asked, 0);
+    tu_child_ok(fd, rc == VSTACK_OK, "init(%zu, %zu) under a %zu-byte RLIMIT_AS succeeds (%d)", huge_rsize,
+                asked, room, rc);
     if (rc != VSTACK_OK)
         return;
     vstack_default_get(&st, "parisize", &rsize);
     vstack_default_get(&st, "parisizemax", &vsize);
     s = tu_stats(&st);
-    tu_child_ok(fd, vsize < 3 * GB && rsize == vsize,
+    tu_child_ok(fd, vsize < room && rsize == vsize,
                 "parisize clipped to the halved parisizemax (%zu, %zu)", rsize, vsize);
     if (vstack_alloc(&st, 16))
         vstack_pop_all(&st);
@@ -149,14 +174,14 @@ static void child_clips_rsize(int fd)
     }
     /* The fixed size stack is clipped the same way. */
     vstack_destroy(&st);
-    rc = vstack_init(&st, 4 * GB, 0, 0);
+    rc = vstack_init(&st, fixed_rsize, 0, 0);
     if (rc == VSTACK_OK) {
         vstack_default_get(&st, "parisize", &rsize);
-        tu_child_ok(fd, rsize < 2 * GB && rsize >= VSTACK_MIN_SIZE,
-                    "a fixed 4 GiB stack is halved to fit (%zu)", rsize);
+        tu_child_ok(fd, rsize < room && rsize >= VSTACK_MIN_SIZE, "a fixed %zu-byte stack is halved to fit (%zu)",
+                    fixed_rsize, rsize);
         vstack_destroy(&st);
     } else {
-        tu_child_ok(fd, 0, "a fixed 4 GiB stack under a 2 GB limit: init failed (%d)", rc);
+        tu_child_ok(fd, 0, "a fixed %zu-byte stack under the limit: init failed (%d)", fixed_rsize, rc);
     }
 }
 
@@ -175,7 +200,7 @@ static void in_child(void (*fn)(int), const char *what)
         close(fds[0]);
         fn(fds[1]);
         close(fds[1]);
-        _exit(0);
+        tu_child_exit(0);
     }
     close(fds[1]);
     tu_child_collect(fds[0], pid, what);
@@ -188,6 +213,7 @@ int main(void)
         skip_all("needs /proc/self/maps");
     if (tap_under_valgrind())
         skip_all("RLIMIT_AS also limits valgrind itself");
+    sizes();
     in_child(child_halves, "halving");
     in_child(child_enomem, "no room");
     in_child(child_clips_rsize, "clipping");

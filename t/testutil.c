@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 #include <sys/types.h>
 #include <unistd.h>
 #ifdef _WIN32
@@ -331,10 +334,10 @@ long tu_maps_baseline(void)
     return tu_maps_count();
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define TU_ASAN 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define TU_ASAN 1
 #endif
 #endif
@@ -381,6 +384,78 @@ long long tu_maps_total(void)
     }
     lr_close(&tu_reader);
     return total;
+}
+
+/* An anonymous mapping's line: "lo-hi perms offset dev inode" and no name. */
+static int anon_line(const char *l, unsigned long long *lo, unsigned long long *hi)
+{
+    int end = 0;
+    char perms[5];
+    unsigned long long off, inode;
+    unsigned maj, mnr;
+    if (sscanf(l, "%llx-%llx %4s %llx %x:%x %llu%n", lo, hi, perms, &off, &maj, &mnr, &inode, &end) < 7)
+        return 0;
+    while (l[end] == ' ')
+        end++;
+    return l[end] == '\0' && inode == 0;
+}
+
+void tu_maps_snapshot(struct tu_maps_snap *s)
+{
+    const char *l;
+    s->n = -1;
+    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+        return;
+    s->n = 0;
+    while ((l = lr_next(&tu_reader))) {
+        unsigned long long lo, hi;
+        if (anon_line(l, &lo, &hi) && s->n < TU_SNAP_MAX) {
+            s->lo[s->n] = (uintptr_t)lo;
+            s->hi[s->n] = (uintptr_t)hi;
+            s->n++;
+        }
+    }
+    lr_close(&tu_reader);
+}
+
+int tu_maps_sweep_safe(void) { return !tu_under_asan() && !tap_under_valgrind(); }
+
+long long tu_maps_sweep(const struct tu_maps_snap *before, int unmap)
+{
+    static struct tu_maps_snap now;
+    static uintptr_t new_lo[TU_SNAP_MAX], new_hi[TU_SNAP_MAX];
+    long nnew = 0;
+    long long bytes = 0;
+    if (before->n < 0 || !tu_maps_sweep_safe())
+        return -1;
+    tu_maps_snapshot(&now);
+    if (now.n < 0)
+        return -1;
+    /* Both lists are sorted by address and their ranges are disjoint. */
+    for (long i = 0, j = 0; i < now.n; i++) {
+        uintptr_t lo = now.lo[i];
+        while (j < before->n && before->hi[j] <= lo)
+            j++;
+        for (long k = j; lo < now.hi[i]; k++) {
+            uintptr_t end = k < before->n && before->lo[k] < now.hi[i] ? before->lo[k] : now.hi[i];
+            if (end > lo && nnew < TU_SNAP_MAX) {
+                new_lo[nnew] = lo;
+                new_hi[nnew++] = end;
+                bytes += (long long)(end - lo);
+            }
+            if (k >= before->n || before->lo[k] >= now.hi[i])
+                break;
+            lo = before->hi[k];
+        }
+    }
+#ifdef __linux__
+    if (unmap)
+        for (long i = 0; i < nnew; i++)
+            munmap((void *)new_lo[i], new_hi[i] - new_lo[i]);
+#else
+    (void)unmap;
+#endif
+    return bytes;
 }
 
 /* Is l the header line of a mapping ("lo-hi perms ...")?  Then fill them. */
@@ -516,6 +591,19 @@ void tu_child_ok(int fd, int cond, const char *fmt, ...)
         _exit(100);
 }
 
+#ifdef VS_COVERAGE
+/* libgcov's: write this process's counts now. */
+extern void __gcov_dump(void);
+#endif
+
+void tu_child_exit(int status)
+{
+#ifdef VS_COVERAGE
+    __gcov_dump();
+#endif
+    _exit(status);
+}
+
 #ifdef _WIN32
 /* Windows has no fork, so there is never a child to hear from: the check
  * skips instead. */
@@ -545,7 +633,7 @@ void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what)
     if (pid == 0) {
         close(fds[0]);
         fn(fds[1], arg);
-        _exit(0);
+        tu_child_exit(0);
     }
     close(fds[1]);
     tu_child_collect(fds[0], pid, what);

@@ -79,8 +79,9 @@ long tu_maps_count(void);
 /* The same, after making sure stdio and malloc have set up their memory, so
  * later counts compare with it; -1 without /proc. */
 long tu_maps_baseline(void);
-/* Non-zero when AddressSanitizer's allocator maps memory of its own, so
- * that the process's mapping count moves without us. */
+/* Non-zero when AddressSanitizer's allocator (or ThreadSanitizer's
+ * runtime) maps memory of its own, so that the process's mapping count
+ * moves without us. */
 int tu_under_asan(void);
 /* One TAP line: the number of mappings is at most baseline + slack.  Skipped
  * without /proc, and under valgrind unless slack_vg >= 0 (memcheck maps its
@@ -88,6 +89,23 @@ int tu_under_asan(void);
 void tu_maps_check(long baseline, long slack, long slack_vg, const char *what);
 /* Sum of the lengths of every mapping of this process, in bytes, or -1. */
 long long tu_maps_total(void);
+
+/* The anonymous mappings of this process (no file, no [heap] or [stack]),
+ * as address ranges, to find later what a test's failure left mapped. */
+#define TU_SNAP_MAX 4096
+struct tu_maps_snap {
+    long n; /* -1: no /proc */
+    uintptr_t lo[TU_SNAP_MAX], hi[TU_SNAP_MAX];
+};
+void tu_maps_snapshot(struct tu_maps_snap *s);
+/* Non-zero when a test may unmap what tu_maps_sweep finds: not under
+ * valgrind or AddressSanitizer, which map memory of their own as they go. */
+int tu_maps_sweep_safe(void);
+/* Bytes of anonymous memory mapped now that no anonymous mapping of the
+ * snapshot covered, or -1 when that cannot be told (no /proc, or not
+ * tu_maps_sweep_safe).  With unmap != 0 they are unmapped: what the seam
+ * kept mapped when it made a munmap fail. */
+long long tu_maps_sweep(const struct tu_maps_snap *before, int unmap);
 
 /* What /proc/self/smaps says about the mappings that overlap [lo, hi). */
 struct tu_smaps {
@@ -134,6 +152,13 @@ size_t tu_stderr_end(char *buf, size_t size);
 /* A child reports results through a pipe; the parent turns them into TAP
  * lines, so a crash in the child is a failed test, not a broken plan. */
 void tu_child_ok(int fd, int cond, const char *fmt, ...) TAP_PRINTF(3, 4);
+/* End a child of fork with _exit(status), after writing its coverage data
+ * in a --enable-coverage build (gcov writes it only at exit()). */
+void tu_child_exit(int status)
+#if defined(__GNUC__)
+    __attribute__((noreturn))
+#endif
+    ;
 /* Read the child's results from fd until EOF, emit them with ok(), wait for
  * pid and report how it ended.  Returns the number of results read. */
 int tu_child_collect(int fd, int pid, const char *what);

@@ -93,6 +93,7 @@ int main(void)
 {
     static struct worker ws[NTHREADS];
     pthread_t th[NTHREADS];
+    int running[NTHREADS]; /* main's own record: a worker's fields are read after its join */
     int started = 0;
 
     tu_require_mmap();
@@ -103,14 +104,13 @@ int main(void)
         /* Every byte is written and read back: keep it cheap under memcheck. */
         ws[i].piece_max = tap_under_valgrind() ? 128 * KB : 1 * MB;
         tu_logs_clear(&ws[i].logs);
-        if (pthread_create(&th[i], NULL, work, &ws[i]) == 0)
-            started++;
-        else
-            ws[i].init_rc = -1;
+        ws[i].init_rc = -1; /* stays -1 for a thread that never ran */
+        running[i] = pthread_create(&th[i], NULL, work, &ws[i]) == 0;
+        started += running[i];
     }
     is_int(started, NTHREADS, "%d threads started", NTHREADS);
     for (int i = 0; i < NTHREADS; i++)
-        if (ws[i].init_rc != -1)
+        if (running[i])
             pthread_join(th[i], NULL);
     for (int i = 0; i < NTHREADS; i++) {
         struct worker *w = &ws[i];

@@ -1,0 +1,69 @@
+# .ci/lib.sh -- shared by .ci/sanitizers, .ci/i386 and .ci/fuzz-smoke: the
+# packages a fresh Debian 12 machine lacks, a clean copy of the source tree
+# to build in, and the summary line.  Sourced, not run.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+ci_src=$(cd "$(dirname "$0")/.." && pwd)
+ci_jobs=2
+ci_deps="autoconf automake libtool pkg-config make gcc libgmp-dev valgrind"
+ci_updated=no
+
+# Install what is missing of the packages named (Debian names, arch:qual ok).
+ci_install() {
+    local missing="" p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "ci: missing packages:$missing (run as root, or install them)" >&2
+        exit 1
+    fi
+    if [ $ci_updated = no ]; then
+        # A mirror in the middle of a sync may fail one index: go on.
+        apt-get update -qq || echo "ci: apt-get update reported errors; trying the install anyway" >&2
+        ci_updated=yes
+    fi
+    echo "ci: installing$missing"
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# A clean copy of the tracked files (with their changes in the work tree)
+# in a new directory, left in $ci_dir; removed at exit unless CI_KEEP is set.  The
+# checkout itself is never configured, so these scripts run one after
+# another, and beside .ci/run's in-tree build.
+ci_copy() {
+    local dir
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/vstack-$1.XXXXXX")
+    if git -C "$ci_src" rev-parse --git-dir >/dev/null 2>&1; then
+        (cd "$ci_src" && git ls-files -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) |
+            tar -C "$dir" -xf -
+    else
+        cp -a "$ci_src/." "$dir/"
+        if [ -f "$dir/Makefile" ]; then (cd "$dir" && make distclean >/dev/null 2>&1) || true; fi
+    fi
+    ci_dirs="${ci_dirs:-} $dir"
+    trap 'if [ -z "${CI_KEEP:-}" ]; then rm -rf ${ci_dirs:-}; fi' EXIT
+    ci_dir=$dir
+}
+
+# The totals of automake's test-suite.log in DIR, as "NAME: N passed, M
+# failed, K skipped"; sets ci_pass, ci_fail, ci_skip.
+ci_summary() {
+    local name=$1 log=$2/test-suite.log
+    ci_pass=0 ci_fail=0 ci_skip=0
+    if [ -f "$log" ]; then
+        ci_pass=$(awk '/^# PASS:/{print $3}' "$log")
+        ci_fail=$(awk '/^# (FAIL|ERROR|XPASS):/{s += $3} END{print s + 0}' "$log")
+        ci_skip=$(awk '/^# SKIP:/{print $3}' "$log")
+    else
+        ci_fail=1
+    fi
+    echo "$name: $ci_pass passed, $ci_fail failed, $ci_skip skipped"
+}
+
+# Failed tests of DIR's last run, with their failing lines.
+ci_failures() {
+    grep -hE '^(FAIL|ERROR|XPASS):' "$1"/t/*.log 2>/dev/null | head -40 || true
+}

@@ -1,0 +1,330 @@
+/* fork-wipe-failures-still-fork: the fork hooks mark the free part of the
+ * forking thread's stacks with wipe-on-fork before fork() and clear the mark
+ * after it, in the parent and in the child, with signals blocked in between.
+ * Each of those calls is made to fail through the seam.  A failed mark (or
+ * block) leaves the child a plain copy; EINVAL turns fork-wipe off for the
+ * process.  A failed unmark keeps the range recorded, in the parent and in
+ * the child alike: lim stays above it, and the next allocation below it
+ * clears it first, or fails with VSTACK_ESYS and a sentence naming the call,
+ * leaving the stack usable.  A failed restore still leaves the mask as it
+ * was.  The parent's memory is never changed, and live data is intact on
+ * both sides. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vstack.h>
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+#include <valgrind/memcheck.h>
+#endif
+
+#include "faults.h"
+#include "os.h"
+#include "tap.h"
+#include "testutil.h"
+
+#define KB ((size_t)1 << 10)
+#define MB ((size_t)1 << 20)
+#define UNMARK "MADV_KEEPONFORK|INHERIT_COPY"
+
+static long maps0;
+static sigset_t mask0;
+static struct tf_stack s;
+static unsigned char *popped; /* 4 MiB below the live data, popped */
+static vstack_sp av;          /* avma, just above popped */
+static const size_t popped_n = 4 * MB;
+
+/* Make the stack: 1 MiB and 2 KiB live, so that avma is inside a page,
+ * then 4 MiB written and popped. */
+static void make(void)
+{
+    tf_open(&s, 1 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 91);
+    av = vstack_avma(&s.st);
+    popped = vstack_alloc(&s.st, popped_n);
+    if (!popped)
+        bail_out("cannot grow");
+    tu_fill(popped, popped_n, 92);
+    vstack_set_avma(&s.st, av);
+    vs_os_fail_reset();
+}
+
+/* The middle MiB of the popped part: 1 when it reads as zero, 0 when it
+ * holds its pattern, -1 for anything else. */
+static int middle_state(void)
+{
+    unsigned char *mid = popped + popped_n / 2 - 512 * KB;
+    size_t zeros = 0;
+#ifdef VALGRIND_MAKE_MEM_DEFINED
+    (void)VALGRIND_MAKE_MEM_DEFINED(mid, 1 * MB); /* popped: memcheck calls it no-access */
+#endif
+    for (size_t i = 0; i < 1 * MB; i++)
+        zeros += mid[i] == 0;
+    if (zeros == 1 * MB)
+        return 1;
+    return tu_check(popped, popped_n, 92) < 0 ? 0 : -1;
+}
+
+typedef void (*child_fn)(int fd);
+
+static void fork_check(child_fn fn, const char *what)
+{
+    int fds[2];
+    pid_t pid;
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) != 0)
+        bail_out("pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid < 0)
+        bail_out("fork: %s", strerror(errno));
+    if (pid == 0) {
+        close(fds[0]);
+        fn(fds[1]);
+        close(fds[1]);
+        tu_child_exit(0);
+    }
+    close(fds[1]);
+    tu_child_collect(fds[0], pid, what);
+}
+
+/* ---- what children check ---------------------------------------------------- */
+
+static void child_copied(int fd)
+{
+    tu_child_ok(fd, middle_state() == 0, "the popped part is a plain copy");
+    tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
+}
+
+static void child_wiped(int fd)
+{
+    tu_child_ok(fd, middle_state() == 1, "the popped part reads as zero");
+    tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
+}
+
+static void child_mask(int fd)
+{
+    sigset_t now;
+    int same = 1;
+    tf_mask(&now);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(&mask0, sig) != sigismember(&now, sig))
+            same = 0;
+    tu_child_ok(fd, same, "the signal mask is as it was");
+    child_wiped(fd);
+}
+
+/* The unmark failed here too: the range is still recorded. */
+static int stuck(void) { return s.st.lim > vstack_avma(&s.st) - popped_n / 2; }
+
+static void child_stuck_clears(int fd)
+{
+    unsigned long n = vs_os_count(VS_OS_WIPE);
+    unsigned char *p;
+    tu_child_ok(fd, stuck(), "the mark is still recorded (lim above it)");
+    tu_child_ok(fd, middle_state() == 1, "the popped part reads as zero");
+    p = vstack_alloc(&s.st, popped_n);
+    tu_child_ok(fd, p != NULL && vs_os_count(VS_OS_WIPE) == n + 1,
+                "the next allocation below clears the mark first and succeeds");
+    if (p)
+        memset(p, 3, popped_n);
+    tu_child_ok(fd, s.logs.err.count == 0, "no error message");
+    tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
+}
+
+static void child_stuck_fails(int fd)
+{
+    unsigned char *p;
+    int errs = s.logs.err.count;
+    vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
+    p = vstack_alloc(&s.st, popped_n);
+    tu_child_ok(fd, p == NULL && s.logs.err.count == errs + 1 && s.logs.err.last_err == VSTACK_ESYS,
+                "when clearing fails again, the allocation fails with VSTACK_ESYS");
+    tu_child_ok(fd, tf_mentions(s.logs.err.last, UNMARK, EINVAL, NULL) &&
+                        tu_contains_nocase(s.logs.err.last, "fork-wipe mark"),
+                "the sentence names the call and the errno text: %s", s.logs.err.last);
+    tu_child_ok(fd, vstack_avma(&s.st) == av, "avma unchanged");
+    p = vstack_alloc(&s.st, popped_n);
+    tu_child_ok(fd, p != NULL, "the next try clears the mark and allocates");
+    if (p)
+        memset(p, 4, popped_n);
+    tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
+}
+
+/* From a child: fork a grandchild that reports into the same pipe. */
+static void fork_into(int fd, child_fn fn, const char *what)
+{
+    int status = 0;
+    pid_t pid = fork();
+    if (pid == 0) {
+        fn(fd);
+        tu_child_exit(0);
+    }
+    tu_child_ok(fd, pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "%s: the grandchild exited with status 0", what);
+}
+
+static void child_einval(int fd)
+{
+    unsigned long n;
+    /* This process got zeros there: write the pattern again. */
+    unsigned char *p = vstack_alloc(&s.st, popped_n);
+    if (p != popped)
+        _exit(3);
+    tu_fill(popped, popped_n, 92);
+    vstack_set_avma(&s.st, av);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
+    fork_into(fd, child_copied, "a mark refused with EINVAL");
+    n = vs_os_count(VS_OS_WIPE);
+    tu_child_ok(fd, n == 1, "the mark was tried once (%lu)", n);
+    fork_into(fd, child_copied, "the fork after it");
+    tu_child_ok(fd, vs_os_count(VS_OS_WIPE) == n, "fork-wipe is off for the process: no more marks");
+}
+
+/* ---- the cases -------------------------------------------------------------- */
+
+static void mark_fails(void)
+{
+    const char *what = "mark refused (ENOMEM)";
+    make();
+    vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
+    fork_check(child_copied, what);
+    is_int(vs_os_count(VS_OS_WIPE), 1, "%s: no unmark after a failed mark", what);
+    ok(s.st.lim <= (vstack_sp)popped, "%s: nothing recorded in the parent", what);
+    is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
+    is_int(s.logs.warn.count + s.logs.err.count, 0, "%s: no message (nobody to tell inside fork)", what);
+    fork_check(child_wiped, "the next fork");
+    is_int(vs_os_count(VS_OS_WIPE), 3, "the next fork marks and unmarks");
+    tf_intact(&s, what);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+static void mark_einval(void)
+{
+    make();
+    fork_check(child_einval, "EINVAL turns fork-wipe off");
+    is_int(vs_os_count(VS_OS_WIPE), 2, "EINVAL in a child: this process marked and unmarked");
+    fork_check(child_wiped, "EINVAL in a child: this process");
+    is_int(vs_os_count(VS_OS_WIPE), 4, "EINVAL in a child: this process still has fork-wipe");
+    tf_close(&s, maps0, "mark refused with EINVAL");
+}
+
+static void unmark_fails(void)
+{
+    const char *what = "unmark fails";
+    unsigned char *p;
+    make();
+    vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
+    fork_check(child_stuck_clears, "unmark fails, in the child");
+    is_int(vs_os_count(VS_OS_WIPE), 2, "%s: marked, then the unmark was tried", what);
+    ok(stuck(), "%s: the parent keeps the range recorded (lim above it)", what);
+    is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
+    p = vstack_alloc(&s.st, 1 * KB);
+    ok(p != NULL && vs_os_count(VS_OS_WIPE) == 2, "%s: an allocation above the range needs no call", what);
+    vstack_set_avma(&s.st, av);
+    p = vstack_alloc(&s.st, popped_n);
+    ok(p != NULL && vs_os_count(VS_OS_WIPE) == 3, "%s: the next allocation below clears it first", what);
+    if (p)
+        memset(p, 5, popped_n);
+    vstack_set_avma(&s.st, av);
+    is_int(s.logs.err.count, 0, "%s: no error message", what);
+
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
+    fork_check(child_stuck_fails, "unmark fails, in the child, clearing fails");
+    vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
+    p = vstack_alloc(&s.st, popped_n);
+    ok(p == NULL && s.logs.err.count == 1 && s.logs.err.last_err == VSTACK_ESYS,
+       "%s: when clearing fails in the parent, the allocation fails with VSTACK_ESYS", what);
+    tf_names(s.logs.err.last, UNMARK, EINVAL, NULL, what);
+    ok(vstack_avma(&s.st) == av, "%s: avma unchanged", what);
+    tf_intact(&s, what);
+    tf_consistent(&s.st, what);
+    p = vstack_alloc(&s.st, popped_n);
+    ok(p != NULL, "%s: the next try clears the mark and allocates", what);
+    vstack_set_avma(&s.st, av);
+    fork_check(child_wiped, "unmark fails, then a fork");
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+/* A reset while the mark is stuck gives back part of the marked range:
+ * what stays committed stays recorded, and is cleared before use. */
+static void reset_while_stuck(void)
+{
+    const char *what = "a reset while the mark is stuck";
+    unsigned char *p;
+    tf_open(&s, 3 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 93);
+    av = vstack_avma(&s.st);
+    popped = vstack_alloc(&s.st, popped_n);
+    if (!popped)
+        bail_out("cannot grow");
+    tu_fill(popped, popped_n, 92);
+    vstack_set_avma(&s.st, av);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
+    fork_check(child_wiped, what);
+    ok(stuck(), "%s: the range is recorded", what);
+    is_int(vstack_reset(&s.st), VSTACK_OK, "%s: the reset succeeds", what);
+    is_int(tu_stats(&s.st).committed, 3 * MB, "%s: down to parisize, inside the marked range", what);
+    ok(stuck(), "%s: the part still committed stays recorded", what);
+    p = vstack_alloc(&s.st, popped_n / 2);
+    ok(p != NULL && vs_os_count(VS_OS_WIPE) == 3, "%s: the next allocation below clears it first", what);
+    if (p)
+        memset(p, 6, popped_n / 2);
+    vstack_set_avma(&s.st, av);
+    ok(!stuck(), "%s: nothing stays recorded", what);
+    tf_intact(&s, what);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+static void block_fails(void)
+{
+    const char *what = "signal block fails in the fork hook";
+    make();
+    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
+    fork_check(child_copied, what);
+    is_int(vs_os_count(VS_OS_WIPE), 0, "%s: nothing was marked", what);
+    tf_mask_same(&mask0, what);
+    fork_check(child_wiped, "the next fork");
+    tf_intact(&s, what);
+    tf_close(&s, maps0, what);
+}
+
+static void restore_fails(void)
+{
+    const char *what = "signal restore fails in the fork hook";
+    make();
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    fork_check(child_mask, what);
+    is_int(vs_os_count(VS_OS_WIPE), 2, "%s: marked and unmarked", what);
+    tf_mask_same(&mask0, what);
+    ok(!stuck(), "%s: nothing stays recorded", what);
+    tf_intact(&s, what);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+int main(void)
+{
+    tu_require_mmap();
+    if (!vs_os_config()->wipes_on_fork)
+        skip_all("this system has no wipe-on-fork");
+    maps0 = tu_maps_baseline();
+    tf_mask(&mask0);
+    mark_fails();
+    mark_einval();
+    unmark_fails();
+    reset_while_stuck();
+    block_fails();
+    restore_fails();
+    vs_os_fail_reset();
+    return done_testing();
+}

@@ -1,0 +1,257 @@
+/* reserve-failures-fall-back: the probe's trial mapping, its munmap, the
+ * reservation and the first commit, each made to fail through the seam, in
+ * vstack_init, in a stack's first allocation, in vstack_pool_init, and in
+ * the rebuild of vstack_set_size / vstack_default.  A
+ * refusal halves the size (then halves once more for headroom) with one
+ * warning that names the call and the errno text; at the minimum size the
+ * call fails with the right code and sentence, nothing stays mapped, and a
+ * rebuild that fails keeps the old stack and its data. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <vstack.h>
+
+#include "faults.h"
+#include "os.h"
+#include "tap.h"
+#include "testutil.h"
+
+#define KB ((size_t)1 << 10)
+#define MB ((size_t)1 << 20)
+
+static long maps0;
+
+/* init(1 MiB, 64 MiB) with call failing once: a stack of 16 MiB, one
+ * warning naming calls and err, the stack usable. */
+static void init_falls_back(enum vs_os_call call, int err, const char *calls, const char *what)
+{
+    struct tu_logs logs;
+    struct tf_stack s;
+    int rc;
+
+    tu_capture_defaults(&logs);
+    vs_os_fail_reset();
+    vs_os_fail_nth(call, 1, err);
+    rc = vstack_init(&s.st, 1 * MB, 64 * MB, 0);
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    is_int(rc, VSTACK_OK, "%s: vstack_init still succeeds", what);
+    if (rc != VSTACK_OK) {
+        skip(1, "%s: no stack", what);
+        return;
+    }
+    is_int(vs_os_count(VS_OS_RELEASE), call == VS_OS_COMMIT,
+           "%s: a reservation whose commit failed is released, nothing else", what);
+    is_int(tu_stats(&s.st).reserved, 16 * MB, "%s: half of half the reservation", what);
+    is_int(tu_default(&s.st, "parisizemax"), 16 * MB, "%s: parisizemax reads 16 MiB", what);
+    if (!ok(logs.warn.count == 1 && tu_mentions_size(logs.warn.last, 64 * MB) &&
+                tu_mentions_size(logs.warn.last, 16 * MB),
+            "%s: one warning naming the size asked for and the size granted", what))
+        tu_logs_diag(&logs);
+    tf_names(logs.warn.last, calls, err, NULL, what);
+    ok(strcmp(vstack_last_error(&s.st), logs.warn.last) == 0 &&
+           vstack_last_error_code(&s.st) == tf_code(err),
+       "%s: vstack_last_error keeps it, with %s", what, tf_code_name(tf_code(err)));
+    is_int(logs.err.count, 0, "%s: no error message", what);
+    /* The stack of the struct, with data of its own now. */
+    tu_capture_stack(&s.st, &s.logs);
+    s.live_n = 256 * KB;
+    s.seed = 7;
+    s.live = vstack_alloc(&s.st, s.live_n);
+    if (!s.live)
+        bail_out("%s: cannot allocate", what);
+    tu_fill(s.live, s.live_n, s.seed);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+/* init(MIN, vsize) with call failing at once: nothing left to halve. */
+static void init_fails(enum vs_os_call call, int err, size_t vsize, unsigned flags, const char *calls,
+                       const char *what)
+{
+    struct tu_logs logs;
+    vstack st;
+    int rc;
+
+    tu_capture_defaults(&logs);
+    vs_os_fail_reset();
+    vs_os_fail_nth(call, 1, err);
+    rc = vstack_init(&st, VSTACK_MIN_SIZE, vsize, flags);
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    is_int(rc, tf_code(err), "%s: %s", what, tf_code_name(tf_code(err)));
+    is_int(vstack_last_error_code(&st), rc, "%s: vstack_last_error_code agrees", what);
+    tf_names(vstack_last_error(&st), calls, err, NULL, what);
+    is_int(logs.err.count, 0, "%s: vstack_init never calls the error handler", what);
+    if (rc == VSTACK_OK)
+        vstack_destroy(&st);
+    vstack_destroy(&st); /* a failed init leaves a struct that destroy ignores */
+    vs_os_fail_reset();
+    tu_maps_check(maps0, 0, -1, what);
+}
+
+/* A rebuild (vstack_set_size / set_sizemax) whose new reservation cannot be
+ * made: the old stack and its data stay. */
+static void rebuild_keeps_old(enum vs_os_call call, int err, const char *calls, const char *what)
+{
+    struct tf_stack s;
+    vstack_sp av;
+    struct vstack_stats before;
+    int rc;
+
+    tf_open(&s, VSTACK_MIN_SIZE, 0, 0, 16 * KB, 71);
+    av = vstack_avma(&s.st);
+    before = tu_stats(&s.st);
+    vs_os_fail_nth(call, 1, err);
+    rc = vstack_set_size(&s.st, VSTACK_MIN_SIZE);
+    is_int(rc, tf_code(err), "%s: %s (nothing left to halve)", what, tf_code_name(tf_code(err)));
+    tf_names(vstack_last_error(&s.st), calls, err, NULL, what);
+    is_int(s.logs.err.count, 0, "%s: the error handler is not called", what);
+    ok(vstack_avma(&s.st) == av && tu_stats(&s.st).reserved == before.reserved &&
+           tu_stats(&s.st).committed == before.committed,
+       "%s: the old stack is kept, avma where it was", what);
+    tf_intact(&s, what);
+    tf_usable(&s, 0, what);
+    tf_close(&s, maps0, what);
+}
+
+/* A rebuild of a growable stack whose new reservation is refused once:
+ * the new stack is smaller, with the warning, and the contents are gone. */
+static void rebuild_falls_back(enum vs_os_call call, int err, const char *calls, const char *what)
+{
+    struct tf_stack s;
+    int rc;
+
+    tf_open(&s, 1 * MB, 16 * MB, 0, 256 * KB, 72);
+    vs_os_fail_nth(call, 1, err);
+    rc = vstack_default(&s.st, "parisizemax", "64MiB");
+    is_int(rc, VSTACK_OK, "%s: default(parisizemax, \"64MiB\") succeeds", what);
+    is_int(tu_default(&s.st, "parisizemax"), 16 * MB, "%s: with 16 MiB", what);
+    if (!ok(s.logs.warn.count == 1, "%s: one warning", what))
+        tu_logs_diag(&s.logs);
+    tf_names(s.logs.warn.last, calls, err, NULL, what);
+    is_int(tu_stats(&s.st).used, 0, "%s: the contents were discarded", what);
+    s.live = vstack_alloc(&s.st, s.live_n);
+    if (!s.live)
+        bail_out("%s: cannot allocate", what);
+    tu_fill(s.live, s.live_n, s.seed);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+/* The first allocation of a fresh stack commits parisize; refused, the
+ * allocation fails through the error handler, parisizemax is kept (there
+ * is no size to lower it to), and the next allocation works. */
+static void first_allocation(int err)
+{
+    struct tf_stack s;
+    char what[80];
+    snprintf(what, sizeof what, "the first allocation's commit fails (%s)", strerror(err));
+    tu_capture_defaults(&s.logs);
+    vs_os_fail_reset();
+    if (vstack_init(&s.st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+        bail_out("%s: vstack_init failed", what);
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    tu_capture_stack(&s.st, &s.logs);
+    is_int(vs_os_count(VS_OS_COMMIT), 0, "%s: init commits nothing", what);
+    vs_os_fail_nth(VS_OS_COMMIT, 1, err);
+    ok(vstack_alloc(&s.st, 256 * KB) == NULL && s.logs.err.count == 1 && s.logs.err.last_err == tf_code(err),
+       "%s: the allocation fails with %s", what, tf_code_name(tf_code(err)));
+    tf_names(s.logs.err.last, "mprotect", err, NULL, what);
+    is_int(tu_default(&s.st, "parisizemax"), 64 * MB, "%s: parisizemax is kept", what);
+    is_int(tu_stats(&s.st).committed, 0, "%s: nothing is committed", what);
+    s.logs.err.count = 0;
+    s.live_n = 256 * KB;
+    s.seed = 9;
+    s.live = vstack_alloc(&s.st, s.live_n);
+    if (!s.live)
+        bail_out("%s: the next allocation failed", what);
+    tu_fill(s.live, s.live_n, s.seed);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+static void pool_falls_back(void)
+{
+    const char *what = "a pool's first commit refused once";
+    vstack_pool p;
+    struct vstack_pool_stats st;
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_COMMIT, 1, ENOMEM);
+    is_int(vstack_pool_init(&p, 1 * MB, 64 * MB, 0), VSTACK_OK, "%s: vstack_pool_init still succeeds", what);
+    is_int(vs_os_count(VS_OS_RELEASE), 1, "%s: the reservation whose commit failed is released", what);
+    vstack_pool_get_stats(&p, &st);
+    is_int(st.reserved, 16 * MB, "%s: half of half the reservation", what);
+    tf_names(vstack_pool_last_error(&p), "mprotect", ENOMEM, NULL, what);
+    ok(!strstr(vstack_pool_last_error(&p), "munmap"), "%s: the sentence does not name the release", what);
+    is_int(vstack_pool_last_error_code(&p), VSTACK_ENOMEM, "%s: vstack_pool_last_error_code", what);
+    ok(vstack_pool_resize(&p, 8 * MB) == VSTACK_OK, "%s: the pool grows", what);
+    memset(vstack_pool_base(&p), 1, 8 * MB);
+    vs_os_fail_reset();
+    vstack_pool_destroy(&p);
+    tu_maps_check(maps0, 0, -1, what);
+}
+
+static void pool_fails(int err)
+{
+    char what[80];
+    vstack_pool p;
+    snprintf(what, sizeof what, "a pool's first commit fails at the minimum (%s)", strerror(err));
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_COMMIT, 1, err);
+    is_int(vstack_pool_init(&p, VSTACK_MIN_SIZE, VSTACK_MIN_SIZE, 0), tf_code(err), "%s: %s", what,
+           tf_code_name(tf_code(err)));
+    tf_names(vstack_pool_last_error(&p), "mprotect", err, NULL, what);
+    ok(vstack_pool_base(&p) == NULL, "%s: nothing is kept", what);
+    vs_os_fail_reset();
+    tu_maps_check(maps0, 0, -1, what);
+}
+
+int main(void)
+{
+    tu_require_mmap();
+    maps0 = tu_maps_baseline();
+
+    /* The probe's trial mapping. */
+    init_falls_back(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "probe refused once");
+    init_fails(VS_OS_PROBE, ENOMEM, VSTACK_MIN_SIZE, 0, "mmap (trial read/write mapping)",
+               "probe refused at the minimum");
+    init_fails(VS_OS_PROBE, EPERM, 0, 0, "mmap (trial read/write mapping)", "probe fails with EPERM");
+    {
+        vstack st;
+        vs_os_fail_reset();
+        int rc = vstack_init(&st, 1 * MB, 64 * MB, VSTACK_NOPROBE);
+        ok(rc == VSTACK_OK && vs_os_count(VS_OS_PROBE) == 0, "VSTACK_NOPROBE: no trial mapping");
+        if (rc == VSTACK_OK)
+            vstack_destroy(&st);
+    }
+    /* Its munmap: the trial is taken as a refusal; the seam does unmap it. */
+    init_falls_back(VS_OS_PROBE_UNMAP, EINVAL, "munmap (trial mapping)", "munmap of the trial fails once");
+    init_fails(VS_OS_PROBE_UNMAP, EINVAL, VSTACK_MIN_SIZE, 0, "munmap (trial mapping)",
+               "munmap of the trial fails at the minimum");
+
+    /* The reservation. */
+    init_falls_back(VS_OS_RESERVE, ENOMEM, "mmap (reservation)", "reservation refused once");
+    init_fails(VS_OS_RESERVE, EINVAL, 0, 0, "mmap (reservation)", "reservation fails with EINVAL");
+    init_fails(VS_OS_RESERVE, ENOMEM, 0, VSTACK_NOPROBE, "mmap (reservation)",
+               "reservation refused, no probe");
+
+    /* A stack commits nothing at init: its first commit is at the first
+     * allocation.  A pool commits its minsize at init, through the same
+     * reservation code: there the failed attempt is released (not named in
+     * the sentence), and the size halved as for a refusal. */
+    first_allocation(ENOMEM);
+    first_allocation(EACCES);
+    pool_falls_back();
+    pool_fails(ENOMEM);
+    pool_fails(EACCES);
+
+    /* The same calls when default() rebuilds the stack. */
+    rebuild_keeps_old(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "rebuild: probe refused");
+    rebuild_keeps_old(VS_OS_RESERVE, ENOMEM, "mmap (reservation)", "rebuild: reservation refused");
+    rebuild_falls_back(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)",
+                       "rebuild: probe refused once");
+    rebuild_falls_back(VS_OS_RESERVE, ENOMEM, "mmap (reservation)", "rebuild: reservation refused once");
+    vs_os_fail_reset();
+    return done_testing();
+}
