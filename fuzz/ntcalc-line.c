@@ -11,9 +11,7 @@
  * is run only when it cannot build a large number (no ^, !, *, fibonacci,
  * binomial, and at most 60 digits in all).
  *
- * ntcalc's own line runner (calc_run_line, with calc_setup) is used when
- * nt/calc.h has it; otherwise the harness runs the line the way ntcalc's
- * main loop does, with calc_filter and calc_line under a recovery point. */
+ * The line goes through ntcalc's own line runner, calc_run_line. */
 #include "config.h"
 #include "calc.h"
 
@@ -35,15 +33,7 @@ static void make_stack(void)
 {
     if (vstack_init(&st, 256 * KB, 1 * MB, VSTACK_NOHUGEPAGES) != VSTACK_OK)
         abort();
-#ifdef CALC_MAXDEPTH
     calc_setup(&c, &st);
-#else
-    memset(&c, 0, sizeof c);
-    c.st = &st;
-    vstack_set_error_handler(&st, calc_on_error, &c);
-    vstack_set_warn_handler(&st, calc_on_warning, &c);
-    vnt_set_error_handler(calc_on_error, &c);
-#endif
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -60,30 +50,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     make_stack();
     return 0;
 }
-
-#ifndef CALC_MAXDEPTH
-/* ntcalc's line loop, as nt/ntcalc.c runs each line. */
-static void run_line(const char *line)
-{
-    const char *why = NULL;
-    char *text = calc_filter(line, &why);
-    if (text == NULL)
-        return;
-    jmp_buf jb;
-    c.jb = &jb;
-    c.text = text;
-    if (setjmp(jb) == 0) {
-        c.eval = 0;
-        calc_line(&c);
-        c.eval = 1;
-        calc_line(&c);
-    }
-    c.jb = NULL;
-    vstack_pop_all(c.st);
-    vstack_reset(c.st);
-    free(text);
-}
-#endif
 
 static int contains(const uint8_t *data, size_t size, const char *word)
 {
@@ -114,20 +80,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t v = 0;
     if (too_slow(data, size))
         return 0;
-#ifdef CALC_MAXDEPTH
     calc_run_line(&c, (const char *)data, size);
-#else
-    char *line = malloc(size + 1);
-    if (!line)
-        return 0;
-    memcpy(line, data, size);
-    line[size] = 0;
-    run_line(line);
-    free(line);
-#endif
-    /* The stack is empty after a line, and consistent. */
+    /* The stack is empty after a line, and consistent: nothing committed
+     * yet (a stack that default() made anew), or at least parisize. */
     vstack_get_stats(&st, &s);
-    if (s.used != 0 || s.committed > s.reserved || s.committed < s.rsize)
+    if (s.used != 0 || s.committed > s.reserved || (s.committed && s.committed < s.rsize))
         abort();
     if (st.lim > st.avma || st.avma != vstack_top(&st))
         abort();
