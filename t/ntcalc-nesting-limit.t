@@ -36,6 +36,11 @@ assign|300000|error
 END
 : >"$tmp/in"
 : >"$tmp/want"
+# Without mmap there is no heap, and assignments fail whatever their depth.
+calc -e 'x=1'
+if grep -q 'cannot reserve the heap' "$tmp/err"; then
+    grep -v '^assign|' "$tmp/cases" >"$tmp/c2" && mv "$tmp/c2" "$tmp/cases"
+fi
 nerr=0
 ncases=0
 while IFS='|' read -r shape d val; do
