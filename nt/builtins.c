@@ -63,15 +63,29 @@ static struct calc_value fn_getstack(struct calc *c, struct calc_value *a, int n
     return calc_int(vnt_from_ui(c->st, s.used));
 }
 
+/* getheap(): [objects, words] of the variables' values, as gp's shape. */
+static struct calc_value fn_getheap(struct calc *c, struct calc_value *a, int n)
+{
+    (void)a;
+    (void)n;
+    size_t objects, words;
+    calc_heap_usage(c, &objects, &words);
+    vnt_int *elts = vstack_alloc(c->st, 2 * sizeof *elts);
+    elts[0] = vnt_from_ui(c->st, objects);
+    elts[1] = vnt_from_ui(c->st, words);
+    struct calc_value v = {.type = CALC_VEC, .len = 2, .elts = elts};
+    return v;
+}
+
 /* default(name) prints a size; default(name, value) sets it, reports the
  * new size as gp does, and ends the line: the stack's contents are gone. */
 static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
 {
     char name[32], value[64];
-    if (a[0].type != CALC_STR || a[0].slen >= sizeof name)
+    if (a[0].type != CALC_STR || a[0].len >= sizeof name)
         calc_fail(c, "unknown default");
-    memcpy(name, a[0].s, a[0].slen);
-    name[a[0].slen] = 0;
+    memcpy(name, a[0].s, a[0].len);
+    name[a[0].len] = 0;
     int max = strcmp(name, "parisizemax") == 0;
     if (!max && strcmp(name, "parisize") != 0)
         calc_fail(c, "unknown default: %s", name);
@@ -81,10 +95,10 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
         return calc_int(vnt_from_ui(c->st, v));
     }
     if (a[1].type == CALC_STR) {
-        if (a[1].slen >= sizeof value)
+        if (a[1].len >= sizeof value)
             calc_fail(c, "incorrect value for %s: too long", name);
-        memcpy(value, a[1].s, a[1].slen);
-        value[a[1].slen] = 0;
+        memcpy(value, a[1].s, a[1].len);
+        value[a[1].len] = 0;
     } else {
         vnt_int v = calc_need_int(c, a[1]);
         if (vnt_sign(v) < 0 || !vnt_fits_ui(v))
@@ -120,18 +134,31 @@ static const struct builtin {
 } builtins[] = {
     {"binomial", 2, 2, fn_binomial},   {"default", 1, 2, fn_default},
     {"fibonacci", 1, 1, fn_fibonacci}, {"gcd", 1, 2, fn_gcd},
-    {"getstack", 0, 0, fn_getstack},   {"isprime", 1, 1, fn_isprime},
-    {"nextprime", 1, 1, fn_nextprime}, {"sqrtint", 1, 1, fn_sqrtint},
+    {"getheap", 0, 0, fn_getheap},     {"getstack", 0, 0, fn_getstack},
+    {"isprime", 1, 1, fn_isprime},     {"nextprime", 1, 1, fn_nextprime},
+    {"sqrtint", 1, 1, fn_sqrtint},
 };
+
+static const struct builtin *lookup(const char *name, size_t nlen)
+{
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strlen(builtins[i].name) == nlen && memcmp(builtins[i].name, name, nlen) == 0)
+            return &builtins[i];
+    return NULL;
+}
+
+int calc_is_builtin(const char *name, size_t nlen)
+{
+    return lookup(name, nlen) != NULL;
+}
 
 struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
                             struct calc_value *args, int nargs)
 {
-    const struct builtin *b = NULL;
-    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (strlen(builtins[i].name) == nlen && memcmp(builtins[i].name, name, nlen) == 0)
-            b = &builtins[i];
+    const struct builtin *b = lookup(name, nlen);
     c->op = NULL;
+    if (b == NULL && !c->eval)
+        return calc_int(NULL); /* as in gp, an error only if it is run */
     if (b == NULL)
         calc_fail(c, "not a function in function call: %.*s", (int)nlen, name);
     if (nargs > b->max)
@@ -139,8 +166,7 @@ struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
     if (nargs < b->min)
         calc_fail(c, "missing arguments: %s", b->name);
     if (!c->eval) {
-        struct calc_value v = {CALC_INT, NULL, NULL, 0};
-        return v;
+        return calc_int(NULL);
     }
     c->op = b->name;
     return b->fn(c, args, nargs);

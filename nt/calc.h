@@ -1,6 +1,7 @@
 /* calc.h -- ntcalc's parts: the line filter, the parser-evaluator, the
- * builtin functions, the line runner with its recovery point, GMP's memory
- * functions, SIGINT, and the reporting of errors and warnings. */
+ * builtin functions, the variables and their heap, the line runner with its
+ * recovery point, GMP's memory functions, SIGINT, and the reporting of
+ * errors and warnings. */
 #ifndef NT_CALC_H
 #define NT_CALC_H
 
@@ -10,6 +11,7 @@
 #endif
 
 #include "vstack_nt.h"
+#include "heap.h"
 
 #include <setjmp.h>
 #include <stddef.h>
@@ -19,19 +21,42 @@
 #define CALC_ENDED 2       /* default() changed the stack: the rest of the line is dropped */
 #define CALC_INTERRUPTED 3 /* SIGINT: reported at the recovery point */
 
-/* The deepest nesting of parentheses, function calls, prefix signs and
- * powers that a line may have: each level takes up to about 1 KB of C stack
- * in the parser (more with sanitizers), so 1000 levels stay far below the
- * usual 8 MB. */
+/* The deepest nesting of parentheses, function calls, prefix signs and !,
+ * powers and assignments that a line may have: each level takes about half
+ * a KB of C stack in the parser (more with sanitizers), so 1000 levels stay
+ * far below the usual 8 MB. */
 #define CALC_MAXDEPTH 1000
 
-enum calc_type { CALC_VOID, CALC_INT, CALC_STR };
+enum calc_type { CALC_VOID, CALC_INT, CALC_STR, CALC_VEC };
 
+/* Two words, so that it is passed and returned in registers: the parser's
+ * recursion stays cheap in C stack. */
 struct calc_value {
     enum calc_type type;
-    vnt_int i;         /* CALC_INT, when evaluating */
-    const char *s;     /* CALC_STR: the text between the quotes */
-    size_t slen;
+    unsigned len;          /* CALC_STR: bytes (longer is an error); CALC_VEC: elements */
+    union {
+        vnt_int i;         /* CALC_INT, when evaluating */
+        const char *s;     /* CALC_STR: the text between the quotes */
+        vnt_int *elts;     /* CALC_VEC: integers, on the stack */
+    };
+};
+
+/* The variables: variable i's value is the heap's root i; names are found
+ * through a hash table of chains. */
+struct calc_var {
+    char *name;
+    size_t len;
+    size_t next;           /* the next variable in the chain, or SIZE_MAX */
+};
+
+struct calc_vars {
+    struct heap heap;
+    struct calc_var *v;
+    size_t n, cap;
+    size_t *bucket;        /* the first variable of each chain, or SIZE_MAX */
+    size_t nbucket;
+    int verbose;           /* -v: heap growth, shrinking and collections */
+    int explicit_max;      /* heapsizemax was asked for: say if it is lowered */
 };
 
 struct calc {
@@ -42,12 +67,26 @@ struct calc {
     int eval;          /* 0: check the syntax only; 1: evaluate */
     unsigned depth;    /* nesting level at pos, at most CALC_MAXDEPTH */
     const char *op;    /* the operation being evaluated, named as GP does */
+    struct calc_vars vars;
 };
+
+/* The heap's default maximum (--heapsizemax): a reservation costs nothing
+ * until a variable is set, and nothing is reserved before that. */
+#define CALC_HEAPSIZEMAX ((size_t)16 << 30)
+/* What the heap commits at least, once it exists. */
+#define CALC_HEAPSIZE ((size_t)64 << 10)
 
 /* Make c a calculator on the initialised stack st: its error and warning
  * handlers, vstack_nt's error handler and GMP's memory functions all report
- * through c.  Process-wide: one calculator at a time. */
+ * through c.  Process-wide: one calculator at a time.  Its variables have
+ * a heap of up to CALC_HEAPSIZEMAX bytes. */
 void calc_setup(struct calc *c, vstack *st);
+/* Before the first line: a heap of up to heapsizemax bytes instead
+ * (explicit: given by the user, so a reservation smaller than asked is
+ * reported), and -v messages for it. */
+void calc_set_heap(struct calc *c, size_t heapsizemax, int explicit_max, int verbose);
+/* Forget the variables and give the heap back. */
+void calc_finish(struct calc *c);
 /* Run one line of len bytes (it need not end in a newline or a NUL; a NUL
  * inside is an error): check its syntax, evaluate it, print its value on
  * stdout and its errors on stderr.  The stack is empty afterwards.  Returns
@@ -102,11 +141,24 @@ void calc_line(struct calc *c);
  * the number of arguments are checked. */
 struct calc_value calc_call(struct calc *c, const char *name, size_t nlen,
                             struct calc_value *args, int nargs);
+/* Non-zero when name is a builtin function's. */
+int calc_is_builtin(const char *name, size_t nlen);
+
+/* ---- variables (vars.c) ---------------------------------------------- */
+/* A copy on the stack of variable name's value; an unset name fails the
+ * line. */
+vnt_int calc_var_get(struct calc *c, const char *name, size_t nlen);
+/* Copy x into the heap as name's value, with SIGINT held off.  When it
+ * cannot be stored (past heapsizemax, no memory), the line fails and the
+ * variable keeps its old value. */
+void calc_var_set(struct calc *c, const char *name, size_t nlen, vnt_int x);
+/* Live values in the heap, and the words they take (getheap). */
+void calc_heap_usage(const struct calc *c, size_t *objects, size_t *words);
 
 /* Values: an integer, and the integer a value must be (else an error). */
 static inline struct calc_value calc_int(vnt_int x)
 {
-    struct calc_value v = {CALC_INT, x, NULL, 0};
+    struct calc_value v = {.type = CALC_INT, .i = x};
     return v;
 }
 vnt_int calc_need_int(struct calc *c, struct calc_value v);

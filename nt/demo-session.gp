@@ -1,5 +1,6 @@
 \\ A scripted ntcalc session: run it with  nt/ntcalc -v nt/demo-session.gp
-\\ (-v shows the stack growing and shrinking; gp -q reads the same file).
+\\ (-v shows the stack and the heap growing and shrinking, and the heap's
+\\ collections; gp -q reads the same file).
 \\
 \\ A small stack that may grow up to a large maximum:
 default(parisize, "1M")
@@ -21,3 +22,18 @@ default(parisizemax, 0)
 fibonacci(10^8) % 1000000007
 default(parisizemax, "2G")
 fibonacci(10^8) % 1000000007
+\\ Variables live in a heap of their own, beside the stack: a value made on
+\\ one line outlives the reset of the stack after it.  f has 2089877 digits.
+f = fibonacci(10^7);
+getstack()
+\\ [objects, words] (gp's count also has objects of its own)
+getheap()
+f % 1000000007
+g = f^2 % (2^127 - 1)
+\\ Reassigning frees the old value: the collector slides the live values
+\\ down over it, and the heap gives the memory back.
+f = 0
+getheap()
+\\ Comparisons and booleans give 1 or 0, as in gp; 3>2>1 is (3>2)>1.
+g < 2^127 && isprime(2^127 - 1)
+3 > 2 > 1

@@ -15,6 +15,7 @@ void calc_setup(struct calc *c, vstack *st)
     vstack_set_warn_handler(st, calc_on_warning, c);
     vnt_set_error_handler(calc_on_error, c);
     calc_gmp_memory(c);
+    calc_set_heap(c, CALC_HEAPSIZEMAX, 0, 0);
 }
 
 /* The line as the parser reads it, or NULL after reporting why it cannot

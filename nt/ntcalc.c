@@ -16,15 +16,20 @@ static int echo; /* --echo: print each line before its result, like gp's echo */
 
 static void usage(FILE *f)
 {
-    fputs("usage: ntcalc [-v] [--echo] [--parisize=SIZE] [--parisizemax=SIZE] [-e EXPR]... [FILE]...\n"
-          "Evaluate lines of GP (integers: + - * / \\ % ^ !, fibonacci, binomial, gcd,\n"
-          "isprime, nextprime, sqrtint, getstack, default) from each EXPR, then from\n"
-          "each FILE ('-' is standard input); from standard input if there are neither.\n"
-          "  -v                  report stack growth and shrinking on stderr\n"
+    fputs("usage: ntcalc [-v] [--echo] [--parisize=SIZE] [--parisizemax=SIZE]\n"
+          "              [--heapsizemax=SIZE] [-e EXPR]... [FILE]...\n"
+          "Evaluate lines of GP (integers: + - * / \\ % ^ !, == != < <= > >= && || !,\n"
+          "variables, fibonacci, binomial, gcd, isprime, nextprime, sqrtint, getstack,\n"
+          "getheap, default) from each EXPR, then from each FILE ('-' is standard\n"
+          "input); from standard input if there are neither.\n"
+          "  -v                  report the stack's and the heap's growth and shrinking,\n"
+          "                      and the heap's collections, on stderr\n"
           "  --echo              print each line, after '? ', before running it\n"
           "  --parisize=SIZE     initial stack size (default 8000000; NTCALC_PARISIZE)\n"
           "  --parisizemax=SIZE  maximum stack size, 0 for a fixed stack (default 0;\n"
           "                      NTCALC_PARISIZEMAX)\n"
+          "  --heapsizemax=SIZE  maximum size of the heap that holds the variables'\n"
+          "                      values (default 16G; NTCALC_HEAPSIZEMAX)\n"
           "SIZE is a number with an optional k, M, G, T (powers of 10) or KiB, MiB,\n"
           "GiB, TiB (powers of 1024) suffix.  SIGINT stops the line that runs.\n"
           "Exit status: 0, 1 if a line failed or was interrupted or a FILE could not\n"
@@ -78,7 +83,8 @@ static int size_option(const char *what, const char *s, size_t *out)
 }
 
 struct options {
-    size_t rsize, vsize;
+    size_t rsize, vsize, heapmax;
+    int heapmax_given;  /* by the user: a lowered reservation is reported */
     int verbose;
     const char **exprs; /* the -e expressions, in order */
     int nexpr;
@@ -92,12 +98,18 @@ static int parse_options(int argc, char **argv, struct options *o)
     const char *env;
     int i;
     o->rsize = NTCALC_PARISIZE;
+    o->heapmax = CALC_HEAPSIZEMAX;
     if ((env = getenv("NTCALC_PARISIZE")) && *env &&
         size_option("NTCALC_PARISIZE", env, &o->rsize))
         return 2;
     if ((env = getenv("NTCALC_PARISIZEMAX")) && *env &&
         size_option("NTCALC_PARISIZEMAX", env, &o->vsize))
         return 2;
+    if ((env = getenv("NTCALC_HEAPSIZEMAX")) && *env) {
+        if (size_option("NTCALC_HEAPSIZEMAX", env, &o->heapmax))
+            return 2;
+        o->heapmax_given = 1;
+    }
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
@@ -135,6 +147,12 @@ static int parse_options(int argc, char **argv, struct options *o)
             val = a[13] == '=' ? a + 14 : argv[++i];
             if (size_option("--parisizemax", val, &o->vsize))
                 return 2;
+        } else if (strncmp(a, "--heapsizemax", 13) == 0 &&
+                   (a[13] == '=' || (a[13] == 0 && i + 1 < argc))) {
+            val = a[13] == '=' ? a + 14 : argv[++i];
+            if (size_option("--heapsizemax", val, &o->heapmax))
+                return 2;
+            o->heapmax_given = 1;
         } else {
             fprintf(stderr, "ntcalc: unknown option '%s'\n", a);
             usage(stderr);
@@ -183,6 +201,7 @@ static int run(const struct options *o, int n, char **names, FILE **files)
         return 2;
     }
     calc_setup(&c, &st);
+    calc_set_heap(&c, o->heapmax, o->heapmax_given, o->verbose);
     calc_sigint_install();
     vstack_set_verbose(&st, o->verbose);
 
@@ -193,6 +212,7 @@ static int run(const struct options *o, int n, char **names, FILE **files)
         failed = run_stream(&c, stdin, "standard input");
     for (i = 0; i < n; i++)
         failed |= run_stream(&c, files[i], file_name(names[i]));
+    calc_finish(&c);
     vstack_destroy(&st);
     return failed ? 1 : 0;
 }

@@ -3,20 +3,39 @@
  * (c->eval == 0), so that a syntax error is reported before any work is
  * done, as gp does, and once to evaluate it.
  *
- * Precedence, from loosest to tightest (GP's): + -, then * / \ %, then
- * prefix + -, then ^ (right-associative, its right side may carry a sign),
- * then postfix !.
+ * Precedence, from loosest to tightest (GP's):
+ *   name = ...    its right side is a whole expression, and it may stand
+ *                 wherever an operand may: 1+x=2 is 1+(x=2)
+ *   && ||         one level, left to right, short-circuit (& is &&)
+ *   == != <> === < <= > >=   one level, left to right: 3>2>1 is (3>2)>1
+ *   + -
+ *   * / \ %
+ *   + -           prefix
+ *   ^             right-associative; its right side may carry a sign
+ *   ! !           prefix not and postfix factorial: !2^2 is (!2)^2
+ * As gp reads it, "!=" is one token unless an '=' follows it: 5!=3 is
+ * 5 != 3, but 5!==3 is 5! == 3.
  *
- * Each parenthesis, function call, prefix sign and ^ is a level of
- * recursion, so a line may nest at most CALC_MAXDEPTH of them: deeper, it is
- * a syntax error, found by the check before anything runs, instead of a C
- * stack overflow. */
+ * Each parenthesis, function call, prefix sign, prefix !, ^ and assignment
+ * is a level of recursion, so a line may nest at most CALC_MAXDEPTH of
+ * them: deeper, it is a syntax error, found by the check before anything
+ * runs, instead of a C stack overflow. */
 #include "calc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 static struct calc_value expr(struct calc *c);
+
+/* Every function of the grammar stays out of line: inlined into each
+ * other, their locals would take room in every level of the recursion,
+ * used or not, and a level would cost over 1.5 KB of C stack. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 
 static char peek(const struct calc *c, size_t ahead)
 {
@@ -27,17 +46,41 @@ static char peek(const struct calc *c, size_t ahead)
     return t[ahead];
 }
 
-/* GP operators outside the subset that start with a character we know. */
-static size_t unsupported_len(const struct calc *c)
+/* The length of GP's token at c->pos: its operators of two and three
+ * characters, those outside the subset included, else one character (0 at
+ * the end). */
+static size_t token_len(const struct calc *c)
 {
-    static const char *const two[] = {"++", "--", "!=", "==", "<=", ">=", "&&", "||", "\\/",
-                                      "<<", ">>", "+=", "-=", "*=", "/=", "\\=", "%=", "^=",
-                                      "->", "'"};
+    static const char *const two[] = {"==", "<=", ">=", "<>", "&&", "||", "<<", ">>", "++",
+                                      "--", "+=", "-=", "*=", "/=", "\\=", "%=", "^=", "->",
+                                      "\\/"};
     const char *t = c->text + c->pos;
+    if (*t == 0)
+        return 0;
+    if (strncmp(t, "===", 3) == 0)
+        return 3;
+    if (t[0] == '!' && t[1] == '=')
+        return t[2] == '=' ? 1 : 2;
     for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
-        if (strncmp(t, two[i], strlen(two[i])) == 0)
-            return strlen(two[i]);
-    return 0;
+        if (strncmp(t, two[i], 2) == 0)
+            return 2;
+    return 1;
+}
+
+/* The token at c->pos is op. */
+NOINLINE static int at(const struct calc *c, const char *op)
+{
+    size_t n = strlen(op);
+    return token_len(c) == n && strncmp(c->text + c->pos, op, n) == 0;
+}
+
+/* Consume op if it is the token at c->pos. */
+NOINLINE static int accept(struct calc *c, const char *op)
+{
+    if (!at(c, op))
+        return 0;
+    c->pos += strlen(op);
+    return 1;
 }
 
 #if defined(__GNUC__)
@@ -49,8 +92,7 @@ static void syntax_error(struct calc *c)
     const char *t = c->text + c->pos;
     if (*t == 0)
         calc_fail(c, "syntax error, unexpected end of line: %s", c->text);
-    size_t n = unsupported_len(c);
-    calc_fail(c, "syntax error, unexpected '%.*s' at column %zu: %s", (int)(n ? n : 1), t,
+    calc_fail(c, "syntax error, unexpected '%.*s' at column %zu: %s", (int)token_len(c), t,
               c->pos + 1, c->text);
 }
 
@@ -70,33 +112,34 @@ static void unnest(struct calc *c)
     c->depth--;
 }
 
-/* Consume the one-character operator ch unless it starts a longer one. */
-static int accept_op(struct calc *c, char ch)
+static void expect(struct calc *c, const char *op)
 {
-    if (peek(c, 0) != ch)
-        return 0;
-    if (unsupported_len(c))
+    if (!accept(c, op))
         syntax_error(c);
-    c->pos++;
-    return 1;
-}
-
-static void expect(struct calc *c, char ch)
-{
-    if (peek(c, 0) != ch)
-        syntax_error(c);
-    c->pos++;
 }
 
 vnt_int calc_need_int(struct calc *c, struct calc_value v)
 {
     if (v.type == CALC_INT)
         return v.i;
-    calc_fail(c, "%s", v.type == CALC_STR ? "a string is not an integer"
-                                          : "this expression has no value");
+    calc_fail(c, "%s", v.type == CALC_STR   ? "a string is not an integer"
+                       : v.type == CALC_VEC ? "a vector is not an integer"
+                                            : "this expression has no value");
 }
 
-static struct calc_value binary(struct calc *c, char op, struct calc_value a,
+/* GP's truth values: an integer is true when it is not zero; a test gives
+ * 1 or 0. */
+NOINLINE static int truth(struct calc *c, struct calc_value v)
+{
+    return vnt_sign(calc_need_int(c, v)) != 0;
+}
+
+NOINLINE static struct calc_value boolean(struct calc *c, int b)
+{
+    return calc_int(vnt_from_ui(c->st, (unsigned long)(b != 0)));
+}
+
+NOINLINE static struct calc_value binary(struct calc *c, char op, struct calc_value a,
                                 struct calc_value b)
 {
     if (!c->eval)
@@ -123,7 +166,7 @@ static struct calc_value binary(struct calc *c, char op, struct calc_value a,
     return calc_int(q);
 }
 
-static struct calc_value literal(struct calc *c)
+NOINLINE static struct calc_value literal(struct calc *c)
 {
     size_t start = c->pos;
     while (peek(c, 0) >= '0' && peek(c, 0) <= '9')
@@ -138,7 +181,19 @@ static struct calc_value literal(struct calc *c)
     return calc_int(vnt_from_str(c->st, c->text + start, c->pos - start));
 }
 
-static struct calc_value string(struct calc *c)
+/* The text from start to c->pos as a string value. */
+static struct calc_value text_value(struct calc *c, size_t start)
+{
+    if (c->pos - start > UINT_MAX) {
+        c->op = NULL;
+        calc_fail(c, "a string of %zu bytes is too long", c->pos - start);
+    }
+    struct calc_value v = {.type = CALC_STR, .len = (unsigned)(c->pos - start)};
+    v.s = c->text + start;
+    return v;
+}
+
+NOINLINE static struct calc_value string(struct calc *c)
 {
     c->pos++; /* the opening quote */
     size_t start = c->pos;
@@ -147,29 +202,28 @@ static struct calc_value string(struct calc *c)
             c->pos++;
         c->pos++;
     }
-    struct calc_value v = {CALC_STR, NULL, c->text + start, c->pos - start};
+    struct calc_value v = text_value(c, start);
     c->pos++;
     return v;
 }
 
+/* GP's names: a letter, then letters, digits and underscores. */
 static int is_ident(char ch, int first)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
-           (!first && ch >= '0' && ch <= '9');
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (!first && ((ch >= '0' && ch <= '9') || ch == '_'));
 }
 
 #define CALC_MAXARGS 8
 
-static struct calc_value call(struct calc *c)
+/* name(args), with c->pos at the '('.  An unknown name is an error when the
+ * call is run, before its arguments are: as in gp, 0&&foo(1) is 0, and
+ * foo(x=1) does not set x. */
+NOINLINE static struct calc_value call(struct calc *c, const char *name, size_t nlen)
 {
-    size_t start = c->pos;
-    while (is_ident(peek(c, 0), 0))
-        c->pos++;
-    const char *name = c->text + start;
-    size_t nlen = c->pos - start;
-    if (peek(c, 0) != '(') {
+    if (c->eval && !calc_is_builtin(name, nlen)) {
         c->op = NULL;
-        calc_fail(c, "variables are not supported: %.*s", (int)nlen, name);
+        calc_fail(c, "not a function in function call: %.*s", (int)nlen, name);
     }
     nest(c);
     c->pos++;
@@ -184,7 +238,7 @@ static struct calc_value call(struct calc *c)
                 size_t s = c->pos;
                 while (is_ident(peek(c, 0), 0))
                     c->pos++;
-                v = (struct calc_value){CALC_STR, NULL, c->text + s, c->pos - s};
+                v = text_value(c, s);
             } else {
                 v = expr(c);
             }
@@ -193,24 +247,71 @@ static struct calc_value call(struct calc *c)
                 calc_fail(c, "too many arguments: %.*s", (int)nlen, name);
             }
             args[nargs++] = v;
-            if (peek(c, 0) != ',')
+            if (!accept(c, ","))
                 break;
-            c->pos++;
         }
     }
-    expect(c, ')');
+    expect(c, ")");
     unnest(c);
     return calc_call(c, name, nlen, args, nargs);
 }
 
-static struct calc_value primary(struct calc *c)
+/* name = expr, with c->pos at the '='; the value is expr's. */
+NOINLINE static struct calc_value assignment(struct calc *c, const char *name, size_t nlen,
+                                            size_t col)
+{
+    if (calc_is_builtin(name, nlen)) {
+        c->op = NULL;
+        calc_fail(c, "syntax error, cannot assign to the function %.*s at column %zu: %s",
+                  (int)nlen, name, col + 1, c->text);
+    }
+    nest(c);
+    c->pos++;
+    struct calc_value v = expr(c);
+    unnest(c);
+    if (!c->eval)
+        return v;
+    if (v.type != CALC_INT) {
+        static const char *const what[] = {"this has no value", "", "this is a string",
+                                           "this is a vector"};
+        c->op = NULL;
+        calc_fail(c, "%.*s = ...: variables hold integers only (%s)", (int)nlen, name,
+                  what[v.type]);
+    }
+    calc_var_set(c, name, nlen, v.i);
+    return v;
+}
+
+/* A name: a call, an assignment or a variable's value. */
+NOINLINE static struct calc_value name(struct calc *c)
+{
+    size_t start = c->pos;
+    while (is_ident(peek(c, 0), 0))
+        c->pos++;
+    const char *s = c->text + start;
+    size_t n = c->pos - start;
+    if (peek(c, 0) == '(')
+        return call(c, s, n);
+    if (at(c, "="))
+        return assignment(c, s, n, start);
+    if (calc_is_builtin(s, n)) {
+        c->op = NULL;
+        calc_fail(c, "syntax error, the function %.*s without its arguments at column %zu: %s",
+                  (int)n, s, start + 1, c->text);
+    }
+    if (!c->eval)
+        return calc_int(NULL);
+    return calc_int(calc_var_get(c, s, n));
+}
+
+NOINLINE static struct calc_value primary(struct calc *c)
 {
     char ch = peek(c, 0);
     if (ch == '(') {
         nest(c);
         c->pos++;
         struct calc_value v = expr(c);
-        expect(c, ')');
+        expect(c, ")");
         unnest(c);
         return v;
     }
@@ -219,28 +320,11 @@ static struct calc_value primary(struct calc *c)
     if (ch == '"')
         return string(c);
     if (is_ident(ch, 1))
-        return call(c);
+        return name(c);
     syntax_error(c);
 }
 
-static struct calc_value postfix(struct calc *c)
-{
-    struct calc_value v = primary(c);
-    while (accept_op(c, '!')) {
-        if (!c->eval)
-            continue;
-        c->op = "_!";
-        vnt_int n = calc_need_int(c, v);
-        if (vnt_sign(n) < 0)
-            calc_fail(c, "domain error in factorial: argument < 0");
-        if (!vnt_fits_ui(n))
-            calc_fail(c, "overflow: the argument does not fit a machine word");
-        v = calc_int(vnt_factorial(c->st, vnt_get_ui(n)));
-    }
-    return v;
-}
-
-static struct calc_value negate(struct calc *c, struct calc_value v)
+NOINLINE static struct calc_value negate(struct calc *c, struct calc_value v)
 {
     if (!c->eval)
         return v;
@@ -248,26 +332,67 @@ static struct calc_value negate(struct calc *c, struct calc_value v)
     return calc_int(vnt_neg(c->st, calc_need_int(c, v)));
 }
 
+static struct calc_value unary(struct calc *c);
 static struct calc_value power(struct calc *c);
+static struct calc_value factor(struct calc *c);
 
 /* A prefix sign, if any, and what it applies to: next(c), nested. */
-static int signed_operand(struct calc *c, struct calc_value (*next)(struct calc *),
+NOINLINE static int signed_operand(struct calc *c, struct calc_value (*next)(struct calc *),
                           struct calc_value *v)
 {
-    char ch = peek(c, 0);
-    if (ch != '+' && ch != '-')
+    int minus = at(c, "-");
+    if (!minus && !at(c, "+"))
         return 0;
     nest(c);
-    accept_op(c, ch);
+    c->pos++;
     *v = next(c);
-    if (ch == '-')
+    if (minus)
         *v = negate(c, *v);
     unnest(c);
     return 1;
 }
 
+/* Prefix !: what follows binds no tighter than it, but a sign takes its
+ * whole operand with it (so !-2^2 is !(-(2^2)), and !-1+1 is (!-1)+1). */
+NOINLINE static struct calc_value factor(struct calc *c)
+{
+    if (!at(c, "!"))
+        return primary(c);
+    nest(c);
+    c->pos++;
+    struct calc_value v;
+    if (!signed_operand(c, unary, &v))
+        v = factor(c);
+    unnest(c);
+    if (!c->eval)
+        return v;
+    c->op = "!_";
+    return boolean(c, !truth(c, v));
+}
+
+NOINLINE static struct calc_value factorial(struct calc *c, struct calc_value v)
+{
+    if (!c->eval)
+        return v;
+    c->op = "_!";
+    vnt_int n = calc_need_int(c, v);
+    if (vnt_sign(n) < 0)
+        calc_fail(c, "domain error in factorial: argument < 0");
+    if (!vnt_fits_ui(n))
+        calc_fail(c, "overflow: the argument does not fit a machine word");
+    return calc_int(vnt_factorial(c->st, vnt_get_ui(n)));
+}
+
+NOINLINE static struct calc_value postfix(struct calc *c)
+{
+    struct calc_value v = factor(c);
+    while (accept(c, "!"))
+        v = factorial(c, v);
+    return v;
+}
+
 /* The right side of ^: signs, then a power (so 2^-3^2 is 2^(-(3^2))). */
-static struct calc_value exponent(struct calc *c)
+NOINLINE static struct calc_value exponent(struct calc *c)
 {
     struct calc_value v;
     if (signed_operand(c, exponent, &v))
@@ -275,12 +400,12 @@ static struct calc_value exponent(struct calc *c)
     return power(c);
 }
 
-static struct calc_value power(struct calc *c)
+NOINLINE static struct calc_value power(struct calc *c)
 {
     struct calc_value v = postfix(c);
-    if (peek(c, 0) == '^') {
+    if (at(c, "^")) {
         nest(c);
-        accept_op(c, '^');
+        c->pos++;
         struct calc_value e = exponent(c);
         v = binary(c, '^', v, e);
         unnest(c);
@@ -288,7 +413,7 @@ static struct calc_value power(struct calc *c)
     return v;
 }
 
-static struct calc_value unary(struct calc *c)
+NOINLINE static struct calc_value unary(struct calc *c)
 {
     struct calc_value v;
     if (signed_operand(c, unary, &v))
@@ -296,34 +421,125 @@ static struct calc_value unary(struct calc *c)
     return power(c);
 }
 
-static struct calc_value term(struct calc *c)
+NOINLINE static struct calc_value term(struct calc *c)
 {
+    static const char *const ops[] = {"*", "/", "\\", "%"};
     struct calc_value v = unary(c);
     for (;;) {
-        char ch = peek(c, 0);
-        if (ch != '*' && ch != '/' && ch != '\\' && ch != '%')
+        size_t i = 0;
+        while (i < 4 && !at(c, ops[i]))
+            i++;
+        if (i == 4)
             return v;
-        accept_op(c, ch);
-        v = binary(c, ch, v, unary(c));
+        c->pos++;
+        v = binary(c, ops[i][0], v, unary(c));
     }
 }
 
-static struct calc_value expr(struct calc *c)
+NOINLINE static struct calc_value sum(struct calc *c)
 {
     struct calc_value v = term(c);
     for (;;) {
         char ch = peek(c, 0);
-        if (ch != '+' && ch != '-')
+        if (!at(c, "+") && !at(c, "-"))
             return v;
-        accept_op(c, ch);
+        c->pos++;
         v = binary(c, ch, v, term(c));
     }
+}
+
+/* The comparisons: one level, left to right, each giving 1 or 0. */
+NOINLINE static struct calc_value comparison(struct calc *c)
+{
+    static const struct {
+        const char *tok, *name;
+        int lt, eq, gt; /* the result for each sign of a - b */
+    } cmps[] = {
+        {"===", "_===_", 0, 1, 0}, {"==", "_==_", 0, 1, 0}, {"!=", "_!=_", 1, 0, 1},
+        {"<>", "_!=_", 1, 0, 1},   {"<=", "_<=_", 1, 1, 0}, {">=", "_>=_", 0, 1, 1},
+        {"<", "_<_", 1, 0, 0},     {">", "_>_", 0, 0, 1},
+    };
+    const size_t ncmps = sizeof cmps / sizeof cmps[0];
+    struct calc_value v = sum(c);
+    for (;;) {
+        size_t i = 0;
+        while (i < ncmps && !at(c, cmps[i].tok))
+            i++;
+        if (i == ncmps)
+            return v;
+        c->pos += strlen(cmps[i].tok);
+        struct calc_value w = sum(c);
+        if (!c->eval)
+            continue;
+        c->op = cmps[i].name;
+        int s = vnt_cmp(calc_need_int(c, v), calc_need_int(c, w));
+        v = boolean(c, s < 0 ? cmps[i].lt : s == 0 ? cmps[i].eq : cmps[i].gt);
+    }
+}
+
+/* && and || (and &, GP's old spelling of &&): one level, left to right;
+ * the right side of a && after a false left side, or of a || after a true
+ * one, is only checked, not evaluated (an assignment there does not
+ * happen). */
+NOINLINE static struct calc_value expr(struct calc *c)
+{
+    struct calc_value v = comparison(c);
+    for (;;) {
+        int is_and = at(c, "&&") || at(c, "&");
+        if (!is_and && !at(c, "||"))
+            return v;
+        c->pos += token_len(c);
+        if (!c->eval) {
+            comparison(c);
+            continue;
+        }
+        c->op = is_and ? "_&&_" : "_||_";
+        int t = truth(c, v);
+        if (t != is_and) {
+            /* Decided: && is 0, || is 1. */
+            c->eval = 0;
+            comparison(c);
+            c->eval = 1;
+            v = boolean(c, t);
+        } else {
+            struct calc_value w = comparison(c);
+            c->op = is_and ? "_&&_" : "_||_";
+            v = boolean(c, truth(c, w));
+        }
+    }
+}
+
+/* One value per line, as gp prints it. */
+static void print_value(struct calc *c, struct calc_value v)
+{
+    /* The conversion may take long and can be interrupted; the printing
+     * itself is not left halfway. */
+    const char *digits = v.type == CALC_INT ? vnt_to_str(c->st, v.i) : NULL;
+    char **items = NULL;
+    if (v.type == CALC_VEC) {
+        items = vstack_alloc(c->st, (v.len ? v.len : 1) * sizeof *items);
+        for (size_t k = 0; k < v.len; k++)
+            items[k] = vnt_to_str(c->st, v.elts[k]);
+    }
+    calc_hold();
+    if (digits != NULL) {
+        printf("%s\n", digits);
+    } else if (v.type == CALC_STR) {
+        printf("\"%.*s\"\n", (int)v.len, v.s);
+    } else if (v.type == CALC_VEC) {
+        putchar('[');
+        for (size_t k = 0; k < v.len; k++)
+            printf("%s%s", k ? ", " : "", items[k]);
+        printf("]\n");
+    }
+    fflush(stdout);
+    calc_release();
 }
 
 void calc_line(struct calc *c)
 {
     vstack_sp av = vstack_avma(c->st);
-    struct calc_value last = {CALC_VOID, NULL, NULL, 0};
+    struct calc_value last = {.type = CALC_VOID};
     int have_last = 0;
     c->pos = 0;
     c->depth = 0;
@@ -345,14 +561,5 @@ void calc_line(struct calc *c)
     if (!c->eval || !have_last)
         return;
     c->op = NULL;
-    /* The conversion may take long and can be interrupted; the printing
-     * itself is not left halfway. */
-    const char *digits = last.type == CALC_INT ? vnt_to_str(c->st, last.i) : NULL;
-    calc_hold();
-    if (digits != NULL)
-        printf("%s\n", digits);
-    else if (last.type == CALC_STR)
-        printf("\"%.*s\"\n", (int)last.slen, last.s);
-    fflush(stdout);
-    calc_release();
+    print_value(c, last);
 }

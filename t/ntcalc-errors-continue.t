@@ -1,8 +1,9 @@
 #!/bin/sh
 # Each kind of error gives one line on stderr naming the problem, the
 # session goes on with the next line, and the exit status says a line
-# failed: syntax errors, division by zero, domain errors, word overflow,
-# the stack overflowing, bad defaults.
+# failed: syntax errors, unset variables, assignments to functions, values
+# of the wrong type, division by zero, domain errors, word overflow, the
+# stack overflowing, bad defaults.
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
@@ -14,10 +15,20 @@ cat >"$tmp/cases" <<'END'
 - -3|syntax error, unexpected '--'
 "abc|unfinished string
 /* no end|unfinished comment
-5!=3|syntax error
+!=3|syntax error, unexpected '!=' at column 1
+1<<2|syntax error, unexpected '<<'
+x+=1|syntax error, unexpected '+='
+_x|syntax error, unexpected '_'
 1.5|real numbers are not supported
 foo(3)|not a function
-x+1|variables are not supported
+x+1|variable x has no value
+gcd=3|syntax error, cannot assign to the function gcd at column 1
+gcd+1|syntax error, the function gcd without its arguments
+s="a"|s = ...: variables hold integers only
+"a"<1|_<_: a string is not an integer
+!"a"|!_: a string is not an integer
+1&&"a"|_&&_: a string is not an integer
+getheap()+1|_+_: a vector is not an integer
 gcd(1,2,3)|too many arguments
 binomial(5)|missing arguments
 1/0|_/_: impossible inverse: division by zero

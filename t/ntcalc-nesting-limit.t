@@ -1,8 +1,9 @@
 #!/bin/sh
 # Deep nesting is a syntax error of its line, not a crash: parentheses,
-# function calls, chains of prefix signs and of right-associative ^, and
-# signs after ^, each at the limit (1000 levels: evaluated), just past it and
-# far past it (a one-line error), with the next line still run.
+# function calls, chains of prefix signs, of prefix !, of right-associative
+# ^ and of assignments, and signs after ^, each at the limit (1000 levels:
+# evaluated), just past it and far past it (a one-line error), with the next
+# line still run.
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
@@ -26,9 +27,20 @@ signs|1000000|error
 powsign|500|1
 powsign|501|error
 powsign|300000|error
+not|1000|1
+not|1001|error
+not|1000000|error
+assign|1000|1
+assign|1001|error
+assign|300000|error
 END
 : >"$tmp/in"
 : >"$tmp/want"
+# Without mmap there is no heap, and assignments fail whatever their depth.
+calc -e 'x=1'
+if grep -q 'cannot reserve the heap' "$tmp/err"; then
+    grep -v '^assign|' "$tmp/cases" >"$tmp/c2" && mv "$tmp/c2" "$tmp/cases"
+fi
 nerr=0
 ncases=0
 while IFS='|' read -r shape d val; do
@@ -39,6 +51,8 @@ while IFS='|' read -r shape d val; do
     pow) line="$(rep '1^' "$d")1" ;;                          # d levels
     signs) line="1$(rep '+-' "$d")1" ;;                       # 2d-1 prefix signs
     powsign) line="$(rep '1^-' "$d")1" ;;                     # 2d levels
+    not) line="$(rep '!' "$d")1" ;;                           # d levels
+    assign) line="$(rep 'a=' "$d")1" ;;                       # d levels
     esac
     printf '%s\n6*7\n' "$line" >>"$tmp/in"
     if [ "$val" = error ]; then
