@@ -19,6 +19,7 @@
 
 #define KiB ((size_t)1024)
 #define W sizeof(mp_limb_t)
+#define LB GMP_NUMB_BITS /* bits in a limb: 64, or 32 on i386 */
 
 static struct heap h, h2;
 static unsigned long notes[3];
@@ -31,7 +32,7 @@ static void on_note(void *ctx, enum heap_note kind, const char *msg)
     snprintf(last_note, sizeof last_note, "%s", msg);
 }
 
-/* 2^bits - 1 on the stack: bits/64 limbs, all ones. */
+/* 2^bits - 1 on the stack: bits/LB limbs, all ones. */
 static vnt_int ones(vstack *st, unsigned long bits)
 {
     mpz_t z;
@@ -78,7 +79,7 @@ int main(void)
     plan(17);
 
     /* Give back at once. */
-    vnt_int big = ones(&st, 64 * 100000); /* 100000 limbs */
+    vnt_int big = ones(&st, LB * 100000); /* 100000 limbs */
     heap_set(&h, a, big);
     heap_get_stats(&h, &s0);
     size_t want = 2 * (100000 + 3) * W;
@@ -98,9 +99,9 @@ int main(void)
     /* Hysteresis: a of 10000 limbs, then b between 2000 and 8000 limbs many
      * times: live data between 60% and 90% of the pool. */
     vstack_set_avma(&st, av);
-    vnt_int ten = ones(&st, 64 * 10000);
+    vnt_int ten = ones(&st, LB * 10000);
     heap_set(&h, a, ten);
-    heap_set(&h, b, ones(&st, 64 * 8000));
+    heap_set(&h, b, ones(&st, LB * 8000));
     heap_get_stats(&h, &s0);
     gmp_randstate_t rs;
     gmp_randinit_default(rs);
@@ -108,7 +109,7 @@ int main(void)
     int bad = 0;
     for (int i = 0; i < 300; i++) {
         vstack_sp av2 = vstack_avma(&st);
-        vnt_int x = ones(&st, 64 * (2000 + gmp_urandomm_ui(rs, 6001)));
+        vnt_int x = ones(&st, LB * (2000 + gmp_urandomm_ui(rs, 6001)));
         bad += heap_set(&h, b, x) != VSTACK_OK || !holds(b, x) || !holds(a, ten);
         vstack_set_avma(&st, av2);
     }
@@ -132,9 +133,10 @@ int main(void)
     heap_get_stats(&h, &s);
     ok(rc == VSTACK_ESTACK && holds(b, one) && s.words == s0.words && s.size == s0.size,
        "a value bigger than the maximum: VSTACK_ESTACK, b keeps its value: %s", heap_why(&h));
-    heap_set(&h, a, ones(&st, 64 * 5000000)); /* 40 MB of the 64 */
+    heap_set(&h, a, ones(&st, LB * 5000000)); /* 5 million limbs: 40 MB of the 64 (20 on i386) */
     heap_get_stats(&h, &s0);
-    mp_limb_t more[2] = {4000000, 1};         /* 32 MB more */
+    /* A value that fits alone but not beside a. */
+    mp_limb_t more[2] = {(((size_t)64 << 20) - 5000000 * W) / W + 1000, 1};
     rc = heap_set(&h, b, more);
     heap_get_stats(&h, &s);
     ok(rc == VSTACK_ESTACK && holds(b, one) && s.words == s0.words,
@@ -150,7 +152,7 @@ int main(void)
     heap_get_stats(&h2, &s0);
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_COMMIT, 1, ENOMEM);
-    rc = heap_set(&h2, id, ones(&st, 64 * (1024 * KiB / W - 3)));
+    rc = heap_set(&h2, id, ones(&st, LB * (1024 * KiB / W - 3)));
     vs_os_fail_reset();
     heap_get_stats(&h2, &s);
     ok(rc == VSTACK_ENOMEM && in(&h2, id, one) && s.size == s0.size && s.words == s0.words,
@@ -158,7 +160,7 @@ int main(void)
     /* Twice 60000 limbs is refused, 60000 limbs is not: the heap takes that. */
     vstack_set_avma(&st, av);
     vs_os_fail_nth(VS_OS_COMMIT, 1, ENOMEM);
-    vnt_int mid = ones(&st, 64 * 60000);
+    vnt_int mid = ones(&st, LB * 60000);
     rc = heap_set(&h2, id, mid);
     vs_os_fail_reset();
     heap_get_stats(&h2, &s);
@@ -168,7 +170,7 @@ int main(void)
 
     /* A shrink the system refuses: a warning; the next shrink works. */
     vstack_set_avma(&st, av);
-    heap_set(&h, b, ones(&st, 64 * 100000));
+    heap_set(&h, b, ones(&st, LB * 100000));
     unsigned long warnings = notes[HEAP_NOTE_WARNING];
     size_t before = pool_size(&h);
     vs_os_fail_reset();
