@@ -15,6 +15,7 @@
 
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* How a line ends early: siglongjmp codes to the line's recovery point. */
 #define CALC_FAILED 1      /* an error was reported */
@@ -71,8 +72,10 @@ struct calc {
 };
 
 /* The heap's default maximum (--heapsizemax): a reservation costs nothing
- * until a variable is set, and nothing is reserved before that. */
-#define CALC_HEAPSIZEMAX ((size_t)16 << 30)
+ * until a variable is set, and nothing is reserved before that.  16 GiB,
+ * or a quarter of the address space where that is less (32 bits). */
+#define CALC_HEAPSIZEMAX \
+    (SIZE_MAX / 4 < ((uint64_t)16 << 30) ? SIZE_MAX / 4 : (size_t)((uint64_t)16 << 30))
 /* What the heap commits at least, once it exists. */
 #define CALC_HEAPSIZE ((size_t)64 << 10)
 
