@@ -232,7 +232,8 @@ static void op_alloc(int i)
     struct vstack_stats t;
     vstack_get_stats(&s->st, &t);
     vstack_sp av = vstack_avma(&s->st), top = vstack_top(&s->st);
-    size_t limit = get(s, "parisizemax") ? get(s, "parisizemax") : t.committed;
+    /* A fixed-size stack ends at parisize (it may not have committed it yet). */
+    size_t limit = get(s, "parisizemax") ? get(s, "parisizemax") : t.rsize;
     vstack_sp floor = top - limit;
     int fits = n <= av - floor && ((av - n) & ~(vstack_sp)15) >= floor;
     int errs = s->errs;
@@ -299,7 +300,7 @@ static void op_grow(int i)
     size_t n = byte() & 1 ? 0 : size_arg();
     struct vstack_stats t;
     vstack_get_stats(&s->st, &t);
-    size_t vsize = get(s, "parisizemax"), limit = vsize ? vsize : t.committed;
+    size_t vsize = get(s, "parisizemax"), limit = vsize ? vsize : t.rsize;
     size_t page = vs_os_config()->page_size;
     size_t target = ((n > SIZE_MAX / 4 ? SIZE_MAX / 4 : n) + page - 1) & ~(page - 1);
     int over = n == 0 ? (!vsize || t.committed >= vsize) : (target > limit && target > t.committed);

@@ -34,6 +34,7 @@ static void make_stack(void)
     if (vstack_init(&st, 256 * KB, 1 * MB, VSTACK_NOHUGEPAGES) != VSTACK_OK)
         abort();
     calc_setup(&c, &st);
+    calc_set_heap(&c, 4 * MB, 1, 0); /* variables persist between inputs: keep them small */
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -91,6 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Bring back what a default() raised, for the next line's sake. */
     vstack_default_get(&st, "parisizemax", &v);
     if (s.rsize > 256 * KB || v == 0 || v > 1 * MB) {
+        calc_finish(&c); /* the variables and their heap go too */
         vstack_destroy(&st);
         make_stack();
     }
