@@ -27,8 +27,13 @@ static unsigned long signal_at;  /* the call after which to raise SIGINT (0: non
 static unsigned long most_at;    /* the call at which GMP held the most blocks */
 static size_t most_held, held_then;
 
-/* More than malloc ever gives: past PTRDIFF_MAX, on 32 bits too. */
+/* More than malloc ever gives: a petabyte, or past PTRDIFF_MAX on 32 bits
+ * (valgrind calls a size past PTRDIFF_MAX "fishy", so not on 64 bits). */
+#if SIZE_MAX > 0xffffffffu
+#define IMPOSSIBLE ((size_t)1 << 50)
+#else
 #define IMPOSSIBLE ((size_t)PTRDIFF_MAX + 1)
+#endif
 
 static size_t ask(size_t n)
 {
