@@ -76,7 +76,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         return vs_pool_deliver(pool, &o);
     min = minsize ? vs_round_up(minsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : minsize, opts.unit) : 0;
     max = vs_round_size(&opts, maxsize);
-    if (minsize > maxsize || min > max)
+    if (minsize > maxsize) /* then min <= max: both round up to the same unit */
         vs_failf(&o, VSTACK_EINVAL, "minsize %zu > maxsize %zu", minsize, maxsize);
     else if (!vs_os_config()->reserves)
         vs_failf(&o, VSTACK_ESYS, "no mmap on this system: a pool cannot reserve without committing");
@@ -246,14 +246,17 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
         if (!hole)
             return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(end - at, b1));
         /* [at, end) is no longer ours: the pool may not grow past it, so
-         * the reservation above it goes too. */
+         * the reservation above it goes too.  The mapping ends at `at` from
+         * now on even when that release fails (what stays mapped is said):
+         * destroy must never unmap the lost range, which someone else may
+         * have mapped since. */
         struct vs_os_err re;
         uintptr_t map_end = (uintptr_t)p->map_base + p->map_len;
         if (map_end > end && vs_os_release((void *)end, map_end - end, &re) != 0)
-            vs_warnf(o, vs_errno_code(re.err), "cannot release the reservation above the lost range: %s: %s",
-                     re.call, vs_os_why(&re));
-        else
-            p->map_len = at - (uintptr_t)p->map_base;
+            vs_warnf(o, vs_errno_code(re.err),
+                     "cannot release the reservation above the lost range (%s at %p stays mapped): %s: %s",
+                     vs_fmt_size(map_end - end, b1), (void *)end, re.call, vs_os_why(&re));
+        p->map_len = at - (uintptr_t)p->map_base;
         p->reserved = newsize;
         if (p->hard > newsize)
             p->hard = newsize;
@@ -263,11 +266,7 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
         p->shrinks++;
     }
     vs_track_noaccess((void *)at, end - at);
-    p->size = newsize;
-    if (p->fork.hi > at && p->fork.lo < at) /* the new mapping carries no mark */
-        p->fork.hi = at;
-    else if (p->fork.hi > at)
-        p->fork.lo = p->fork.hi = 0;
+    p->size = newsize; /* no fork-wipe mark is left here: resize cleared it first */
     if (p->soft && newsize <= p->soft)
         p->soft_warned = 0;
     return o->code;

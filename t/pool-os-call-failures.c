@@ -174,6 +174,48 @@ static void lost_range(void)
         skip(1, "no /proc/self/smaps");
     }
     teardown(&p, "a lost range: nothing left mapped");
+
+    /* The same with a hard limit above the lost range, and the release of
+     * the reservation above it refused: the limit comes down, a warning
+     * says what stays mapped, and the test gives it back. */
+    struct tu_maps_snap snap;
+    struct warns w = {0};
+    tu_maps_snapshot(&snap);
+    base = setup(&p, VSTACK_DECOMMIT_UNMAP);
+    vstack_pool_set_warn_handler(&p, on_warn, &w);
+    is_int(vstack_pool_set_limits(&p, 0, 32 * MB), VSTACK_OK, "a hard limit of 32 MiB");
+    vs_os_fail_nth(VS_OS_MAPAGAIN, 1, ENOMEM);
+    vs_os_fail_nth(VS_OS_RELEASE, 1, EINVAL);
+    is_int(vstack_pool_resize(&p, 2 * MB), VSTACK_ENOMEM, "map-again and the release above fail: VSTACK_ENOMEM");
+    ok(w.count == 1 && says(w.last, "munmap", strerror(EINVAL)), "a warning names the release: %s", w.last);
+    struct vstack_pool_stats st;
+    vstack_pool_get_stats(&p, &st);
+    ok(st.hard == 2 * MB && st.reserved == 2 * MB, "the hard limit comes down to what is left (%zu)", st.hard);
+    ok(tu_check(base, 2 * MB, 3) < 0, "the data below is intact");
+    vs_os_fail_reset();
+    vstack_pool_destroy(&p);
+    if (tu_maps_sweep_safe()) {
+        long long kept = tu_maps_sweep(&snap, 1);
+        ok(kept == 60 * MB, "what stays mapped is the 60 MiB above the lost range (%lld)", kept);
+    }
+    else
+        skip(1, "the range the seam kept cannot be found again here");
+    tu_maps_check(maps0, 0, 32, "a lost range with a refused release: nothing left mapped after the sweep");
+}
+
+static void destroy_unblocked(void)
+{
+    vstack_pool p;
+    struct warns w = {0};
+    setup(&p, 0);
+    vstack_pool_set_warn_handler(&p, on_warn, &w);
+    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
+    vstack_pool_destroy(&p);
+    ok(w.count == 1 && says(w.last, "pthread_sigmask", strerror(EINVAL)),
+       "blocking signals fails in destroy: a warning, and destroy goes on: %s", w.last);
+    ok(vstack_pool_base(&p) == NULL, "the pool is zeroed");
+    vs_os_fail_reset();
+    tu_maps_check(maps0, 0, 32, "blocking signals fails in destroy: nothing left mapped");
 }
 
 static void destroy_failure(void)
@@ -248,10 +290,48 @@ static void wipe_failures(void)
     ok(strstr(vstack_pool_last_error(&wp), "fork-wipe") != NULL, "and says why: %s", vstack_pool_last_error(&wp));
     is_int(vstack_pool_size(&wp), 4 * MB, "and changes nothing");
     is_int(vstack_pool_resize(&wp, 8 * MB), VSTACK_OK, "the next resize clears the mark and grows");
+
+    /* set_used clears a stuck mark too, or says why it could not. */
+    vstack_pool_set_used(&wp, 1 * MB);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_WIPE, 2, EIO);
+    tu_in_child(child_wiped, NULL, "the unmark fails again");
+    vs_os_fail_nth(VS_OS_WIPE, 1, EIO);
+    vstack_pool_set_used(&wp, 1 * MB);
+    ok(strstr(vstack_pool_last_error(&wp), "fork-wipe") && vstack_pool_last_error_code(&wp) == VSTACK_ESYS,
+       "set_used that cannot clear the mark says so: %s", vstack_pool_last_error(&wp));
+    vstack_pool_set_used(&wp, 1 * MB);
+    ok(vstack_pool_last_error(&wp)[0] == 0, "the next set_used clears it");
+    unsigned long before = vs_os_count(VS_OS_WIPE);
+    vstack_pool_set_used(&wp, 8 * MB);
+    is_int(vs_os_count(VS_OS_WIPE), before, "with no mark left, set_used makes no call");
     vstack_pool_set_used(&wp, 8 * MB);
     memset(base + 1 * MB, 0x55, 7 * MB);
     tu_in_child(child_copied_all, NULL, "all in use after the mark was cleared");
     teardown(&wp, "wipe failures");
+}
+
+/* Huge pages: the advice for a pool's first commit and for its growth. */
+static void huge_advice(void)
+{
+    vstack_pool p;
+    struct warns w = {0};
+    if (!vs_os_config()->huge_page_size) {
+        skip(1, "no transparent huge pages here");
+        return;
+    }
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_ADVISE, 1, EINVAL);
+    is_int(vstack_pool_init(&p, 4 * MB, 64 * MB, VSTACK_HUGEPAGES), VSTACK_OK, "huge advice fails at init: init succeeds");
+    ok(says(vstack_pool_last_error(&p), "madvise (MADV_HUGEPAGE)", strerror(EINVAL)) &&
+           strstr(vstack_pool_last_error(&p), "normal pages"),
+       "and warns that it goes on with normal pages: %s", vstack_pool_last_error(&p));
+    vstack_pool_set_warn_handler(&p, on_warn, &w);
+    vs_os_fail_nth(VS_OS_ADVISE, 1, EINVAL);
+    is_int(vstack_pool_resize(&p, 16 * MB), VSTACK_OK, "huge advice fails in growth: the pool grows");
+    ok(w.count == 1 && says(w.last, "madvise (MADV_HUGEPAGE)", strerror(EINVAL)), "one warning: %s", w.last);
+    memset(vstack_pool_base(&p), 1, 16 * MB);
+    teardown(&p, "huge advice failures");
 }
 
 int main(void)
@@ -266,7 +346,9 @@ int main(void)
     shrink_failures(VSTACK_DECOMMIT_UNMAP, VS_OS_UNMAP, EINVAL, "munmap", "munmap fails (EINVAL), unmap path");
     misplaced();
     lost_range();
+    destroy_unblocked();
     destroy_failure();
+    huge_advice();
     wipe_failures();
     vs_os_fail_reset();
     return done_testing();

@@ -118,5 +118,15 @@ int main(void)
     }
     vs_os_fail_reset();
     vstack_set_default_handlers(NULL, NULL, NULL);
+
+    /* A pool needs address space reserved apart from memory: refused here,
+     * with the reason, and nothing allocated. */
+    {
+        vstack_pool pool;
+        is_int(vstack_pool_init(&pool, 1 * MB, 64 * MB, 0), VSTACK_ESYS, "vstack_pool_init: VSTACK_ESYS");
+        ok(strstr(vstack_pool_last_error(&pool), "no mmap") != NULL, "the sentence says why: %s",
+           vstack_pool_last_error(&pool));
+        ok(vstack_pool_base(&pool) == NULL && vstack_pool_size(&pool) == 0, "nothing was allocated");
+    }
     return done_testing();
 }
