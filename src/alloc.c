@@ -151,8 +151,8 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     vs_unblock(&saved, o);
     if (p->huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
         vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
-    if (p->verbose && grew)
-        vs_info(st, "increasing stack size to %zu", newsize);
+    if (grew)
+        vs_infof(st, o, "increasing stack size to %zu", newsize);
     return VSTACK_OK;
 }
 
@@ -221,8 +221,11 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
     vs_set_lim(st);
     atomic_signal_fence(memory_order_seq_cst);
     st->avma = nav;
+    /* Only now, with the stack in its final state, may a handler run. */
     if (o.nwarn)
         vs_deliver(st, &o);
+    else
+        vs_tell(st, &o);
     return (void *)nav;
 }
 
@@ -324,8 +327,7 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
     if (hole)
         return vs_fail_os(o, &e, "%s were given back but not reserved again; parisizemax lowered to %s",
                           vs_fmt_size(len, b1), vs_fmt_size(p->top - nbot, b2));
-    if (p->verbose)
-        vs_info(st, "decreasing stack size to %zu", (size_t)(p->top - nbot));
+    vs_infof(st, o, "decreasing stack size to %zu", (size_t)(p->top - nbot));
     return VSTACK_OK;
 }
 

@@ -21,6 +21,7 @@
 #define VS_SIZE_CLAMP (SIZE_MAX / 4)
 #define VS_MSG_LEN 256
 #define VS_NWARN 4
+#define VS_NINFO 2
 
 /* ---- report.c: what a call has to say, and who hears it -------------------
  * Helpers never call a handler: they record a failure and warnings in a
@@ -31,6 +32,8 @@ struct vs_out {
     int nwarn;
     int warn_code[VS_NWARN];
     char warn[VS_NWARN][VS_MSG_LEN];
+    int ninfo;                     /* verbose lines ("increasing stack size to N") */
+    char info[VS_NINFO][VS_MSG_LEN];
 };
 /* Record the failure; returns code. */
 int vs_failf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
@@ -43,14 +46,19 @@ int vs_errno_code(int err);
 /* The sentence to keep as the last error: the failure's, else the last
  * warning's, else "", with its code. */
 void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code);
-/* Deliver o: each warning to the warn handler, and the failure's sentence
- * (else the last warning's, else "") into the last error.  Returns o->code. */
+/* Deliver o: the failure's sentence (else the last warning's, else "") into
+ * the last error, then each verbose line and each warning to the warn
+ * handler.  Returns o->code. */
 int vs_deliver(vstack *st, const struct vs_out *o);
+/* The same without touching the last error: for a call that succeeded
+ * with nothing but verbose lines to say. */
+void vs_tell(vstack *st, const struct vs_out *o);
 /* The same for an allocation, whose failure also goes to the error handler
  * (or to stderr when there is none).  May not return: the handler may longjmp. */
 void vs_deliver_alloc(vstack *st, const struct vs_out *o);
-/* A verbose line ("increasing stack size to N") for the warn handler only. */
-void vs_info(vstack *st, const char *fmt, ...) VS_PRINTF(2, 3);
+/* Record a verbose line ("increasing stack size to N") when the stack is
+ * verbose: it goes to the warn handler only, and never into the last error. */
+void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...) VS_PRINTF(3, 4);
 
 /* ---- size.c: sizes as numbers and as words ------------------------------- */
 /* Round n up to a multiple of unit (a power of two); 0 on overflow. */

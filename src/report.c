@@ -111,11 +111,18 @@ void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code)
     }
 }
 
+void vs_tell(vstack *st, const struct vs_out *o)
+{
+    for (int i = 0; i < o->ninfo; i++)
+        vs_to_warn_handler(st, VSTACK_OK, o->info[i]);
+    for (int i = 0; i < o->nwarn; i++)
+        vs_to_warn_handler(st, o->warn_code[i], o->warn[i]);
+}
+
 int vs_deliver(vstack *st, const struct vs_out *o)
 {
     vs_out_store(o, st->priv_.errmsg, sizeof st->priv_.errmsg, &st->priv_.errcode);
-    for (int i = 0; i < o->nwarn; i++)
-        vs_to_warn_handler(st, o->warn_code[i], o->warn[i]);
+    vs_tell(st, o);
     return o->code;
 }
 
@@ -128,19 +135,20 @@ void vs_deliver_alloc(vstack *st, const struct vs_out *o)
     if (o->code == VSTACK_OK)
         return;
     if (fn)
-        fn(st, o->code, p->errmsg, ctx); /* may longjmp: the stack is consistent */
+        fn(st, o->code, o->msg, ctx); /* may longjmp: the stack is consistent */
     else
-        fprintf(stderr, "vstack: %s\n", p->errmsg);
+        fprintf(stderr, "vstack: %s\n", o->msg);
 }
 
-void vs_info(vstack *st, const char *fmt, ...)
+void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...)
 {
-    char msg[VS_MSG_LEN];
     va_list ap;
+    if (!st->priv_.verbose)
+        return;
+    int i = o->ninfo < VS_NINFO ? o->ninfo++ : VS_NINFO - 1; /* the last slot keeps the latest */
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(o->info[i], sizeof o->info[i], fmt, ap);
     va_end(ap);
-    vs_to_warn_handler(st, VSTACK_OK, msg);
 }
 
 /* ---- signal blocking ------------------------------------------------------ */

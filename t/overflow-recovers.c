@@ -51,6 +51,50 @@ static void overflow_once(vstack *st, struct tu_logs *logs, size_t nbytes, size_
     is_int(strcmp(vstack_last_error(st), "") != 0, 1, "%s: vstack_last_error is set", what);
 }
 
+/* A warn handler that allocates on the stack it hears about, as a client
+ * that formats its messages on the stack would: it must run once the
+ * allocation it reports on is complete, or the two chunks would overlap. */
+struct nested {
+    unsigned char *chunk;
+    struct vstack_stats seen;
+    int calls;
+};
+
+static void allocating_warn(vstack *st, int err, const char *msg, void *ctx)
+{
+    struct nested *n = ctx;
+    (void)err;
+    if (!strstr(msg, "increasing"))
+        return;
+    n->calls++;
+    n->seen = tu_stats(st);
+    n->chunk = vstack_alloc(st, 64);
+    if (n->chunk)
+        memset(n->chunk, 0xa5, 64);
+}
+
+static void verbose_handler_sees_final_state(void)
+{
+    vstack st;
+    struct nested n = {0};
+    if (!ok(vstack_init(&st, 1 * MB, 64 * MB, 0) == VSTACK_OK, "a stack for the verbose handler"))
+        return;
+    vstack_set_warn_handler(&st, allocating_warn, &n);
+    vstack_set_verbose(&st, 1);
+    size_t want = 3 * MB;
+    unsigned char *p = vstack_alloc(&st, want);
+    ok(p != NULL && n.calls == 1, "verbose growth: the warn handler hears it once (%d)", n.calls);
+    ok(n.seen.used >= want, "the handler sees the allocation already made (%zu bytes in use)", n.seen.used);
+    if (p)
+        memset(p, 0x3c, want);
+    ok(p && n.chunk && n.chunk + 64 <= p, "the handler's own chunk lies below the reported one");
+    int intact = n.chunk != NULL;
+    for (size_t i = 0; intact && i < 64; i++)
+        intact = n.chunk[i] == 0xa5;
+    ok(intact, "writing the reported chunk leaves the handler's chunk intact");
+    vstack_destroy(&st);
+}
+
 int main(void)
 {
     struct tu_logs logs, mine;
@@ -195,6 +239,7 @@ int main(void)
             tu_logs_diag(&mine);
     }
     vstack_destroy(&st);
+    verbose_handler_sees_final_state();
 
     tu_maps_check(maps0, 0, -1, "no mapping left behind");
     return done_testing();
