@@ -25,8 +25,9 @@ static void vs_opts_load(const struct vstack_private_ *p, struct vs_opts *opts)
 
 /* Reserve parisize rsize and parisizemax vsize (rounded; vsize 0: fixed)
  * into *r and make it the stack's memory.  given is parisize as the caller
- * gave it, read back as gp does.  On failure the stack is unchanged. */
-static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, struct vs_out *o)
+ * gave it, read back as gp does.  join: a new stack, to enter in fork-wipe's
+ * table.  On failure the stack is unchanged. */
+static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_opts opts;
@@ -54,6 +55,12 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, struct v
         p->rsize = rsize < granted ? rsize : granted;
         p->rsize_given = given >= VSTACK_MIN_SIZE && given <= p->rsize ? given : p->rsize;
         p->vsize = vsize ? granted : 0;
+        /* Still blocked: a handler that longjmps out of a half-entered
+         * table slot would leave the table pointing at this stack. */
+        if (join && p->forkwipe && vs_live_add(&p->fork) != 0) {
+            p->forkwipe = 0;
+            vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this stack");
+        }
     }
     vs_unblock(&saved, o);
     return o->code;
@@ -73,13 +80,9 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
     r = vs_round_size(&opts, rsize);
     v = vsize ? vs_round_size(&opts, vsize) : 0;
     if (vs_check_sizes(r, v, "parisize", "parisizemax", &o) != VSTACK_OK ||
-        vs_map(st, rsize, r, v, &o) != VSTACK_OK) {
+        vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK) {
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
         return vs_deliver(st, &o);
-    }
-    if (p->forkwipe && vs_live_add(&p->fork) != 0) {
-        p->forkwipe = 0;
-        vs_warnf(&o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this stack");
     }
     return vs_deliver(st, &o);
 }
@@ -122,7 +125,7 @@ static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize, stru
     struct vstack_private_ *p = &st->priv_;
     size_t hw = p->high_water;
     if (vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK ||
-        vs_map(st, given, rsize, vsize, o) != VSTACK_OK)
+        vs_map(st, given, rsize, vsize, 0, o) != VSTACK_OK)
         return o->code;
     p->high_water = hw;
     return VSTACK_OK;
