@@ -110,7 +110,6 @@ int main(void)
 {
     vstack st;
     struct calc c;
-    plan(14);
     memset(&st, 0, sizeof st);
     if (vstack_init(&st, (size_t)8 << 20, (size_t)256 << 20, 0) != VSTACK_OK)
         bail_out("vstack_init: %s", vstack_last_error(&st));
