@@ -6,7 +6,7 @@
  * wrapper raises SIGINT at that call instead, and the blocks are freed on
  * the interrupt's path too. */
 #include "config.h"
-#include "calc.h" /* first: it asks for POSIX */
+#include "../nt/calc.h" /* first: it asks for POSIX */
 
 #include <signal.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
  * of fork sees every value: the pool is told after each change how much of
  * it is in use, and fork-wipe leaves that part alone. */
 #include "nt-util.h"
-#include "heap.h"
+#include "../nt/heap.h"
 
 #include <stdlib.h>
 #include <sys/wait.h>
