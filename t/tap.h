@@ -2,8 +2,8 @@
  *
  * plan(n) or done_testing(); ok(cond, fmt, ...) prints "ok N - name" or
  * "not ok N - name"; skip_all(), skip(n, why), skip_check(why, name),
- * diag(), bail_out().  Exit status of exit_status() is non-zero when any
- * test failed or the plan was not met, so the programs work under both
+ * diag(), bail_out().  The status done_testing() returns is non-zero when
+ * any test failed or the plan was not met, so the programs work under both
  * tap-driver.sh and prove. */
 #ifndef VSTACK_TAP_H
 #define VSTACK_TAP_H
