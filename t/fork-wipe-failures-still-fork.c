@@ -69,62 +69,46 @@ static int middle_state(void)
     return tu_check(popped, popped_n, 92) < 0 ? 0 : -1;
 }
 
-typedef void (*child_fn)(int fd);
-
-static void fork_check(child_fn fn, const char *what)
-{
-    int fds[2];
-    pid_t pid;
-    fflush(stdout);
-    fflush(stderr);
-    if (pipe(fds) != 0)
-        bail_out("pipe: %s", strerror(errno));
-    pid = fork();
-    if (pid < 0)
-        bail_out("fork: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        fn(fds[1]);
-        close(fds[1]);
-        tu_child_exit(0);
-    }
-    close(fds[1]);
-    tu_child_collect(fds[0], pid, what);
-}
+/* What a child checks, run by tu_in_child (arg unused) or fork_into. */
+typedef void (*child_fn)(int fd, void *arg);
 
 /* ---- what children check ---------------------------------------------------- */
 
-static void child_copied(int fd)
+static void child_copied(int fd, void *arg)
 {
+    (void)arg;
     tu_child_ok(fd, middle_state() == 0, "the popped part is a plain copy");
     tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
 }
 
-static void child_wiped(int fd)
+static void child_wiped(int fd, void *arg)
 {
+    (void)arg;
     tu_child_ok(fd, middle_state() == 1, "the popped part reads as zero");
     tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
 }
 
-static void child_mask(int fd)
+static void child_mask(int fd, void *arg)
 {
     sigset_t now;
     int same = 1;
+    (void)arg;
     tf_mask(&now);
     for (int sig = 1; sig < NSIG; sig++)
         if (sigismember(&mask0, sig) != sigismember(&now, sig))
             same = 0;
     tu_child_ok(fd, same, "the signal mask is as it was");
-    child_wiped(fd);
+    child_wiped(fd, NULL);
 }
 
 /* The unmark failed here too: the range is still recorded. */
 static int stuck(void) { return s.st.lim > vstack_avma(&s.st) - popped_n / 2; }
 
-static void child_stuck_clears(int fd)
+static void child_stuck_clears(int fd, void *arg)
 {
     unsigned long n = vs_os_count(VS_OS_WIPE);
     unsigned char *p;
+    (void)arg;
     tu_child_ok(fd, stuck(), "the mark is still recorded (lim above it)");
     tu_child_ok(fd, middle_state() == 1, "the popped part reads as zero");
     p = vstack_alloc(&s.st, popped_n);
@@ -136,10 +120,11 @@ static void child_stuck_clears(int fd)
     tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
 }
 
-static void child_stuck_fails(int fd)
+static void child_stuck_fails(int fd, void *arg)
 {
     unsigned char *p;
     int errs = s.logs.err.count;
+    (void)arg;
     vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
     p = vstack_alloc(&s.st, popped_n);
     tu_child_ok(fd, p == NULL && s.logs.err.count == errs + 1 && s.logs.err.last_err == VSTACK_ESYS,
@@ -161,18 +146,19 @@ static void fork_into(int fd, child_fn fn, const char *what)
     int status = 0;
     pid_t pid = fork();
     if (pid == 0) {
-        fn(fd);
+        fn(fd, NULL);
         tu_child_exit(0);
     }
     tu_child_ok(fd, pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
                 "%s: the grandchild exited with status 0", what);
 }
 
-static void child_einval(int fd)
+static void child_einval(int fd, void *arg)
 {
     unsigned long n;
     /* This process got zeros there: write the pattern again. */
     unsigned char *p = vstack_alloc(&s.st, popped_n);
+    (void)arg;
     if (p != popped)
         _exit(3);
     tu_fill(popped, popped_n, 92);
@@ -193,12 +179,12 @@ static void mark_fails(void)
     const char *what = "mark refused (ENOMEM)";
     make();
     vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
-    fork_check(child_copied, what);
+    tu_in_child(child_copied, NULL, what);
     is_int(vs_os_count(VS_OS_WIPE), 1, "%s: no unmark after a failed mark", what);
     ok(s.st.lim <= (vstack_sp)popped, "%s: nothing recorded in the parent", what);
     is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
     is_int(s.logs.warn.count + s.logs.err.count, 0, "%s: no message (nobody to tell inside fork)", what);
-    fork_check(child_wiped, "the next fork");
+    tu_in_child(child_wiped, NULL, "the next fork");
     is_int(vs_os_count(VS_OS_WIPE), 3, "the next fork marks and unmarks");
     tf_intact(&s, what);
     tf_usable(&s, 8 * MB, what);
@@ -208,9 +194,9 @@ static void mark_fails(void)
 static void mark_einval(void)
 {
     make();
-    fork_check(child_einval, "EINVAL turns fork-wipe off");
+    tu_in_child(child_einval, NULL, "EINVAL turns fork-wipe off");
     is_int(vs_os_count(VS_OS_WIPE), 2, "EINVAL in a child: this process marked and unmarked");
-    fork_check(child_wiped, "EINVAL in a child: this process");
+    tu_in_child(child_wiped, NULL, "EINVAL in a child: this process");
     is_int(vs_os_count(VS_OS_WIPE), 4, "EINVAL in a child: this process still has fork-wipe");
     tf_close(&s, maps0, "mark refused with EINVAL");
 }
@@ -221,7 +207,7 @@ static void unmark_fails(void)
     unsigned char *p;
     make();
     vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
-    fork_check(child_stuck_clears, "unmark fails, in the child");
+    tu_in_child(child_stuck_clears, NULL, "unmark fails, in the child");
     is_int(vs_os_count(VS_OS_WIPE), 2, "%s: marked, then the unmark was tried", what);
     ok(stuck(), "%s: the parent keeps the range recorded (lim above it)", what);
     is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
@@ -237,7 +223,7 @@ static void unmark_fails(void)
 
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
-    fork_check(child_stuck_fails, "unmark fails, in the child, clearing fails");
+    tu_in_child(child_stuck_fails, NULL, "unmark fails, in the child, clearing fails");
     vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
     p = vstack_alloc(&s.st, popped_n);
     ok(p == NULL && s.logs.err.count == 1 && s.logs.err.last_err == VSTACK_ESYS,
@@ -249,7 +235,7 @@ static void unmark_fails(void)
     p = vstack_alloc(&s.st, popped_n);
     ok(p != NULL, "%s: the next try clears the mark and allocates", what);
     vstack_set_avma(&s.st, av);
-    fork_check(child_wiped, "unmark fails, then a fork");
+    tu_in_child(child_wiped, NULL, "unmark fails, then a fork");
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -269,7 +255,7 @@ static void reset_while_stuck(void)
     vstack_set_avma(&s.st, av);
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
-    fork_check(child_wiped, what);
+    tu_in_child(child_wiped, NULL, what);
     ok(stuck(), "%s: the range is recorded", what);
     is_int(vstack_reset(&s.st), VSTACK_OK, "%s: the reset succeeds", what);
     is_int(tu_stats(&s.st).committed, 3 * MB, "%s: down to parisize, inside the marked range", what);
@@ -290,10 +276,10 @@ static void block_fails(void)
     const char *what = "signal block fails in the fork hook";
     make();
     vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
-    fork_check(child_copied, what);
+    tu_in_child(child_copied, NULL, what);
     is_int(vs_os_count(VS_OS_WIPE), 0, "%s: nothing was marked", what);
     tf_mask_same(&mask0, what);
-    fork_check(child_wiped, "the next fork");
+    tu_in_child(child_wiped, NULL, "the next fork");
     tf_intact(&s, what);
     tf_close(&s, maps0, what);
 }
@@ -303,7 +289,7 @@ static void restore_fails(void)
     const char *what = "signal restore fails in the fork hook";
     make();
     vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
-    fork_check(child_mask, what);
+    tu_in_child(child_mask, NULL, what);
     is_int(vs_os_count(VS_OS_WIPE), 2, "%s: marked and unmarked", what);
     tf_mask_same(&mask0, what);
     ok(!stuck(), "%s: nothing stays recorded", what);

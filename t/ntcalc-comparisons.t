@@ -11,7 +11,6 @@
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
-echo "1..5"
 cat >"$tmp/in" <<'END_IN'
 1 == 1
 1 == 2
@@ -240,3 +239,4 @@ test "$(cat "$tmp/out")" = "0
 ok $? "a bad right side is still an error: $(tr '\n' ' ' <"$tmp/err")"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors${VSTACK_TEST_WRAPPER:+ under $VSTACK_TEST_WRAPPER}"
+done_testing

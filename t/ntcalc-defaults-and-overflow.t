@@ -11,8 +11,7 @@ within() { # within VALUE LOW: VALUE is LOW rounded up to a page (64 KiB at most
 }
 okg() { # okg STATUS NAME: a check that needs a stack able to grow
     if [ "$fixed" -eq 1 ]; then
-        n=$((n + 1))
-        echo "ok $n # SKIP the stack has a fixed size in this build (no mmap): $2"
+        skip "the stack has a fixed size in this build (no mmap)" "$2"
     else
         ok "$@"
     fi
@@ -21,7 +20,6 @@ unset NTCALC_PARISIZE NTCALC_PARISIZEMAX
 calc --parisizemax=256M -e 'default(parisizemax)'
 fixed=0
 test "$(cat "$tmp/out")" = 0 && fixed=1
-echo "1..17"
 
 printf 'default(parisize)\ndefault(parisizemax)\n' >"$tmp/get"
 calc <"$tmp/get"
@@ -95,3 +93,4 @@ grep -q '^ntcalc: cannot make a stack of parisize 8000000, parisizemax 1000000: 
 ok $? "and the start-up error gives the library's sentence: $(cat "$tmp/err")"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"
+done_testing

@@ -60,7 +60,6 @@ while IFS='|' read -r line msg; do
 done <"$tmp/cases"
 ncases=$i
 
-echo "1..$((ncases + 6))"
 calc --parisize=4M --parisizemax=0 <"$tmp/in"
 diffout "$tmp/want"; ok $? "the session goes on after each of the $ncases errors"
 test "$rc" -eq 1; ok $? "exit status 1 when a line failed (got $rc)"
@@ -82,3 +81,4 @@ printf '2\n4\n' >"$tmp/want"
 diffout "$tmp/want" && test "$rc" -eq 1; ok $? "-e: the next expression runs after an error; status 1"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"
+done_testing

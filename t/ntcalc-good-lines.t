@@ -6,7 +6,6 @@
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
-echo "1..9"
 cat >"$tmp/in" <<'END_IN'
 1+2
 -7 \ 2
@@ -156,3 +155,4 @@ printf '? 2*3\n6\n? 1+1\n2\n? \\\\ a comment\n' >"$tmp/exp3"
 diffout "$tmp/exp3"; ok $? "--echo prints each line after '? ' before its result"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors${VSTACK_TEST_WRAPPER:+ under $VSTACK_TEST_WRAPPER}"
+done_testing

@@ -6,7 +6,6 @@
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
-echo "1..10"
 printf '1+1\000garbage\n2+2\n\000\n3*3\n7\000\n' >"$tmp/nul"
 calc <"$tmp/nul"
 printf '4\n9\n' >"$tmp/want"
@@ -41,3 +40,4 @@ test "$rc" -eq 0 && test "$(cat "$tmp/out")" = "42
 ok $? "'-' twice: standard input is read once, then is at its end; status 0"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"
+done_testing

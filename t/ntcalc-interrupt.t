@@ -1,9 +1,10 @@
 #!/bin/sh
 # SIGINT, as gp takes Ctrl-C: sent while a line computes, it stops that line
-# with "  ***   user interrupt after N ms." on stderr, the next line runs, and
-# the exit status is 1; so for several SIGINTs over several lines.  Sent
-# while ntcalc waits for input, it ends ntcalc as SIGINT does (status 130).
-# A SIGINT ignored by whoever started ntcalc stays ignored.
+# with "  ***   user interrupt after N ms." on stderr, the stack is emptied
+# (getstack() on the next line is 0), the next line runs, and the exit
+# status is 1; so for several SIGINTs over several lines.  Sent while
+# ntcalc waits for input, it ends ntcalc as SIGINT does (status 130).  A
+# SIGINT ignored by whoever started ntcalc stays ignored.
 #
 # No timing is assumed: a SIGINT is sent only once ntcalc has shown, by the
 # CPU time it used since its last output, that it is inside the long line,
@@ -11,17 +12,9 @@
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
-echo "1..13"
-skip_rest() {
-    while [ "$n" -lt 13 ]; do
-        n=$((n + 1))
-        echo "ok $n # SKIP $1"
-    done
-    exit 0
-}
 # Background jobs of a script start with SIGINT ignored; env gives it back.
-env --default-signal=INT true 2>/dev/null || skip_rest "env --default-signal is missing"
-[ -r /proc/self/stat ] || skip_rest "no /proc to read CPU times from"
+env --default-signal=INT true 2>/dev/null || skip_all "env --default-signal is missing"
+[ -r /proc/self/stat ] || skip_all "no /proc to read CPU times from"
 
 # About a minute of work (nextprime of a 2000-digit number), in little memory.
 LONG='nextprime(10^2000)'
@@ -94,21 +87,22 @@ finish() { # wait for ntcalc's end (60 s at most), status in $rc
     rc=$?
 }
 
-# One SIGINT.
-printf '1+1\n%s\n2+3\n' "$LONG" >"$tmp/one"
+# One SIGINT.  getstack() after the interrupted line: the stack was emptied.
+printf '1+1\n%s\ngetstack()\n2+3\n' "$LONG" >"$tmp/one"
 start "$tmp/one"
 wait_busy '[ -s "$tmp/out" ]' && interrupt 1
 ok $? "SIGINT reaches the long line"
 finish
-test "$(cat "$tmp/out")" = "2
-5"; ok $? "the lines before and after it print their values"
+test "$(sed -n '1p;3p' "$tmp/out")" = "2
+5" && test "$(grep -c . "$tmp/out")" -eq 3; ok $? "the lines before and after it print their values"
+test "$(sed -n 2p "$tmp/out")" = 0; ok $? "getstack() after it is 0: the stack is empty ($(sed -n 2p "$tmp/out"))"
 test "$rc" -eq 1; ok $? "exit status 1 (got $rc)"
 test "$(grep -c . "$tmp/err")" -eq 1 &&
     grep -q '^  \*\*\*   user interrupt after [0-9][0-9,]* ms\.$' "$tmp/err"
 ok $? "one line on stderr: $(cat "$tmp/err")"
 
 # A SIGINT for each of four long lines.
-printf '1+1\n%s\n%s\n%s\n%s\n6*7\n' "$LONG" "$LONG" "$LONG" "$LONG" >"$tmp/four"
+printf '1+1\n%s\n%s\n%s\n%s\ngetstack()\n6*7\n' "$LONG" "$LONG" "$LONG" "$LONG" >"$tmp/four"
 start "$tmp/four"
 k=0
 while [ $k -lt 4 ]; do
@@ -118,7 +112,8 @@ done
 test $k -eq 4; ok $? "four SIGINTs stop four lines in turn ($k)"
 finish
 test "$(cat "$tmp/out")" = "2
-42"; ok $? "and the last line runs"
+0
+42"; ok $? "then getstack() is 0, and the last line runs"
 test "$rc" -eq 1; ok $? "exit status 1 (got $rc)"
 test "$(grep -c . "$tmp/err")" -eq 4 && test "$(interrupts)" -eq 4
 ok $? "one interrupt line each, nothing else on stderr"
@@ -167,3 +162,4 @@ test "$rc" -eq 0 && test "$(cat "$tmp/out")" = "2
 7"; ok $? "an ignored SIGINT stays ignored (status $rc)"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"
+done_testing

@@ -1,17 +1,20 @@
 # ntcalc-lib.sh -- sourced by the t/ntcalc-*.t scripts: finds ntcalc (in
 # $top_builddir, set by make check, or next to this directory when prove
 # runs the scripts in the source tree), runs it under $VSTACK_TEST_WRAPPER,
-# and provides ok, calc and diffout.
+# and provides ok, skip, skip_all, done_testing, calc and diffout.  The plan
+# comes last, from the count of checks made: end each script with
+# done_testing.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "$top_builddir" ] && [ -x "$top_builddir/nt/ntcalc" ]; then
     NTCALC=$top_builddir/nt/ntcalc
 else
     NTCALC=$here/../nt/ntcalc
 fi
-if [ ! -x "$NTCALC" ]; then
-    echo "1..0 # SKIP ntcalc is not built"
+skip_all() { # skip_all REASON: the whole script is skipped (before any check)
+    echo "1..0 # SKIP $1"
     exit 0
-fi
+}
+[ -x "$NTCALC" ] || skip_all "ntcalc is not built"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ntcalc-t.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 n=0
@@ -19,6 +22,13 @@ vgerr=0
 ok() { # ok STATUS NAME
     n=$((n + 1))
     if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+skip() { # skip REASON NAME: one check that cannot be made here
+    n=$((n + 1))
+    echo "ok $n - $2 # SKIP $1"
+}
+done_testing() { # the plan: as many checks as were made
+    echo "1..$n"
 }
 calc() { # calc ARGS... < input: stdout in $tmp/out, stderr in $tmp/err, status in $rc
     $VSTACK_TEST_WRAPPER "$NTCALC" "$@" >"$tmp/out" 2>"$tmp/err"

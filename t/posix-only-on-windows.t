@@ -6,9 +6,9 @@
 # t/windows-page-states, t/windows-os-call-failures and
 # t/windows-static-16g-lifecycle.
 set -- ${T_POSIX_TESTS:?T_POSIX_TESTS is not set: run this through make check}
-echo "1..$#"
-i=0
+n=0
 for t in "$@"; do
-    i=$((i + 1))
-    echo "ok $i # SKIP $t: needs fork, POSIX signals, setrlimit, /proc or the POSIX memory calls"
+    n=$((n + 1))
+    echo "ok $n - $t # SKIP needs fork, POSIX signals, setrlimit, /proc or the POSIX memory calls"
 done
+echo "1..$n"

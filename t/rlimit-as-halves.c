@@ -64,11 +64,12 @@ static int limit_as(size_t extra)
     return setrlimit(RLIMIT_AS, &rl);
 }
 
-static void child_halves(int fd)
+static void child_halves(int fd, void *arg)
 {
     vstack st;
     struct vstack_stats s;
     int rc;
+    (void)arg;
 
     tu_capture_defaults(&logs);
     if (limit_as(room) != 0) {
@@ -117,10 +118,11 @@ static void child_halves(int fd)
     vstack_destroy(&st);
 }
 
-static void child_enomem(int fd)
+static void child_enomem(int fd, void *arg)
 {
     vstack st;
     int rc;
+    (void)arg;
 
     tu_capture_defaults(&logs);
     /* Less than VSTACK_MIN_SIZE of address space left. */
@@ -138,12 +140,13 @@ static void child_enomem(int fd)
     tu_child_ok(fd, logs.err.count == 0, "vstack_init does not call the error handler");
 }
 
-static void child_clips_rsize(int fd)
+static void child_clips_rsize(int fd, void *arg)
 {
     vstack st;
     int rc;
     size_t rsize = 0, vsize = 0;
     struct vstack_stats s;
+    (void)arg;
 
     tu_capture_defaults(&logs);
     if (limit_as(room) != 0) {
@@ -185,27 +188,6 @@ static void child_clips_rsize(int fd)
     }
 }
 
-static void in_child(void (*fn)(int), const char *what)
-{
-    int fds[2];
-    pid_t pid;
-    fflush(stdout);
-    fflush(stderr);
-    if (pipe(fds) != 0)
-        bail_out("pipe: %s", strerror(errno));
-    pid = fork();
-    if (pid < 0)
-        bail_out("fork: %s", strerror(errno));
-    if (pid == 0) {
-        close(fds[0]);
-        fn(fds[1]);
-        close(fds[1]);
-        tu_child_exit(0);
-    }
-    close(fds[1]);
-    tu_child_collect(fds[0], pid, what);
-}
-
 int main(void)
 {
     tu_require_mmap();
@@ -214,9 +196,9 @@ int main(void)
     if (tap_under_valgrind())
         skip_all("RLIMIT_AS also limits valgrind itself");
     sizes();
-    in_child(child_halves, "halving");
-    in_child(child_enomem, "no room");
-    in_child(child_clips_rsize, "clipping");
+    tu_in_child(child_halves, NULL, "halving");
+    tu_in_child(child_enomem, NULL, "no room");
+    tu_in_child(child_clips_rsize, NULL, "clipping");
     return done_testing();
 }
 

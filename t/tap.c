@@ -76,6 +76,17 @@ void skip(int n, const char *fmt, ...)
     fflush(stdout);
 }
 
+void skip_check(const char *why, const char *fmt, ...)
+{
+    va_list ap;
+    printf("ok %d - ", ++tap_count);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf(" # SKIP %s\n", why);
+    fflush(stdout);
+}
+
 void diag(const char *fmt, ...)
 {
     va_list ap;
