@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 ci_src=$(cd "$(dirname "$0")/.." && pwd)
 ci_jobs=2
-ci_deps="autoconf automake libtool pkg-config make gcc libgmp-dev valgrind"
+ci_deps=$(sh "$ci_src/Configure" --print-deps)
 ci_updated=no
 
 # Install what is missing of the packages named (Debian names, arch:qual ok).

@@ -1,11 +1,13 @@
 /* alloc.c -- stack allocation for integers, with failures made fatal. */
 #include "nt.h"
 
-mp_limb_t *nt_scratch(vstack *st, size_t nlimbs)
+/* nlimbs limbs after head limbs of header; a count whose size would pass
+ * SIZE_MAX (less room for alignment) is an overflow of the stack. */
+static mp_limb_t *alloc_limbs(vstack *st, size_t nlimbs, size_t head)
 {
-    if (nlimbs > (SIZE_MAX - 64) / sizeof(mp_limb_t))
+    if (nlimbs > (SIZE_MAX - 64) / sizeof(mp_limb_t) - head)
         vnt_error(st, VSTACK_ESTACK, "the stack overflows: %zu limbs requested", nlimbs);
-    size_t nbytes = nlimbs * sizeof(mp_limb_t);
+    size_t nbytes = (nlimbs + head) * sizeof(mp_limb_t);
     mp_limb_t *p = vstack_alloc(st, nbytes);
     if (p == NULL) {
         /* The vstack handler has seen the failure and returned; ours must
@@ -18,11 +20,14 @@ mp_limb_t *nt_scratch(vstack *st, size_t nlimbs)
     return p;
 }
 
+mp_limb_t *nt_scratch(vstack *st, size_t nlimbs)
+{
+    return alloc_limbs(st, nlimbs, 0);
+}
+
 mp_limb_t *nt_alloc(vstack *st, size_t nlimbs)
 {
-    if (nlimbs >= (SIZE_MAX - 64) / sizeof(mp_limb_t))
-        vnt_error(st, VSTACK_ESTACK, "the stack overflows: %zu limbs requested", nlimbs);
-    mp_limb_t *x = nt_scratch(st, nlimbs + 1);
+    mp_limb_t *x = alloc_limbs(st, nlimbs, 1);
     x[0] = 0;
     return x;
 }

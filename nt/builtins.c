@@ -6,25 +6,17 @@
 
 typedef struct calc_value (*calc_fn)(struct calc *c, struct calc_value *a, int n);
 
-static long arg_long(struct calc *c, struct calc_value v)
-{
-    vnt_int x = calc_need_int(c, v);
-    if (!vnt_fits_si(x))
-        calc_fail(c, "overflow: the argument does not fit a machine word");
-    return vnt_get_si(x);
-}
-
 static struct calc_value fn_fibonacci(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
-    return calc_int(vnt_fibonacci(c->st, arg_long(c, a[0])));
+    return calc_int(vnt_fibonacci(c->st, calc_need_long(c, a[0])));
 }
 
 static struct calc_value fn_binomial(struct calc *c, struct calc_value *a, int n)
 {
     (void)n;
     vnt_int x = calc_need_int(c, a[0]);
-    return calc_int(vnt_binomial(c->st, x, arg_long(c, a[1])));
+    return calc_int(vnt_binomial(c->st, x, calc_need_long(c, a[1])));
 }
 
 static struct calc_value fn_gcd(struct calc *c, struct calc_value *a, int n)

@@ -158,13 +158,16 @@ void calc_var_set(struct calc *c, const char *name, size_t nlen, vnt_int x);
 /* Live values in the heap, and the words they take (getheap). */
 void calc_heap_usage(const struct calc *c, size_t *objects, size_t *words);
 
-/* Values: an integer, and the integer a value must be (else an error). */
+/* Values: an integer, and the integer a value must be (else an error);
+ * the same as a long or an unsigned long (else an overflow error). */
 static inline struct calc_value calc_int(vnt_int x)
 {
     struct calc_value v = {.type = CALC_INT, .i = x};
     return v;
 }
 vnt_int calc_need_int(struct calc *c, struct calc_value v);
+long calc_need_long(struct calc *c, struct calc_value v);
+unsigned long calc_need_ulong(struct calc *c, struct calc_value v);
 
 /* Report an error on stderr and leave the line (never returns). */
 #if defined(__GNUC__)

@@ -91,24 +91,64 @@ struct options {
     int first_file;     /* argv index of the first FILE */
 };
 
+/* A size setting: an option (--name=SIZE or --name SIZE) and an environment
+ * variable, which the option overrides. */
+struct size_setting {
+    const char *option, *env;
+    size_t *value;
+    int *given; /* set when the user gives the size, or NULL */
+};
+
+/* Set s from val, named what in the message; returns -1 for a bad size. */
+static int set_size(const struct size_setting *s, const char *what, const char *val)
+{
+    if (size_option(what, val, s->value))
+        return -1;
+    if (s->given)
+        *s->given = 1;
+    return 0;
+}
+
+/* The setting of the n in sizes[] that argv[*i] names, with its value in
+ * *val (*i moves on when the value is the next argument); NULL for none. */
+static const struct size_setting *size_argument(const struct size_setting *sizes, size_t n,
+                                                int argc, char **argv, int *i, const char **val)
+{
+    const char *a = argv[*i];
+    for (size_t k = 0; k < n; k++) {
+        size_t len = strlen(sizes[k].option);
+        if (strncmp(a, sizes[k].option, len) != 0)
+            continue;
+        if (a[len] == '=') {
+            *val = a + len + 1;
+            return &sizes[k];
+        }
+        if (a[len] == 0 && *i + 1 < argc) {
+            *val = argv[++*i];
+            return &sizes[k];
+        }
+    }
+    return NULL;
+}
+
 /* Read the environment and argv into o in one pass.  Returns -1 to go on,
  * or the exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    const char *env;
+    const struct size_setting sizes[] = {
+        {"--parisize", "NTCALC_PARISIZE", &o->rsize, NULL},
+        {"--parisizemax", "NTCALC_PARISIZEMAX", &o->vsize, NULL},
+        {"--heapsizemax", "NTCALC_HEAPSIZEMAX", &o->heapmax, &o->heapmax_given},
+    };
+    const size_t nsizes = sizeof sizes / sizeof sizes[0];
+    const struct size_setting *s;
     int i;
     o->rsize = NTCALC_PARISIZE;
     o->heapmax = CALC_HEAPSIZEMAX;
-    if ((env = getenv("NTCALC_PARISIZE")) && *env &&
-        size_option("NTCALC_PARISIZE", env, &o->rsize))
-        return 2;
-    if ((env = getenv("NTCALC_PARISIZEMAX")) && *env &&
-        size_option("NTCALC_PARISIZEMAX", env, &o->vsize))
-        return 2;
-    if ((env = getenv("NTCALC_HEAPSIZEMAX")) && *env) {
-        if (size_option("NTCALC_HEAPSIZEMAX", env, &o->heapmax))
+    for (size_t k = 0; k < nsizes; k++) {
+        const char *env = getenv(sizes[k].env);
+        if (env && *env && set_size(&sizes[k], sizes[k].env, env))
             return 2;
-        o->heapmax_given = 1;
     }
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -137,22 +177,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         } else if (strcmp(a, "--version") == 0) {
             printf("ntcalc (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
             return 0;
-        } else if (strncmp(a, "--parisize", 10) == 0 &&
-                   (a[10] == '=' || (a[10] == 0 && i + 1 < argc))) {
-            val = a[10] == '=' ? a + 11 : argv[++i];
-            if (size_option("--parisize", val, &o->rsize))
+        } else if ((s = size_argument(sizes, nsizes, argc, argv, &i, &val)) != NULL) {
+            if (set_size(s, s->option, val))
                 return 2;
-        } else if (strncmp(a, "--parisizemax", 13) == 0 &&
-                   (a[13] == '=' || (a[13] == 0 && i + 1 < argc))) {
-            val = a[13] == '=' ? a + 14 : argv[++i];
-            if (size_option("--parisizemax", val, &o->vsize))
-                return 2;
-        } else if (strncmp(a, "--heapsizemax", 13) == 0 &&
-                   (a[13] == '=' || (a[13] == 0 && i + 1 < argc))) {
-            val = a[13] == '=' ? a + 14 : argv[++i];
-            if (size_option("--heapsizemax", val, &o->heapmax))
-                return 2;
-            o->heapmax_given = 1;
         } else {
             fprintf(stderr, "ntcalc: unknown option '%s'\n", a);
             usage(stderr);

@@ -127,6 +127,26 @@ vnt_int calc_need_int(struct calc *c, struct calc_value v)
                                             : "this expression has no value");
 }
 
+static void need_word(struct calc *c, int fits)
+{
+    if (!fits)
+        calc_fail(c, "overflow: the argument does not fit a machine word");
+}
+
+long calc_need_long(struct calc *c, struct calc_value v)
+{
+    vnt_int x = calc_need_int(c, v);
+    need_word(c, vnt_fits_si(x));
+    return vnt_get_si(x);
+}
+
+unsigned long calc_need_ulong(struct calc *c, struct calc_value v)
+{
+    vnt_int x = calc_need_int(c, v);
+    need_word(c, vnt_fits_ui(x));
+    return vnt_get_ui(x);
+}
+
 /* GP's truth values: an integer is true when it is not zero; a test gives
  * 1 or 0. */
 NOINLINE static int truth(struct calc *c, struct calc_value v)
@@ -375,12 +395,9 @@ NOINLINE static struct calc_value factorial(struct calc *c, struct calc_value v)
     if (!c->eval)
         return v;
     c->op = "_!";
-    vnt_int n = calc_need_int(c, v);
-    if (vnt_sign(n) < 0)
+    if (vnt_sign(calc_need_int(c, v)) < 0)
         calc_fail(c, "domain error in factorial: argument < 0");
-    if (!vnt_fits_ui(n))
-        calc_fail(c, "overflow: the argument does not fit a machine word");
-    return calc_int(vnt_factorial(c->st, vnt_get_ui(n)));
+    return calc_int(vnt_factorial(c->st, calc_need_ulong(c, v)));
 }
 
 NOINLINE static struct calc_value postfix(struct calc *c)
