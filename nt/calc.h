@@ -27,6 +27,12 @@
  * a KB of C stack in the parser (more with sanitizers), so 1000 levels stay
  * far below the usual 8 MB. */
 #define CALC_MAXDEPTH 1000
+/* Under a small C stack (ulimit -s) the parser stops earlier: at the soft
+ * limit's address below calc_setup's frame, less this room for what the
+ * deepest level calls (GMP takes up to 64 KiB of temporaries on the stack)
+ * and an eighth of the limit for what lies above that frame (the
+ * environment, main's frames). */
+#define CALC_STACK_SPARE ((size_t)128 << 10)
 
 enum calc_type { CALC_VOID, CALC_INT, CALC_STR, CALC_VEC };
 
@@ -67,6 +73,7 @@ struct calc {
     size_t pos;        /* parse position in text */
     int eval;          /* 0: check the syntax only; 1: evaluate */
     unsigned depth;    /* nesting level at pos, at most CALC_MAXDEPTH */
+    uintptr_t stack_floor; /* nesting stops before the C stack goes below it (0: none) */
     const char *op;    /* the operation being evaluated, named as GP does */
     struct calc_vars vars;
 };

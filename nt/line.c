@@ -6,11 +6,27 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+
+/* The lowest address the parser's recursion may use, for lines run on the
+ * calling thread; 0 when the C stack has no limit. */
+static uintptr_t stack_floor(void)
+{
+    struct rlimit rl;
+    volatile char here = 0;
+    uintptr_t at = (uintptr_t)&here;
+    if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 0;
+    uintmax_t keep = CALC_STACK_SPARE + rl.rlim_cur / 8;
+    uintmax_t room = rl.rlim_cur > 2 * keep ? rl.rlim_cur - keep : rl.rlim_cur / 4;
+    return room < at ? at - (uintptr_t)room : 0;
+}
 
 void calc_setup(struct calc *c, vstack *st)
 {
     memset(c, 0, sizeof *c);
     c->st = st;
+    c->stack_floor = stack_floor();
     vstack_set_error_handler(st, calc_on_error, c);
     vstack_set_warn_handler(st, calc_on_warning, c);
     vnt_set_error_handler(calc_on_error, c);

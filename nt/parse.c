@@ -18,8 +18,9 @@
  *
  * Each parenthesis, function call, prefix sign, prefix !, ^ and assignment
  * is a level of recursion, so a line may nest at most CALC_MAXDEPTH of
- * them: deeper, it is a syntax error, found by the check before anything
- * runs, instead of a C stack overflow. */
+ * them, and fewer when the C stack is small (CALC_STACK_SPARE): deeper, it
+ * is a syntax error, found by the check before anything runs, instead of a
+ * C stack overflow. */
 #include "calc.h"
 
 #include <limits.h>
@@ -100,10 +101,16 @@ static void syntax_error(struct calc *c)
  * it is parsed (an error resets the depth with the line). */
 static void nest(struct calc *c)
 {
+    volatile char here = 0;
     if (++c->depth > CALC_MAXDEPTH) {
         c->op = NULL;
         calc_fail(c, "syntax error, nesting too deep (more than %d levels) at column %zu: %s",
                   CALC_MAXDEPTH, c->pos + 1, c->text);
+    }
+    if ((uintptr_t)&here < c->stack_floor) {
+        c->op = NULL;
+        calc_fail(c, "syntax error, nesting too deep for the C stack (%u levels, see ulimit -s) at column %zu: %s",
+                  c->depth, c->pos + 1, c->text);
     }
 }
 

@@ -3,7 +3,7 @@
 # function calls, chains of prefix signs, of prefix !, of right-associative
 # ^ and of assignments, and signs after ^, each at the limit (1000 levels:
 # evaluated), just past it and far past it (a one-line error), with the next
-# line still run.
+# line still run; under a small C stack (ulimit -s), fewer levels.
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
 
@@ -76,6 +76,17 @@ ok $? "each says: syntax error, nesting too deep, with the limit and the column"
 calc --parisize=1M -e "2^(10^8)+$(rep '(' 1001)1$(rep ')' 1001)" -e '1+1'
 test "$(cat "$tmp/out")" = 2 && grep -q 'nesting too deep' "$tmp/err" && ! grep -q overflows "$tmp/err"
 ok $? "-e: a line too deep is rejected before any of it runs; the next one runs"
+
+# Under a small C stack the parser stops earlier, with the same kind of
+# error, instead of overflowing the C stack: 1000 levels need about half a
+# MB, far more than ulimit -s 256 leaves.
+printf '%s\n6*7\n' "$(rep '(' 1000)1$(rep ')' 1000)" >"$tmp/small"
+(ulimit -s 256 && exec $VSTACK_TEST_WRAPPER "$NTCALC" <"$tmp/small" >"$tmp/out" 2>"$tmp/err")
+rc=$?
+[ "$rc" -eq 99 ] && vgerr=1
+test "$rc" -eq 1 && test "$(cat "$tmp/out")" = 42 && test "$(grep -c . "$tmp/err")" -eq 1 &&
+    grep -q '^  \*\*\*   syntax error, nesting too deep for the C stack ([0-9]* levels, see ulimit -s) at column [0-9]*: ' "$tmp/err"
+ok $? "ulimit -s 256: 1000 levels are too deep for the C stack, said in one line; the next line runs (status $rc: $(head -c 120 "$tmp/err"))"
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"
 done_testing
