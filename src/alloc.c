@@ -283,9 +283,8 @@ static void vs_lose_below(vstack *st, vstack_sp nbot, struct vs_out *o)
     struct vs_os_err e;
     char b1[48];
     if (p->bot > base && vs_os_release(p->map_base, p->bot - base, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err),
-                 "cannot release the reservation below the lost range (%s at %p stays mapped): %s: %s",
-                 vs_fmt_size(p->bot - base, b1), p->map_base, e.call, vs_os_why(&e));
+        vs_warn_os(o, &e, "cannot release the reservation below the lost range (%s at %p stays mapped)",
+                   vs_fmt_size(p->bot - base, b1), p->map_base);
     p->map_base = (void *)nbot;
     p->map_len = end - nbot;
     p->vbot = nbot;

@@ -41,6 +41,9 @@ int vs_failf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
  * reason".  Returns its VSTACK_E* code. */
 int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
 void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
+/* vs_fail_os's twin for a warning: fmt's sentence, then ": call: reason",
+ * with the VSTACK_E* code of e's errno. */
+void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
 /* The sentence to keep as the last error: the failure's, else the last

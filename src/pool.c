@@ -253,9 +253,8 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
         struct vs_os_err re;
         uintptr_t map_end = (uintptr_t)p->map_base + p->map_len;
         if (map_end > end && vs_os_release((void *)end, map_end - end, &re) != 0)
-            vs_warnf(o, vs_errno_code(re.err),
-                     "cannot release the reservation above the lost range (%s at %p stays mapped): %s: %s",
-                     vs_fmt_size(map_end - end, b1), (void *)end, re.call, vs_os_why(&re));
+            vs_warn_os(o, &re, "cannot release the reservation above the lost range (%s at %p stays mapped)",
+                       vs_fmt_size(map_end - end, b1), (void *)end);
         p->map_len = at - (uintptr_t)p->map_base;
         p->reserved = newsize;
         if (p->hard > newsize)

@@ -66,25 +66,48 @@ int vs_failf(struct vs_out *o, int code, const char *fmt, ...)
     return o->code = code;
 }
 
+/* Append ": call: reason" to msg, which holds n characters, as far as it fits. */
+static void vs_add_os(char msg[static VS_MSG_LEN], int n, const struct vs_os_err *e)
+{
+    if (n >= 0 && n < VS_MSG_LEN)
+        snprintf(msg + n, VS_MSG_LEN - (size_t)n, ": %s: %s", e->call, vs_os_why(e));
+}
+
 int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(o->msg, sizeof o->msg, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof o->msg)
-        snprintf(o->msg + n, sizeof o->msg - (size_t)n, ": %s: %s", e->call, vs_os_why(e));
+    vs_add_os(o->msg, n, e);
     return o->code = vs_errno_code(e->err);
+}
+
+/* The slot of the next warning, with its code set. */
+static char *vs_warn_slot(struct vs_out *o, int code)
+{
+    int i = o->nwarn < VS_NWARN ? o->nwarn++ : VS_NWARN - 1; /* the last slot keeps the latest */
+    o->warn_code[i] = code;
+    return o->warn[i];
 }
 
 void vs_warnf(struct vs_out *o, int code, const char *fmt, ...)
 {
     va_list ap;
-    int i = o->nwarn < VS_NWARN ? o->nwarn++ : VS_NWARN - 1; /* the last slot keeps the latest */
-    o->warn_code[i] = code;
+    char *w = vs_warn_slot(o, code);
     va_start(ap, fmt);
-    vsnprintf(o->warn[i], sizeof o->warn[i], fmt, ap);
+    vsnprintf(w, VS_MSG_LEN, fmt, ap);
     va_end(ap);
+}
+
+void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...)
+{
+    va_list ap;
+    char *w = vs_warn_slot(o, vs_errno_code(e->err));
+    va_start(ap, fmt);
+    int n = vsnprintf(w, VS_MSG_LEN, fmt, ap);
+    va_end(ap);
+    vs_add_os(w, n, e);
 }
 
 /* ---- delivering ---------------------------------------------------------- */
@@ -165,5 +188,5 @@ void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o)
 {
     struct vs_os_err e;
     if (vs_os_signals_restore(saved, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "cannot restore the signal mask: %s: %s", e.call, vs_os_why(&e));
+        vs_warn_os(o, &e, "cannot restore the signal mask");
 }

@@ -44,8 +44,7 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
                 break;
             struct vs_os_err re;
             if (vs_os_release(base, want + extra, &re) != 0) /* left reserved and inaccessible */
-                vs_warnf(o, vs_errno_code(re.err), "cannot release %s after a failed commit: %s: %s",
-                         vs_fmt_size(want + extra, b1), re.call, vs_os_why(&re));
+                vs_warn_os(o, &re, "cannot release %s after a failed commit", vs_fmt_size(want + extra, b1));
         }
         if (!refusal.err)
             refusal = e;
@@ -54,10 +53,10 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
         want = (want / 2) & ~(unit - 1);
     }
     if (refusal.err)
-        vs_warnf(o, vs_errno_code(refusal.err),
-                 "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
-                 "rest of the program: %s: %s",
-                 what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2), refusal.call, vs_os_why(&refusal));
+        vs_warn_os(o, &refusal,
+                   "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
+                   "rest of the program",
+                   what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2));
     if (opts->huge && r->committed) {
         uintptr_t lo = downward ? r->hi - r->committed : r->lo;
         if (vs_os_advise_huge((void *)lo, r->committed, &e) != 0)
@@ -71,6 +70,5 @@ void vs_release(void *base, size_t len, struct vs_out *o)
     struct vs_os_err e;
     char b1[48];
     if (vs_os_release(base, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "cannot release %s at %p: %s: %s", vs_fmt_size(len, b1), base,
-                 e.call, vs_os_why(&e));
+        vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
 }
