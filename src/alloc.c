@@ -176,13 +176,9 @@ static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
  * anything is handed out below its top. */
 static int vs_unstick(vstack *st, struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
     struct vs_os_err e;
-    if (p->fork.hi <= p->fork.lo)
-        return VSTACK_OK;
-    if (vs_os_wipe_on_fork((void *)p->fork.lo, p->fork.hi - p->fork.lo, 0, &e) != 0)
+    if (vs_fork_clear(&st->priv_.fork, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free part");
-    p->fork.lo = p->fork.hi = 0;
     return VSTACK_OK;
 }
 

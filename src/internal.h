@@ -119,6 +119,9 @@ int vs_live_add(struct vstack_fork_ *f);
 void vs_live_remove(struct vstack_fork_ *f);
 /* The calling thread becomes f's owner. */
 void vs_live_claim(struct vstack_fork_ *f);
+/* Clear f's mark, if it has one: 0, or the errno of the failed unmark, with
+ * *e saying why; the range stays recorded then. */
+int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
 /* Block asynchronous signals; on failure record it in o and return its code. */

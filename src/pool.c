@@ -52,11 +52,8 @@ static void vs_pool_fork_stuck(struct vstack_fork_ *f) { (void)f; }
 static int vs_pool_unstick(struct vstack_pool_private_ *p, struct vs_out *o)
 {
     struct vs_os_err e;
-    if (p->fork.hi <= p->fork.lo)
-        return VSTACK_OK;
-    if (vs_os_wipe_on_fork((void *)p->fork.lo, p->fork.hi - p->fork.lo, 0, &e) != 0)
+    if (vs_fork_clear(&p->fork, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free tail");
-    p->fork.lo = p->fork.hi = 0;
     return VSTACK_OK;
 }
 
