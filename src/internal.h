@@ -46,12 +46,16 @@ void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
 void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
-/* The sentence to keep as the last error: the failure's, else the last
- * warning's, else "", with its code. */
-void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code);
-/* Deliver o: the failure's sentence (else the last warning's, else "") into
- * the last error, then each verbose line and each warning to the warn
- * handler.  Returns o->code. */
+/* Who hears a call's warnings and verbose lines: a stack's or a pool's
+ * warn handler. */
+typedef void vs_hear_fn(void *who, int code, const char *msg);
+/* The core of every way out: the failure's sentence (else the last
+ * warning's, else "") and its code into msg and *code, unless msg is NULL;
+ * then each verbose line and each warning to hear(who, ...).  Returns
+ * o->code. */
+int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who);
+/* Deliver o for a stack: into its last error, then to its warn handler (or
+ * the process-wide one).  Returns o->code. */
 int vs_deliver(vstack *st, const struct vs_out *o);
 /* The same without touching the last error: for a call that succeeded
  * with nothing but verbose lines to say. */

@@ -16,21 +16,20 @@
 #define VS_POOL_OF(f) \
     ((vstack_pool *)(void *)((char *)(f) - offsetof(vstack_pool, priv_.fork)))
 
-static void vs_pool_warn(vstack_pool *pool, int code, const char *msg)
+static void vs_pool_warn(void *who, int code, const char *msg)
 {
+    vstack_pool *pool = who;
     if (pool->priv_.warn_fn)
         pool->priv_.warn_fn(pool, code, msg, pool->priv_.warn_ctx);
 }
 
-/* The one way out of a pool call: warnings to the warn handler, the failure
- * or the last warning into the last error. */
+/* The one way out of a pool call: the failure or the last warning into the
+ * last error, warnings to the pool's own warn handler (a pool has no
+ * verbose lines and no process-wide handler). */
 static int vs_pool_deliver(vstack_pool *pool, const struct vs_out *o)
 {
     struct vstack_pool_private_ *p = &pool->priv_;
-    vs_out_store(o, p->errmsg, sizeof p->errmsg, &p->errcode);
-    for (int i = 0; i < o->nwarn; i++)
-        vs_pool_warn(pool, o->warn_code[i], o->warn[i]);
-    return o->code;
+    return vs_out_deliver(o, p->errmsg, sizeof p->errmsg, &p->errcode, vs_pool_warn, pool);
 }
 
 /* ---- fork-wipe: the free tail ------------------------------------------------ */

@@ -112,17 +112,11 @@ void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ..
 
 /* ---- delivering ---------------------------------------------------------- */
 
-static void vs_to_warn_handler(vstack *st, int code, const char *msg)
+int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who)
 {
-    vstack_handler fn = st->priv_.warn_fn ? st->priv_.warn_fn : vs_default_warn;
-    void *ctx = st->priv_.warn_fn ? st->priv_.warn_ctx : vs_default_ctx;
-    if (fn)
-        fn(st, code, msg, ctx);
-}
-
-void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code)
-{
-    if (o->code != VSTACK_OK) {
+    if (!msg)
+        ;
+    else if (o->code != VSTACK_OK) {
         snprintf(msg, len, "%s", o->msg);
         *code = o->code;
     } else if (o->nwarn) {
@@ -132,21 +126,28 @@ void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code)
         msg[0] = 0;
         *code = VSTACK_OK;
     }
+    for (int i = 0; i < o->ninfo; i++)
+        hear(who, VSTACK_OK, o->info[i]);
+    for (int i = 0; i < o->nwarn; i++)
+        hear(who, o->warn_code[i], o->warn[i]);
+    return o->code;
 }
 
-void vs_tell(vstack *st, const struct vs_out *o)
+static void vs_to_warn_handler(void *who, int code, const char *msg)
 {
-    for (int i = 0; i < o->ninfo; i++)
-        vs_to_warn_handler(st, VSTACK_OK, o->info[i]);
-    for (int i = 0; i < o->nwarn; i++)
-        vs_to_warn_handler(st, o->warn_code[i], o->warn[i]);
+    vstack *st = who;
+    vstack_handler fn = st->priv_.warn_fn ? st->priv_.warn_fn : vs_default_warn;
+    void *ctx = st->priv_.warn_fn ? st->priv_.warn_ctx : vs_default_ctx;
+    if (fn)
+        fn(st, code, msg, ctx);
 }
+
+void vs_tell(vstack *st, const struct vs_out *o) { vs_out_deliver(o, NULL, 0, NULL, vs_to_warn_handler, st); }
 
 int vs_deliver(vstack *st, const struct vs_out *o)
 {
-    vs_out_store(o, st->priv_.errmsg, sizeof st->priv_.errmsg, &st->priv_.errcode);
-    vs_tell(st, o);
-    return o->code;
+    struct vstack_private_ *p = &st->priv_;
+    return vs_out_deliver(o, p->errmsg, sizeof p->errmsg, &p->errcode, vs_to_warn_handler, st);
 }
 
 void vs_deliver_alloc(vstack *st, const struct vs_out *o)
