@@ -254,7 +254,7 @@ int vstack_grow(vstack *st, size_t newsize)
         else
             vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
     } else {
-        target = vs_round_up(newsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : newsize, p->unit);
+        target = vs_clamp_round(newsize, p->unit);
         if (target > vs_limit(p) && target > cur)
             vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(target, b1),
                      vs_fmt_size(p->vsize, b2));

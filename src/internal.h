@@ -70,6 +70,9 @@ void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...) VS_PRINT
 /* ---- size.c: sizes as numbers and as words ------------------------------- */
 /* Round n up to a multiple of unit (a power of two); 0 on overflow. */
 size_t vs_round_up(size_t n, size_t unit);
+/* A size asked for, as the library uses it: clamped to VS_SIZE_CLAMP, then
+ * rounded up to unit (0 stays 0). */
+size_t vs_clamp_round(size_t n, size_t unit);
 /* Human-readable size for messages, e.g. "2000003072 bytes (1.86 GiB)". */
 const char *vs_fmt_size(size_t n, char buf[static 48]);
 

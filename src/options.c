@@ -59,11 +59,7 @@ int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o)
 
 size_t vs_round_size(const struct vs_opts *opts, size_t n)
 {
-    if (n > VS_SIZE_CLAMP)
-        n = VS_SIZE_CLAMP;
-    if (n < VSTACK_MIN_SIZE)
-        n = VSTACK_MIN_SIZE;
-    return vs_round_up(n, opts->unit);
+    return vs_clamp_round(n < VSTACK_MIN_SIZE ? VSTACK_MIN_SIZE : n, opts->unit);
 }
 
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,

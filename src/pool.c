@@ -70,7 +70,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
     memset(pool, 0, sizeof *pool);
     if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
         return vs_pool_deliver(pool, &o);
-    min = minsize ? vs_round_up(minsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : minsize, opts.unit) : 0;
+    min = vs_clamp_round(minsize, opts.unit);
     max = vs_round_size(&opts, maxsize);
     if (minsize > maxsize) /* then min <= max: both round up to the same unit */
         vs_failf(&o, VSTACK_EINVAL, "minsize %zu > maxsize %zu", minsize, maxsize);
@@ -171,8 +171,7 @@ int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
     char b1[48], b2[48];
-    size_t s = soft ? vs_round_up(soft > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : soft, p->unit) : 0;
-    size_t h = hard ? vs_round_up(hard > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : hard, p->unit) : 0;
+    size_t s = vs_clamp_round(soft, p->unit), h = vs_clamp_round(hard, p->unit);
 
     if (h && h < p->minsize)
         vs_failf(&o, VSTACK_EINVAL, "hard limit %s < minsize %s", vs_fmt_size(h, b1),
@@ -273,7 +272,7 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     struct vs_out o = {0};
     struct vs_os_sigmask saved;
     char b1[48], b2[48];
-    size_t n = newsize ? vs_round_up(newsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : newsize, p->unit) : 0;
+    size_t n = vs_clamp_round(newsize, p->unit);
 
     if (n < p->minsize)
         n = p->minsize;
