@@ -30,11 +30,11 @@ struct vstack_pool_private_ {
     size_t reserved;       /* the reservation as granted */
     size_t minsize, soft, hard, high_water;
     size_t used;           /* in use from the base; SIZE_MAX: all of it */
-    size_t unit;
     void *map_base;
     size_t map_len;
     unsigned long grows, shrinks;
-    unsigned char probe, unmap, huge, forkwipe, tracking, soft_warned;
+    struct vstack_opts_ opts;
+    unsigned char soft_warned;
     struct vstack_fork_ fork;
     vstack_pool_handler warn_fn;
     void *warn_ctx;

@@ -64,8 +64,8 @@ static int vs_stack_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uint
 {
     const vstack *st = VS_STACK_OF(f);
     const struct vstack_private_ *p = &st->priv_;
-    *lo = vs_round_up(p->low, p->unit);
-    *hi = VS_ALIGN_DOWN(st->avma, p->unit);
+    *lo = vs_round_up(p->low, p->opts.unit);
+    *hi = VS_ALIGN_DOWN(st->avma, p->opts.unit);
     return *lo < *hi;
 }
 
@@ -111,7 +111,7 @@ static size_t vs_grow_target(const struct vstack_private_ *p, size_t need)
         size *= 2;
     if (size < need)
         size = need;
-    size = vs_round_up(size, p->unit);
+    size = vs_round_up(size, p->opts.unit);
     return size > limit ? limit : size;
 }
 
@@ -149,7 +149,7 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     int grew = newsize > p->rsize;
     p->grows += grew;
     vs_unblock(&saved, o);
-    if (p->huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
+    if (p->opts.huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
         vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
     if (grew)
         vs_infof(st, o, "increasing stack size to %zu", newsize);
@@ -254,7 +254,7 @@ int vstack_grow(vstack *st, size_t newsize)
         else
             vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
     } else {
-        target = vs_clamp_round(newsize, p->unit);
+        target = vs_clamp_round(newsize, p->opts.unit);
         if (target > vs_limit(p) && target > cur)
             vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(target, b1),
                      vs_fmt_size(p->vsize, b2));
@@ -302,7 +302,7 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
 
     if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
-    if (vs_os_decommit((void *)p->bot, len, p->unmap, &hole, &e) != 0 && !hole) {
+    if (vs_os_decommit((void *)p->bot, len, p->opts.unmap, &hole, &e) != 0 && !hole) {
         vs_unblock(&saved, o);
         return vs_fail_os(o, &e, "cannot give back %s of the stack", vs_fmt_size(len, b1));
     }
@@ -330,7 +330,7 @@ int vstack_reset(vstack *st)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    size_t used = vs_round_up(p->top - st->avma, p->unit);
+    size_t used = vs_round_up(p->top - st->avma, p->opts.unit);
     size_t keep = used > p->rsize ? used : p->rsize;
 
     vs_track_sync(st);

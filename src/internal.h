@@ -76,19 +76,13 @@ size_t vs_clamp_round(size_t n, size_t unit);
 /* Human-readable size for messages, e.g. "2000003072 bytes (1.86 GiB)". */
 const char *vs_fmt_size(size_t n, char buf[static 48]);
 
-/* ---- options.c: flags and environment, resolved once --------------------- */
-struct vs_opts {
-    size_t unit;               /* commit granularity: page or huge page */
-    unsigned char probe;       /* try a read/write mapping before reserving */
-    unsigned char unmap;       /* decommit by munmap + mmap */
-    unsigned char huge;        /* transparent huge pages */
-    unsigned char forkwipe;    /* fork gets zeros for the free part */
-};
+/* ---- options.c: flags and environment, resolved once ---------------------
+ * into a struct vstack_opts_ (vstack.h), which stacks and pools keep. */
 /* A flag beats the environment, which beats the platform default.
  * VSTACK_EINVAL for unknown or contradictory flags. */
-int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o);
+int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out *o);
 /* A size as the stack will use it: clamped, at least VSTACK_MIN_SIZE, unit-rounded. */
-size_t vs_round_size(const struct vs_opts *opts, size_t n);
+size_t vs_round_size(const struct vstack_opts_ *opts, size_t n);
 /* The one check of a pair of sizes: max (0: fixed) must not be below min.
  * what_min, what_max name them in the sentence ("parisize", "parisizemax"). */
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
@@ -106,7 +100,7 @@ struct vs_region {
  * halve and retry down to VSTACK_MIN_SIZE; after a refusal, take half of
  * what it allowed, to leave room for the rest of the program, and say so in
  * a warning that names the size as `what`. */
-int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downward,
+int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o);
 /* Release a whole region, recording a warning on failure. */
 void vs_release(void *base, size_t len, struct vs_out *o);

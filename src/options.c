@@ -33,7 +33,7 @@ static int vs_choose(unsigned flags, unsigned yes, unsigned no, const char *name
 
 static int vs_both(unsigned flags, unsigned a, unsigned b) { return (flags & (a | b)) == (a | b); }
 
-int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o)
+int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out *o)
 {
     const struct vs_os_config *cfg = vs_os_config();
 
@@ -57,7 +57,7 @@ int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o)
     return VSTACK_OK;
 }
 
-size_t vs_round_size(const struct vs_opts *opts, size_t n)
+size_t vs_round_size(const struct vstack_opts_ *opts, size_t n)
 {
     return vs_clamp_round(n < VSTACK_MIN_SIZE ? VSTACK_MIN_SIZE : n, opts->unit);
 }

@@ -39,7 +39,7 @@ static int vs_pool_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintp
     const struct vstack_pool_private_ *p = &VS_POOL_OF(f)->priv_;
     if (p->used >= p->size)
         return 0;
-    *lo = p->base + vs_round_up(p->used, p->unit);
+    *lo = p->base + vs_round_up(p->used, p->opts.unit);
     *hi = p->base + p->size;
     return *lo < *hi;
 }
@@ -62,7 +62,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
 {
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
-    struct vs_opts opts;
+    struct vstack_opts_ opts;
     struct vs_region r;
     struct vs_os_sigmask saved;
     size_t min, max;
@@ -88,17 +88,12 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         p->size = p->high_water = r.committed;
         p->minsize = r.committed < min ? r.committed : min;
         p->used = SIZE_MAX;
-        p->unit = opts.unit;
-        p->probe = opts.probe;
-        p->unmap = opts.unmap;
-        p->huge = opts.huge;
-        p->forkwipe = opts.forkwipe;
-        p->tracking = vs_running_on_valgrind();
+        p->opts = opts;
         p->fork.range = vs_pool_fork_range;
         p->fork.stuck = vs_pool_fork_stuck;
         vs_track_undefined((void *)p->base, p->size);
-        if (p->forkwipe && vs_live_add(&p->fork) != 0) {
-            p->forkwipe = 0;
+        if (p->opts.forkwipe && vs_live_add(&p->fork) != 0) {
+            p->opts.forkwipe = 0;
             vs_warnf(&o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this pool");
         }
     }
@@ -171,7 +166,7 @@ int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
     char b1[48], b2[48];
-    size_t s = vs_clamp_round(soft, p->unit), h = vs_clamp_round(hard, p->unit);
+    size_t s = vs_clamp_round(soft, p->opts.unit), h = vs_clamp_round(hard, p->opts.unit);
 
     if (h && h < p->minsize)
         vs_failf(&o, VSTACK_EINVAL, "hard limit %s < minsize %s", vs_fmt_size(h, b1),
@@ -219,7 +214,7 @@ static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
     p->grows++;
     if (newsize > p->high_water)
         p->high_water = newsize;
-    if (p->huge && vs_os_advise_huge((void *)at, len, &e) != 0)
+    if (p->opts.huge && vs_os_advise_huge((void *)at, len, &e) != 0)
         vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
     if (p->soft && newsize > p->soft && !p->soft_warned) {
         p->soft_warned = 1;
@@ -237,7 +232,7 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
     char b1[48], b2[48];
     int hole;
 
-    if (vs_os_decommit((void *)at, end - at, p->unmap, &hole, &e) != 0) {
+    if (vs_os_decommit((void *)at, end - at, p->opts.unmap, &hole, &e) != 0) {
         if (!hole)
             return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(end - at, b1));
         /* [at, end) is no longer ours: the pool may not grow past it, so
@@ -272,7 +267,7 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     struct vs_out o = {0};
     struct vs_os_sigmask saved;
     char b1[48], b2[48];
-    size_t n = vs_clamp_round(newsize, p->unit);
+    size_t n = vs_clamp_round(newsize, p->opts.unit);
 
     if (n < p->minsize)
         n = p->minsize;

@@ -9,7 +9,7 @@
 #include "internal.h"
 #include "track.h"
 
-int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downward,
+int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o)
 {
     size_t unit = opts->unit, asked = want;

@@ -5,24 +5,6 @@
 
 #include <string.h>
 
-static void vs_opts_store(struct vstack_private_ *p, const struct vs_opts *opts)
-{
-    p->unit = opts->unit;
-    p->probe = opts->probe;
-    p->unmap = opts->unmap;
-    p->huge = opts->huge;
-    p->forkwipe = opts->forkwipe;
-}
-
-static void vs_opts_load(const struct vstack_private_ *p, struct vs_opts *opts)
-{
-    opts->unit = p->unit;
-    opts->probe = p->probe;
-    opts->unmap = p->unmap;
-    opts->huge = p->huge;
-    opts->forkwipe = p->forkwipe;
-}
-
 /* Reserve parisize rsize and parisizemax vsize (rounded; vsize 0: fixed)
  * into *r and make it the stack's memory.  given is parisize as the caller
  * gave it, read back as gp does.  join: a new stack, to enter in fork-wipe's
@@ -30,7 +12,6 @@ static void vs_opts_load(const struct vstack_private_ *p, struct vs_opts *opts)
 static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
-    struct vs_opts opts;
     struct vs_region r;
     char b1[48];
 
@@ -39,7 +20,6 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
                  vs_fmt_size(rsize, b1));
         vsize = 0;
     }
-    vs_opts_load(p, &opts);
     /* From the new reservation to the release of the old one, a handler
      * that longjmps out would leak a mapping or leave st on freed memory. */
     struct vs_os_sigmask saved;
@@ -47,7 +27,7 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
         return o->code;
     /* Nothing is committed until the first allocation: an idle stack is a
      * bare reservation, which fork copies at no cost. */
-    if (vs_reserve(&opts, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) == VSTACK_OK) {
+    if (vs_reserve(&p->opts, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) == VSTACK_OK) {
         size_t granted = r.hi - r.lo;
         if (p->map_base)
             vs_release(p->map_base, p->map_len, o);
@@ -57,8 +37,8 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
         p->vsize = vsize ? granted : 0;
         /* Still blocked: a handler that longjmps out of a half-entered
          * table slot would leave the table pointing at this stack. */
-        if (join && p->forkwipe && vs_live_add(&p->fork) != 0) {
-            p->forkwipe = 0;
+        if (join && p->opts.forkwipe && vs_live_add(&p->fork) != 0) {
+            p->opts.forkwipe = 0;
             vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this stack");
         }
     }
@@ -70,15 +50,13 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    struct vs_opts opts;
     size_t r, v;
 
     memset(st, 0, sizeof *st);
-    if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
+    if (vs_resolve_options(flags, &p->opts, &o) != VSTACK_OK)
         return vs_deliver(st, &o);
-    vs_opts_store(p, &opts);
-    r = vs_round_size(&opts, rsize);
-    v = vsize ? vs_round_size(&opts, vsize) : 0;
+    r = vs_round_size(&p->opts, rsize);
+    v = vsize ? vs_round_size(&p->opts, vsize) : 0;
     if (vs_check_sizes(r, v, "parisize", "parisizemax", &o) != VSTACK_OK ||
         vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK) {
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
@@ -134,18 +112,15 @@ static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize, stru
 int vstack_set_size(vstack *st, size_t rsize)
 {
     struct vs_out o = {0};
-    struct vs_opts opts;
-    vs_opts_load(&st->priv_, &opts);
-    vs_rebuild(st, rsize, vs_round_size(&opts, rsize), st->priv_.vsize, &o);
+    vs_rebuild(st, rsize, vs_round_size(&st->priv_.opts, rsize), st->priv_.vsize, &o);
     return vs_deliver(st, &o);
 }
 
 int vstack_set_sizemax(vstack *st, size_t vsize)
 {
+    struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    struct vs_opts opts;
-    vs_opts_load(&st->priv_, &opts);
-    vs_rebuild(st, st->priv_.rsize_given, st->priv_.rsize, vsize ? vs_round_size(&opts, vsize) : 0, &o);
+    vs_rebuild(st, p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, &o);
     return vs_deliver(st, &o);
 }
 
