@@ -149,8 +149,7 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     int grew = newsize > p->rsize;
     p->grows += grew;
     vs_unblock(&saved, o);
-    if (p->opts.huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    vs_advise_huge(&p->opts, (void *)nbot, len, o);
     if (grew)
         vs_infof(st, o, "increasing stack size to %zu", newsize);
     return VSTACK_OK;

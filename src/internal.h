@@ -104,6 +104,10 @@ int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int 
                const char *what, struct vs_region *r, struct vs_out *o);
 /* Release a whole region, recording a warning on failure. */
 void vs_release(void *base, size_t len, struct vs_out *o);
+/* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
+ * committed (nothing when len is 0); a refusal is a warning, and the range
+ * goes on with normal pages. */
+void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
 
 /* ---- alloc.c: the running stack ------------------------------------------ */
 /* Make the stack empty on memory [vbot, top) with [bot, top) committed, and

@@ -214,8 +214,7 @@ static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
     p->grows++;
     if (newsize > p->high_water)
         p->high_water = newsize;
-    if (p->opts.huge && vs_os_advise_huge((void *)at, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    vs_advise_huge(&p->opts, (void *)at, len, o);
     if (p->soft && newsize > p->soft && !p->soft_warned) {
         p->soft_warned = 1;
         vs_warnf(o, VSTACK_OK, "the pool grew to %s, past its soft limit %s", vs_fmt_size(newsize, b1),

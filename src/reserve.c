@@ -57,11 +57,7 @@ int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int 
                    "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
                    "rest of the program",
                    what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2));
-    if (opts->huge && r->committed) {
-        uintptr_t lo = downward ? r->hi - r->committed : r->lo;
-        if (vs_os_advise_huge((void *)lo, r->committed, &e) != 0)
-            vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
-    }
+    vs_advise_huge(opts, (void *)(downward ? r->hi - r->committed : r->lo), r->committed, o);
     return VSTACK_OK;
 }
 
@@ -71,4 +67,11 @@ void vs_release(void *base, size_t len, struct vs_out *o)
     char b1[48];
     if (vs_os_release(base, len, &e) != 0)
         vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
+}
+
+void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o)
+{
+    struct vs_os_err e;
+    if (opts->huge && len && vs_os_advise_huge(addr, len, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
 }
