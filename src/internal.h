@@ -108,6 +108,12 @@ void vs_release(void *base, size_t len, struct vs_out *o);
  * committed (nothing when len is 0); a refusal is a warning, and the range
  * goes on with normal pages. */
 void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
+/* The first part of destroying a stack or pool: block signals (a failure is
+ * only a warning: destroy goes on regardless), leave the table of live ones
+ * and release the mapping.  Returns whether signals are blocked: the caller
+ * empties its struct, then unblocks them if so. */
+int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
+                struct vs_out *o);
 
 /* ---- alloc.c: the running stack ------------------------------------------ */
 /* Make the stack empty on memory [vbot, top) with [bot, top) committed, and

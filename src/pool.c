@@ -111,14 +111,7 @@ void vstack_pool_destroy(vstack_pool *pool)
     struct vs_os_sigmask saved;
     if (!p->map_base)
         return;
-    /* Destroy goes on regardless: a failed block is only a warning. */
-    int blocked = vs_block(&saved, &o) == VSTACK_OK;
-    if (!blocked) {
-        vs_warnf(&o, o.code, "%s", o.msg);
-        o.code = VSTACK_OK;
-    }
-    vs_live_remove(&p->fork);
-    vs_release(p->map_base, p->map_len, &o);
+    int blocked = vs_teardown(&p->fork, p->map_base, p->map_len, &saved, &o);
     /* Empty the pool before signals come back; only the warn handler stays,
      * to hear what went wrong. */
     vstack_pool_handler warn_fn = p->warn_fn;

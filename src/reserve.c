@@ -1,4 +1,5 @@
-/* reserve.c -- a reservation and its first commit, for stacks and pools.
+/* reserve.c -- a reservation and its first commit, for stacks and pools;
+ * the huge-page advice on what is committed; and the release.
  *
  * The system is asked for the whole size as inaccessible address space.
  * Before that, a trial read/write mapping of the same size checks that the
@@ -67,6 +68,19 @@ void vs_release(void *base, size_t len, struct vs_out *o)
     char b1[48];
     if (vs_os_release(base, len, &e) != 0)
         vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
+}
+
+int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
+                struct vs_out *o)
+{
+    int blocked = vs_block(saved, o) == VSTACK_OK;
+    if (!blocked) {
+        vs_warnf(o, o->code, "%s", o->msg);
+        o->code = VSTACK_OK;
+    }
+    vs_live_remove(f);
+    vs_release(map_base, map_len, o);
+    return blocked;
 }
 
 void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o)

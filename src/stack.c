@@ -67,26 +67,20 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
 
 void vstack_destroy(vstack *st)
 {
+    struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
     struct vs_os_sigmask saved;
-    if (!st->priv_.map_base)
+    if (!p->map_base)
         return;
-    /* Destroy goes on regardless: a failed block is only a warning. */
-    int blocked = vs_block(&saved, &o) == VSTACK_OK;
-    if (!blocked) {
-        vs_warnf(&o, o.code, "%s", o.msg);
-        o.code = VSTACK_OK;
-    }
-    vs_live_remove(&st->priv_.fork);
-    vs_release(st->priv_.map_base, st->priv_.map_len, &o);
+    int blocked = vs_teardown(&p->fork, p->map_base, p->map_len, &saved, &o);
     /* Empty the struct before signals come back, so that a handler that
      * longjmps out never finds it on released memory; only the warn
      * handler stays, to hear what went wrong. */
-    vstack_handler warn_fn = st->priv_.warn_fn;
-    void *warn_ctx = st->priv_.warn_ctx;
+    vstack_handler warn_fn = p->warn_fn;
+    void *warn_ctx = p->warn_ctx;
     memset(st, 0, sizeof *st);
-    st->priv_.warn_fn = warn_fn;
-    st->priv_.warn_ctx = warn_ctx;
+    p->warn_fn = warn_fn;
+    p->warn_ctx = warn_ctx;
     if (blocked)
         vs_unblock(&saved, &o);
     vs_deliver(st, &o);
