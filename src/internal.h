@@ -108,6 +108,10 @@ void vs_release(void *base, size_t len, struct vs_out *o);
  * committed (nothing when len is 0); a refusal is a warning, and the range
  * goes on with normal pages. */
 void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
+/* Enter a new stack or pool in the table of live ones when opts->forkwipe,
+ * with signals blocked; with no memory for the table, fork-wipe goes off
+ * for this one (`what`: "stack", "pool") with a warning. */
+void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o);
 /* The first part of destroying a stack or pool: block signals (a failure is
  * only a warning: destroy goes on regardless), leave the table of live ones
  * and release the mapping.  Returns whether signals are blocked: the caller

@@ -92,10 +92,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         p->fork.range = vs_pool_fork_range;
         p->fork.stuck = vs_pool_fork_stuck;
         vs_track_undefined((void *)p->base, p->size);
-        if (p->opts.forkwipe && vs_live_add(&p->fork) != 0) {
-            p->opts.forkwipe = 0;
-            vs_warnf(&o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this pool");
-        }
+        vs_live_join(&p->fork, &p->opts, "pool", &o);
     }
     vs_unblock(&saved, &o);
     if (o.code != VSTACK_OK) {

@@ -1,5 +1,6 @@
 /* reserve.c -- a reservation and its first commit, for stacks and pools;
- * the huge-page advice on what is committed; and the release.
+ * the huge-page advice on what is committed; entering the table of live
+ * ones; and the release.
  *
  * The system is asked for the whole size as inaccessible address space.
  * Before that, a trial read/write mapping of the same size checks that the
@@ -68,6 +69,14 @@ void vs_release(void *base, size_t len, struct vs_out *o)
     char b1[48];
     if (vs_os_release(base, len, &e) != 0)
         vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
+}
+
+void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o)
+{
+    if (opts->forkwipe && vs_live_add(f) != 0) {
+        opts->forkwipe = 0;
+        vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this %s", what);
+    }
 }
 
 int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,

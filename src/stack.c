@@ -37,10 +37,8 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
         p->vsize = vsize ? granted : 0;
         /* Still blocked: a handler that longjmps out of a half-entered
          * table slot would leave the table pointing at this stack. */
-        if (join && p->opts.forkwipe && vs_live_add(&p->fork) != 0) {
-            p->opts.forkwipe = 0;
-            vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this stack");
-        }
+        if (join)
+            vs_live_join(&p->fork, &p->opts, "stack", o);
     }
     vs_unblock(&saved, o);
     return o->code;
