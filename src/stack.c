@@ -5,16 +5,18 @@
 
 #include <string.h>
 
-/* Reserve parisize rsize and parisizemax vsize (rounded; vsize 0: fixed)
- * into *r and make it the stack's memory.  given is parisize as the caller
- * gave it, read back as gp does.  join: a new stack, to enter in fork-wipe's
- * table.  On failure the stack is unchanged. */
+/* Check parisize rsize and parisizemax vsize (rounded; vsize 0: fixed),
+ * reserve them and make the reservation the stack's memory.  given is
+ * parisize as the caller gave it, read back as gp does.  join: a new stack,
+ * to enter in fork-wipe's table.  On failure the stack is unchanged. */
 static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_region r;
     char b1[48];
 
+    if (vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK)
+        return o->code;
     if (vsize && !vs_os_config()->reserves) {
         vs_warnf(o, VSTACK_OK, "no mmap on this system: parisizemax ignored, fixed stack of %s",
                  vs_fmt_size(rsize, b1));
@@ -55,11 +57,8 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
         return vs_deliver(st, &o);
     r = vs_round_size(&p->opts, rsize);
     v = vsize ? vs_round_size(&p->opts, vsize) : 0;
-    if (vs_check_sizes(r, v, "parisize", "parisizemax", &o) != VSTACK_OK ||
-        vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK) {
+    if (vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK)
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
-        return vs_deliver(st, &o);
-    }
     return vs_deliver(st, &o);
 }
 
@@ -94,8 +93,7 @@ static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize, stru
 {
     struct vstack_private_ *p = &st->priv_;
     size_t hw = p->high_water;
-    if (vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK ||
-        vs_map(st, given, rsize, vsize, 0, o) != VSTACK_OK)
+    if (vs_map(st, given, rsize, vsize, 0, o) != VSTACK_OK)
         return o->code;
     p->high_water = hw;
     return VSTACK_OK;
