@@ -265,23 +265,13 @@ int vstack_grow(vstack *st, size_t newsize)
 
 /* ---- decommit ------------------------------------------------------------ */
 
-/* The range [bot, nbot) was unmapped and could not be mapped again: it is no
- * longer ours, so the stack may not grow into it.  Release the reservation
- * below it too, and shrink parisizemax to what is left.  The mapping is
- * [nbot, end) from now on, even when that release fails: the part below
- * stays mapped then, and is said so, but vstack_destroy must never unmap
- * the lost range, which someone else may have mapped since. */
+/* The range [bot, nbot) was unmapped and could not be mapped again: the
+ * reservation below it goes too (vs_lose_range), the mapping is [nbot, end)
+ * from now on, and parisizemax shrinks to what is left. */
 static void vs_lose_below(vstack *st, vstack_sp nbot, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
-    vstack_sp base = (vstack_sp)p->map_base, end = base + p->map_len;
-    struct vs_os_err e;
-    char b1[48];
-    if (p->bot > base && vs_os_release(p->map_base, p->bot - base, &e) != 0)
-        vs_warn_os(o, &e, "cannot release the reservation below the lost range (%s at %p stays mapped)",
-                   vs_fmt_size(p->bot - base, b1), p->map_base);
-    p->map_base = (void *)nbot;
-    p->map_len = end - nbot;
+    vs_lose_range(&p->map_base, &p->map_len, p->bot, nbot, 1, o);
     p->vbot = nbot;
     if (p->vsize)
         p->vsize = p->top - nbot;

@@ -104,6 +104,15 @@ int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int 
                const char *what, struct vs_region *r, struct vs_out *o);
 /* Release a whole region, recording a warning on failure. */
 void vs_release(void *base, size_t len, struct vs_out *o);
+/* [lo, hi) of the mapping *map_base, *map_len was unmapped and could not be
+ * mapped again: it is no longer ours, and nothing may grow into it.
+ * Release the part of the mapping beyond it (below it when downward, above
+ * it otherwise), and make the mapping the part on the other side, even when
+ * that release fails (a warning says what stays mapped): the release of the
+ * whole mapping must never unmap the lost range, which someone else may
+ * have mapped since. */
+void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
+                   struct vs_out *o);
 /* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
  * committed (nothing when len is 0); a refusal is a warning, and the range
  * goes on with normal pages. */

@@ -224,17 +224,10 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
     if (vs_os_decommit((void *)at, end - at, p->opts.unmap, &hole, &e) != 0) {
         if (!hole)
             return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(end - at, b1));
-        /* [at, end) is no longer ours: the pool may not grow past it, so
-         * the reservation above it goes too.  The mapping ends at `at` from
-         * now on even when that release fails (what stays mapped is said):
-         * destroy must never unmap the lost range, which someone else may
-         * have mapped since. */
-        struct vs_os_err re;
-        uintptr_t map_end = (uintptr_t)p->map_base + p->map_len;
-        if (map_end > end && vs_os_release((void *)end, map_end - end, &re) != 0)
-            vs_warn_os(o, &re, "cannot release the reservation above the lost range (%s at %p stays mapped)",
-                       vs_fmt_size(map_end - end, b1), (void *)end);
-        p->map_len = at - (uintptr_t)p->map_base;
+        /* [at, end) is no longer ours: the reservation above it goes too
+         * (vs_lose_range), the mapping ends at `at`, and the pool may not
+         * grow past it. */
+        vs_lose_range(&p->map_base, &p->map_len, at, end, 0, o);
         p->reserved = newsize;
         if (p->hard > newsize)
             p->hard = newsize;

@@ -92,6 +92,24 @@ int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct v
     return blocked;
 }
 
+void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
+                   struct vs_out *o)
+{
+    uintptr_t base = (uintptr_t)*map_base, end = base + *map_len;
+    uintptr_t from = downward ? base : hi, to = downward ? lo : end;
+    struct vs_os_err e;
+    char b1[48];
+    if (to > from && vs_os_release((void *)from, to - from, &e) != 0)
+        vs_warn_os(o, &e, "cannot release the reservation %s the lost range (%s at %p stays mapped)",
+                   downward ? "below" : "above", vs_fmt_size(to - from, b1), (void *)from);
+    if (downward) {
+        *map_base = (void *)hi;
+        *map_len = end - hi;
+    } else {
+        *map_len = lo - base;
+    }
+}
+
 void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o)
 {
     struct vs_os_err e;
