@@ -88,7 +88,7 @@ size_t vs_round_size(const struct vstack_opts_ *opts, size_t n);
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
                    struct vs_out *o);
 
-/* ---- reserve.c: a reservation with its first commit ----------------------- */
+/* ---- reserve.c: the life of a reservation, for stacks and pools ---------- */
 struct vs_region {
     void *map_base;    /* the mapping as the system returned it */
     size_t map_len;
@@ -102,8 +102,14 @@ struct vs_region {
  * a warning that names the size as `what`. */
 int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o);
-/* Release a whole region, recording a warning on failure. */
-void vs_release(void *base, size_t len, struct vs_out *o);
+/* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
+ * committed (nothing when len is 0); a refusal is a warning, and the range
+ * goes on with normal pages. */
+void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
+/* Enter a new stack or pool in the table of live ones when opts->forkwipe,
+ * with signals blocked; with no memory for the table, fork-wipe goes off
+ * for this one (`what`: "stack", "pool") with a warning. */
+void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o);
 /* [lo, hi) of the mapping *map_base, *map_len was unmapped and could not be
  * mapped again: it is no longer ours, and nothing may grow into it.
  * Release the part of the mapping beyond it (below it when downward, above
@@ -113,14 +119,8 @@ void vs_release(void *base, size_t len, struct vs_out *o);
  * have mapped since. */
 void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
                    struct vs_out *o);
-/* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
- * committed (nothing when len is 0); a refusal is a warning, and the range
- * goes on with normal pages. */
-void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
-/* Enter a new stack or pool in the table of live ones when opts->forkwipe,
- * with signals blocked; with no memory for the table, fork-wipe goes off
- * for this one (`what`: "stack", "pool") with a warning. */
-void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o);
+/* Release a whole region, recording a warning on failure. */
+void vs_release(void *base, size_t len, struct vs_out *o);
 /* The first part of destroying a stack or pool: block signals (a failure is
  * only a warning: destroy goes on regardless), leave the table of live ones
  * and release the mapping.  Returns whether signals are blocked: the caller

@@ -1,6 +1,7 @@
-/* reserve.c -- a reservation and its first commit, for stacks and pools;
- * the huge-page advice on what is committed; entering the table of live
- * ones; and the release.
+/* reserve.c -- the life of a reservation, the same for stacks and pools:
+ * the reservation with its first commit, the huge-page advice on what is
+ * committed, entering the table of live ones, a range lost on the unmap
+ * path, and the release.
  *
  * The system is asked for the whole size as inaccessible address space.
  * Before that, a trial read/write mapping of the same size checks that the
@@ -63,12 +64,11 @@ int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int 
     return VSTACK_OK;
 }
 
-void vs_release(void *base, size_t len, struct vs_out *o)
+void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o)
 {
     struct vs_os_err e;
-    char b1[48];
-    if (vs_os_release(base, len, &e) != 0)
-        vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
+    if (opts->huge && len && vs_os_advise_huge(addr, len, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
 }
 
 void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o)
@@ -77,19 +77,6 @@ void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char 
         opts->forkwipe = 0;
         vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this %s", what);
     }
-}
-
-int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
-                struct vs_out *o)
-{
-    int blocked = vs_block(saved, o) == VSTACK_OK;
-    if (!blocked) {
-        vs_warnf(o, o->code, "%s", o->msg);
-        o->code = VSTACK_OK;
-    }
-    vs_live_remove(f);
-    vs_release(map_base, map_len, o);
-    return blocked;
 }
 
 void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
@@ -110,9 +97,23 @@ void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi,
     }
 }
 
-void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o)
+void vs_release(void *base, size_t len, struct vs_out *o)
 {
     struct vs_os_err e;
-    if (opts->huge && len && vs_os_advise_huge(addr, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    char b1[48];
+    if (vs_os_release(base, len, &e) != 0)
+        vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
+}
+
+int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
+                struct vs_out *o)
+{
+    int blocked = vs_block(saved, o) == VSTACK_OK;
+    if (!blocked) {
+        vs_warnf(o, o->code, "%s", o->msg);
+        o->code = VSTACK_OK;
+    }
+    vs_live_remove(f);
+    vs_release(map_base, map_len, o);
+    return blocked;
 }
