@@ -83,8 +83,10 @@ const char *vs_fmt_size(size_t n, char buf[static 48]);
 int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out *o);
 /* A size as the stack will use it: clamped, at least VSTACK_MIN_SIZE, unit-rounded. */
 size_t vs_round_size(const struct vstack_opts_ *opts, size_t n);
-/* The one check of a pair of sizes: max (0: fixed) must not be below min.
- * what_min, what_max name them in the sentence ("parisize", "parisizemax"). */
+/* The one check of a pair of sizes: max must not be below min.  what_min,
+ * what_max name them in the sentence ("parisize", "parisizemax").  Where a
+ * max of 0 means none (a fixed stack, no hard limit), the caller checks only
+ * a max that is set. */
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
                    struct vs_out *o);
 

@@ -66,7 +66,7 @@ int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *wha
                    struct vs_out *o)
 {
     char b1[48], b2[48];
-    if (max && max < min)
+    if (max < min)
         return vs_failf(o, VSTACK_EINVAL, "%s < %s: %s is %s, %s is %s", what_max, what_min, what_max,
                         vs_fmt_size(max, b1), what_min, vs_fmt_size(min, b2));
     return VSTACK_OK;

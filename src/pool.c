@@ -72,9 +72,10 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         return vs_pool_deliver(pool, &o);
     min = vs_clamp_round(minsize, opts.unit);
     max = vs_round_size(&opts, maxsize);
-    if (minsize > maxsize) /* then min <= max: both round up to the same unit */
-        vs_failf(&o, VSTACK_EINVAL, "minsize %zu > maxsize %zu", minsize, maxsize);
-    else if (!vs_os_config()->reserves)
+    /* The sizes as given: when they pass, min <= max, as both round up to
+     * the same unit. */
+    if (vs_check_sizes(minsize, maxsize, "minsize", "maxsize", &o) == VSTACK_OK &&
+        !vs_os_config()->reserves)
         vs_failf(&o, VSTACK_ESYS, "no mmap on this system: a pool cannot reserve without committing");
     if (o.code != VSTACK_OK)
         return vs_pool_deliver(pool, &o);
@@ -155,19 +156,11 @@ int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
 {
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
-    char b1[48], b2[48];
     size_t s = vs_clamp_round(soft, p->opts.unit), h = vs_clamp_round(hard, p->opts.unit);
 
-    if (h && h < p->minsize)
-        vs_failf(&o, VSTACK_EINVAL, "hard limit %s < minsize %s", vs_fmt_size(h, b1),
-                 vs_fmt_size(p->minsize, b2));
-    else if (h && h < p->size)
-        vs_failf(&o, VSTACK_EINVAL, "hard limit %s < the pool's size %s: shrink it first",
-                 vs_fmt_size(h, b1), vs_fmt_size(p->size, b2));
-    else if (h && s > h)
-        vs_failf(&o, VSTACK_EINVAL, "soft limit %s > hard limit %s", vs_fmt_size(s, b1),
-                 vs_fmt_size(h, b2));
-    else {
+    if (!h || (vs_check_sizes(p->minsize, h, "minsize", "hard limit", &o) == VSTACK_OK &&
+               vs_check_sizes(p->size, h, "the pool's size", "hard limit", &o) == VSTACK_OK &&
+               vs_check_sizes(s, h, "soft limit", "hard limit", &o) == VSTACK_OK)) {
         p->soft = s;
         p->hard = h;
         p->soft_warned = s && p->size > s; /* crossed already: warn on the next crossing */

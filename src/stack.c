@@ -15,7 +15,7 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
     struct vs_region r;
     char b1[48];
 
-    if (vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK)
+    if (vsize && vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK)
         return o->code;
     if (vsize && !vs_os_config()->reserves) {
         vs_warnf(o, VSTACK_OK, "no mmap on this system: parisizemax ignored, fixed stack of %s",
