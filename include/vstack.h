@@ -64,6 +64,16 @@ struct vstack_fork_ {
     void (*stuck)(struct vstack_fork_ *f);
 };
 
+/* The options of a stack or pool, resolved once from flags and environment
+ * at init: private, like the rest. */
+struct vstack_opts_ {
+    size_t unit;            /* commit granularity: the page or the huge page */
+    unsigned char probe;    /* try a read/write mapping before reserving */
+    unsigned char unmap;    /* decommit by munmap + mmap */
+    unsigned char huge;     /* transparent huge pages */
+    unsigned char forkwipe; /* fork gets zeros for the free part */
+};
+
 /* The library's own state of a stack.  It is declared here only so that a
  * vstack can live in the caller's memory: its fields are private, may change
  * in any release, and must never be read or written outside the library. */
@@ -77,10 +87,10 @@ struct vstack_private_ {
     size_t rsize;           /* parisize, rounded */
     size_t rsize_given;     /* parisize as given, as vstack_default_get reads it */
     size_t vsize;           /* parisizemax, rounded; 0 for a fixed-size stack */
-    size_t unit;            /* commit granularity: the page or the huge page */
     size_t high_water;      /* the most ever used, to the page */
     unsigned long grows, shrinks;
-    unsigned char probe, unmap, huge, forkwipe, tracking, verbose;
+    struct vstack_opts_ opts;
+    unsigned char tracking, verbose;
     int errcode;            /* see vstack_last_error_code */
     vstack_handler err_fn, warn_fn;
     void *err_ctx, *warn_ctx;

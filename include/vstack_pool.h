@@ -30,11 +30,11 @@ struct vstack_pool_private_ {
     size_t reserved;       /* the reservation as granted */
     size_t minsize, soft, hard, high_water;
     size_t used;           /* in use from the base; SIZE_MAX: all of it */
-    size_t unit;
     void *map_base;
     size_t map_len;
     unsigned long grows, shrinks;
-    unsigned char probe, unmap, huge, forkwipe, tracking, soft_warned;
+    struct vstack_opts_ opts;
+    unsigned char soft_warned;
     struct vstack_fork_ fork;
     vstack_pool_handler warn_fn;
     void *warn_ctx;
@@ -79,7 +79,9 @@ int vstack_pool_resize(vstack_pool *p, size_t newsize);
 int vstack_pool_set_limits(vstack_pool *p, size_t soft, size_t hard);
 /* [base + used, base + size) holds nothing the client needs: a child of
  * fork gets zeros there and fork does not copy it.  Until the first call,
- * the whole pool counts as in use. */
+ * the whole pool counts as in use.  It returns nothing: its one failure,
+ * clearing a fork-wipe mark an earlier fork left behind, is seen only in
+ * vstack_pool_last_error and vstack_pool_last_error_code. */
 void vstack_pool_set_used(vstack_pool *p, size_t used);
 void vstack_pool_set_warn_handler(vstack_pool *p, vstack_pool_handler fn, void *ctx);
 /* The sentence of the last failure or warning, and its code, as

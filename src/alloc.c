@@ -64,8 +64,8 @@ static int vs_stack_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uint
 {
     const vstack *st = VS_STACK_OF(f);
     const struct vstack_private_ *p = &st->priv_;
-    *lo = vs_round_up(p->low, p->unit);
-    *hi = VS_ALIGN_DOWN(st->avma, p->unit);
+    *lo = vs_round_up(p->low, p->opts.unit);
+    *hi = VS_ALIGN_DOWN(st->avma, p->opts.unit);
     return *lo < *hi;
 }
 
@@ -111,7 +111,7 @@ static size_t vs_grow_target(const struct vstack_private_ *p, size_t need)
         size *= 2;
     if (size < need)
         size = need;
-    size = vs_round_up(size, p->unit);
+    size = vs_round_up(size, p->opts.unit);
     return size > limit ? limit : size;
 }
 
@@ -149,8 +149,7 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     int grew = newsize > p->rsize;
     p->grows += grew;
     vs_unblock(&saved, o);
-    if (p->huge && vs_os_advise_huge((void *)nbot, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    vs_advise_huge(&p->opts, (void *)nbot, len, o);
     if (grew)
         vs_infof(st, o, "increasing stack size to %zu", newsize);
     return VSTACK_OK;
@@ -176,13 +175,9 @@ static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
  * anything is handed out below its top. */
 static int vs_unstick(vstack *st, struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
     struct vs_os_err e;
-    if (p->fork.hi <= p->fork.lo)
-        return VSTACK_OK;
-    if (vs_os_wipe_on_fork((void *)p->fork.lo, p->fork.hi - p->fork.lo, 0, &e) != 0)
+    if (vs_fork_clear(&st->priv_.fork, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free part");
-    p->fork.lo = p->fork.hi = 0;
     return VSTACK_OK;
 }
 
@@ -258,7 +253,7 @@ int vstack_grow(vstack *st, size_t newsize)
         else
             vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
     } else {
-        target = vs_round_up(newsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : newsize, p->unit);
+        target = vs_clamp_round(newsize, p->opts.unit);
         if (target > vs_limit(p) && target > cur)
             vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(target, b1),
                      vs_fmt_size(p->vsize, b2));
@@ -270,24 +265,13 @@ int vstack_grow(vstack *st, size_t newsize)
 
 /* ---- decommit ------------------------------------------------------------ */
 
-/* The range [bot, nbot) was unmapped and could not be mapped again: it is no
- * longer ours, so the stack may not grow into it.  Release the reservation
- * below it too, and shrink parisizemax to what is left.  The mapping is
- * [nbot, end) from now on, even when that release fails: the part below
- * stays mapped then, and is said so, but vstack_destroy must never unmap
- * the lost range, which someone else may have mapped since. */
+/* The range [bot, nbot) was unmapped and could not be mapped again: the
+ * reservation below it goes too (vs_lose_range), the mapping is [nbot, end)
+ * from now on, and parisizemax shrinks to what is left. */
 static void vs_lose_below(vstack *st, vstack_sp nbot, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
-    vstack_sp base = (vstack_sp)p->map_base, end = base + p->map_len;
-    struct vs_os_err e;
-    char b1[48];
-    if (p->bot > base && vs_os_release(p->map_base, p->bot - base, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err),
-                 "cannot release the reservation below the lost range (%s at %p stays mapped): %s: %s",
-                 vs_fmt_size(p->bot - base, b1), p->map_base, e.call, vs_os_why(&e));
-    p->map_base = (void *)nbot;
-    p->map_len = end - nbot;
+    vs_lose_range(&p->map_base, &p->map_len, p->bot, nbot, 1, o);
     p->vbot = nbot;
     if (p->vsize)
         p->vsize = p->top - nbot;
@@ -307,7 +291,7 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
 
     if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
-    if (vs_os_decommit((void *)p->bot, len, p->unmap, &hole, &e) != 0 && !hole) {
+    if (vs_os_decommit((void *)p->bot, len, p->opts.unmap, &hole, &e) != 0 && !hole) {
         vs_unblock(&saved, o);
         return vs_fail_os(o, &e, "cannot give back %s of the stack", vs_fmt_size(len, b1));
     }
@@ -335,7 +319,7 @@ int vstack_reset(vstack *st)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    size_t used = vs_round_up(p->top - st->avma, p->unit);
+    size_t used = vs_round_up(p->top - st->avma, p->opts.unit);
     size_t keep = used > p->rsize ? used : p->rsize;
 
     vs_track_sync(st);

@@ -75,14 +75,21 @@ static void vs_mark(struct vstack_fork_ *f)
     }
 }
 
+int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
+{
+    int err;
+    if (f->hi <= f->lo)
+        return 0;
+    err = vs_os_wipe_on_fork((void *)f->lo, f->hi - f->lo, 0, e);
+    if (!err)
+        f->lo = f->hi = 0;
+    return err;
+}
+
 static void vs_unmark(struct vstack_fork_ *f)
 {
     struct vs_os_err e;
-    if (f->hi <= f->lo)
-        return;
-    if (vs_os_wipe_on_fork((void *)f->lo, f->hi - f->lo, 0, &e) == 0)
-        f->lo = f->hi = 0;
-    else
+    if (vs_fork_clear(f, &e) != 0)
         f->stuck(f); /* cleared later, or the next use fails */
 }
 

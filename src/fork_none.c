@@ -18,3 +18,11 @@ void vs_live_remove(struct vstack_fork_ *f) { f->slot = NULL; }
 
 /* With no fork-wipe there is no owner to record. */
 void vs_live_claim(struct vstack_fork_ *f) { (void)f; }
+
+/* Nothing is ever marked. */
+int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
+{
+    (void)f;
+    (void)e;
+    return 0;
+}

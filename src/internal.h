@@ -41,14 +41,21 @@ int vs_failf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
  * reason".  Returns its VSTACK_E* code. */
 int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
 void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
+/* vs_fail_os's twin for a warning: fmt's sentence, then ": call: reason",
+ * with the VSTACK_E* code of e's errno. */
+void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
-/* The sentence to keep as the last error: the failure's, else the last
- * warning's, else "", with its code. */
-void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code);
-/* Deliver o: the failure's sentence (else the last warning's, else "") into
- * the last error, then each verbose line and each warning to the warn
- * handler.  Returns o->code. */
+/* Who hears a call's warnings and verbose lines: a stack's or a pool's
+ * warn handler. */
+typedef void vs_hear_fn(void *who, int code, const char *msg);
+/* The core of every way out: the failure's sentence (else the last
+ * warning's, else "") and its code into msg and *code, unless msg is NULL;
+ * then each verbose line and each warning to hear(who, ...).  Returns
+ * o->code. */
+int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who);
+/* Deliver o for a stack: into its last error, then to its warn handler (or
+ * the process-wide one).  Returns o->code. */
 int vs_deliver(vstack *st, const struct vs_out *o);
 /* The same without touching the last error: for a call that succeeded
  * with nothing but verbose lines to say. */
@@ -63,28 +70,27 @@ void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...) VS_PRINT
 /* ---- size.c: sizes as numbers and as words ------------------------------- */
 /* Round n up to a multiple of unit (a power of two); 0 on overflow. */
 size_t vs_round_up(size_t n, size_t unit);
+/* A size asked for, as the library uses it: clamped to VS_SIZE_CLAMP, then
+ * rounded up to unit (0 stays 0). */
+size_t vs_clamp_round(size_t n, size_t unit);
 /* Human-readable size for messages, e.g. "2000003072 bytes (1.86 GiB)". */
 const char *vs_fmt_size(size_t n, char buf[static 48]);
 
-/* ---- options.c: flags and environment, resolved once --------------------- */
-struct vs_opts {
-    size_t unit;               /* commit granularity: page or huge page */
-    unsigned char probe;       /* try a read/write mapping before reserving */
-    unsigned char unmap;       /* decommit by munmap + mmap */
-    unsigned char huge;        /* transparent huge pages */
-    unsigned char forkwipe;    /* fork gets zeros for the free part */
-};
+/* ---- options.c: flags and environment, resolved once ---------------------
+ * into a struct vstack_opts_ (vstack.h), which stacks and pools keep. */
 /* A flag beats the environment, which beats the platform default.
  * VSTACK_EINVAL for unknown or contradictory flags. */
-int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o);
+int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out *o);
 /* A size as the stack will use it: clamped, at least VSTACK_MIN_SIZE, unit-rounded. */
-size_t vs_round_size(const struct vs_opts *opts, size_t n);
-/* The one check of a pair of sizes: max (0: fixed) must not be below min.
- * what_min, what_max name them in the sentence ("parisize", "parisizemax"). */
+size_t vs_round_size(const struct vstack_opts_ *opts, size_t n);
+/* The one check of a pair of sizes: max must not be below min.  what_min,
+ * what_max name them in the sentence ("parisize", "parisizemax").  Where a
+ * max of 0 means none (a fixed stack, no hard limit), the caller checks only
+ * a max that is set. */
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
                    struct vs_out *o);
 
-/* ---- reserve.c: a reservation with its first commit ----------------------- */
+/* ---- reserve.c: the life of a reservation, for stacks and pools ---------- */
 struct vs_region {
     void *map_base;    /* the mapping as the system returned it */
     size_t map_len;
@@ -96,10 +102,33 @@ struct vs_region {
  * halve and retry down to VSTACK_MIN_SIZE; after a refusal, take half of
  * what it allowed, to leave room for the rest of the program, and say so in
  * a warning that names the size as `what`. */
-int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downward,
+int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o);
+/* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
+ * committed (nothing when len is 0); a refusal is a warning, and the range
+ * goes on with normal pages. */
+void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
+/* Enter a new stack or pool in the table of live ones when opts->forkwipe,
+ * with signals blocked; with no memory for the table, fork-wipe goes off
+ * for this one (`what`: "stack", "pool") with a warning. */
+void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o);
+/* [lo, hi) of the mapping *map_base, *map_len was unmapped and could not be
+ * mapped again: it is no longer ours, and nothing may grow into it.
+ * Release the part of the mapping beyond it (below it when downward, above
+ * it otherwise), and make the mapping the part on the other side, even when
+ * that release fails (a warning says what stays mapped): the release of the
+ * whole mapping must never unmap the lost range, which someone else may
+ * have mapped since. */
+void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
+                   struct vs_out *o);
 /* Release a whole region, recording a warning on failure. */
 void vs_release(void *base, size_t len, struct vs_out *o);
+/* The first part of destroying a stack or pool: block signals (a failure is
+ * only a warning: destroy goes on regardless), leave the table of live ones
+ * and release the mapping.  Returns whether signals are blocked: the caller
+ * empties its struct, then unblocks them if so. */
+int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
+                struct vs_out *o);
 
 /* ---- alloc.c: the running stack ------------------------------------------ */
 /* Make the stack empty on memory [vbot, top) with [bot, top) committed, and
@@ -116,6 +145,9 @@ int vs_live_add(struct vstack_fork_ *f);
 void vs_live_remove(struct vstack_fork_ *f);
 /* The calling thread becomes f's owner. */
 void vs_live_claim(struct vstack_fork_ *f);
+/* Clear f's mark, if it has one: 0, or the errno of the failed unmark, with
+ * *e saying why; the range stays recorded then. */
+int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
 /* Block asynchronous signals; on failure record it in o and return its code. */

@@ -33,7 +33,7 @@ static int vs_choose(unsigned flags, unsigned yes, unsigned no, const char *name
 
 static int vs_both(unsigned flags, unsigned a, unsigned b) { return (flags & (a | b)) == (a | b); }
 
-int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o)
+int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out *o)
 {
     const struct vs_os_config *cfg = vs_os_config();
 
@@ -57,20 +57,16 @@ int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o)
     return VSTACK_OK;
 }
 
-size_t vs_round_size(const struct vs_opts *opts, size_t n)
+size_t vs_round_size(const struct vstack_opts_ *opts, size_t n)
 {
-    if (n > VS_SIZE_CLAMP)
-        n = VS_SIZE_CLAMP;
-    if (n < VSTACK_MIN_SIZE)
-        n = VSTACK_MIN_SIZE;
-    return vs_round_up(n, opts->unit);
+    return vs_clamp_round(n < VSTACK_MIN_SIZE ? VSTACK_MIN_SIZE : n, opts->unit);
 }
 
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
                    struct vs_out *o)
 {
     char b1[48], b2[48];
-    if (max && max < min)
+    if (max < min)
         return vs_failf(o, VSTACK_EINVAL, "%s < %s: %s is %s, %s is %s", what_max, what_min, what_max,
                         vs_fmt_size(max, b1), what_min, vs_fmt_size(min, b2));
     return VSTACK_OK;

@@ -31,7 +31,9 @@
 #ifndef VSTACK_OS_H
 #define VSTACK_OS_H
 
+#include <assert.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct vs_os_config {
     size_t page_size;       /* mapping granularity (64 KiB on Cygwin) */
@@ -73,7 +75,7 @@ int vs_os_commit(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_err *e);
 /* Give back [addr, addr+size).  On Windows only a whole reservation, as
  * reserve returned it; anything else fails with EINVAL.  The policy releases
- * part of one only after a hole (vs_lose_below), which Windows never makes. */
+ * part of one only after a hole (vs_lose_range), which Windows never makes. */
 int vs_os_release(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_discard(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e);
@@ -137,5 +139,10 @@ int vs_os_seam(enum vs_os_call call);
 int vs_os_misplaced(enum vs_os_call call);
 /* Fill *e and return err: the verbs' way out on failure. */
 int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why);
+/* The verbs' preconditions: a size > 0, and an address, both multiples of
+ * the page size. */
+#define VS_ASSERT_SIZE(size) assert((size) > 0 && (size) % vs_os_config()->page_size == 0)
+#define VS_ASSERT_RANGE(addr, size) \
+    (VS_ASSERT_SIZE(size), assert((uintptr_t)(addr) % vs_os_config()->page_size == 0))
 
 #endif

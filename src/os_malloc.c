@@ -20,10 +20,6 @@ static const struct vs_os_config vs_config = {
 
 const struct vs_os_config *vs_os_config(void) { return &vs_config; }
 
-#define VS_ASSERT_SIZE(size) assert((size) > 0 && (size) % vs_config.page_size == 0)
-#define VS_ASSERT_RANGE(addr, size) \
-    (VS_ASSERT_SIZE(size), assert((uintptr_t)(addr) % vs_config.page_size == 0))
-
 /* The verbs that change nothing here still count and may fail through the
  * seam, so that the policy's error paths run in this build too. */
 static int vs_nothing(enum vs_os_call call, const char *name, struct vs_os_err *e)

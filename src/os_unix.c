@@ -88,10 +88,6 @@ const struct vs_os_config *vs_os_config(void)
     return &vs_config;
 }
 
-#define VS_ASSERT_SIZE(size) assert((size) > 0 && (size) % vs_os_config()->page_size == 0)
-#define VS_ASSERT_RANGE(addr, size) \
-    (VS_ASSERT_SIZE(size), assert((uintptr_t)(addr) % vs_os_config()->page_size == 0))
-
 /* Unmap a mapping the system placed elsewhere than asked; e reports the
  * misplacement, or the munmap if even that fails. */
 static int vs_unmap_stray(void *p, size_t size, const char *call, struct vs_os_err *e)

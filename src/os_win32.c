@@ -55,10 +55,6 @@ const struct vs_os_config *vs_os_config(void)
     return &vs_config;
 }
 
-#define VS_ASSERT_SIZE(size) assert((size) > 0 && (size) % vs_os_config()->page_size == 0)
-#define VS_ASSERT_RANGE(addr, size) \
-    (VS_ASSERT_SIZE(size), assert((uintptr_t)(addr) % vs_os_config()->page_size == 0))
-
 /* ---- failures --------------------------------------------------------------- */
 
 /* The errno nearest to a Win32 error code, for the policy's VSTACK_E* codes. */

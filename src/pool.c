@@ -16,21 +16,20 @@
 #define VS_POOL_OF(f) \
     ((vstack_pool *)(void *)((char *)(f) - offsetof(vstack_pool, priv_.fork)))
 
-static void vs_pool_warn(vstack_pool *pool, int code, const char *msg)
+static void vs_pool_warn(void *who, int code, const char *msg)
 {
+    vstack_pool *pool = who;
     if (pool->priv_.warn_fn)
         pool->priv_.warn_fn(pool, code, msg, pool->priv_.warn_ctx);
 }
 
-/* The one way out of a pool call: warnings to the warn handler, the failure
- * or the last warning into the last error. */
+/* The one way out of a pool call: the failure or the last warning into the
+ * last error, warnings to the pool's own warn handler (a pool has no
+ * verbose lines and no process-wide handler). */
 static int vs_pool_deliver(vstack_pool *pool, const struct vs_out *o)
 {
     struct vstack_pool_private_ *p = &pool->priv_;
-    vs_out_store(o, p->errmsg, sizeof p->errmsg, &p->errcode);
-    for (int i = 0; i < o->nwarn; i++)
-        vs_pool_warn(pool, o->warn_code[i], o->warn[i]);
-    return o->code;
+    return vs_out_deliver(o, p->errmsg, sizeof p->errmsg, &p->errcode, vs_pool_warn, pool);
 }
 
 /* ---- fork-wipe: the free tail ------------------------------------------------ */
@@ -40,7 +39,7 @@ static int vs_pool_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintp
     const struct vstack_pool_private_ *p = &VS_POOL_OF(f)->priv_;
     if (p->used >= p->size)
         return 0;
-    *lo = p->base + vs_round_up(p->used, p->unit);
+    *lo = p->base + vs_round_up(p->used, p->opts.unit);
     *hi = p->base + p->size;
     return *lo < *hi;
 }
@@ -52,11 +51,8 @@ static void vs_pool_fork_stuck(struct vstack_fork_ *f) { (void)f; }
 static int vs_pool_unstick(struct vstack_pool_private_ *p, struct vs_out *o)
 {
     struct vs_os_err e;
-    if (p->fork.hi <= p->fork.lo)
-        return VSTACK_OK;
-    if (vs_os_wipe_on_fork((void *)p->fork.lo, p->fork.hi - p->fork.lo, 0, &e) != 0)
+    if (vs_fork_clear(&p->fork, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free tail");
-    p->fork.lo = p->fork.hi = 0;
     return VSTACK_OK;
 }
 
@@ -66,7 +62,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
 {
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
-    struct vs_opts opts;
+    struct vstack_opts_ opts;
     struct vs_region r;
     struct vs_os_sigmask saved;
     size_t min, max;
@@ -74,11 +70,12 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
     memset(pool, 0, sizeof *pool);
     if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
         return vs_pool_deliver(pool, &o);
-    min = minsize ? vs_round_up(minsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : minsize, opts.unit) : 0;
+    min = vs_clamp_round(minsize, opts.unit);
     max = vs_round_size(&opts, maxsize);
-    if (minsize > maxsize) /* then min <= max: both round up to the same unit */
-        vs_failf(&o, VSTACK_EINVAL, "minsize %zu > maxsize %zu", minsize, maxsize);
-    else if (!vs_os_config()->reserves)
+    /* The sizes as given: when they pass, min <= max, as both round up to
+     * the same unit. */
+    if (vs_check_sizes(minsize, maxsize, "minsize", "maxsize", &o) == VSTACK_OK &&
+        !vs_os_config()->reserves)
         vs_failf(&o, VSTACK_ESYS, "no mmap on this system: a pool cannot reserve without committing");
     if (o.code != VSTACK_OK)
         return vs_pool_deliver(pool, &o);
@@ -92,19 +89,11 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         p->size = p->high_water = r.committed;
         p->minsize = r.committed < min ? r.committed : min;
         p->used = SIZE_MAX;
-        p->unit = opts.unit;
-        p->probe = opts.probe;
-        p->unmap = opts.unmap;
-        p->huge = opts.huge;
-        p->forkwipe = opts.forkwipe;
-        p->tracking = vs_running_on_valgrind();
+        p->opts = opts;
         p->fork.range = vs_pool_fork_range;
         p->fork.stuck = vs_pool_fork_stuck;
         vs_track_undefined((void *)p->base, p->size);
-        if (p->forkwipe && vs_live_add(&p->fork) != 0) {
-            p->forkwipe = 0;
-            vs_warnf(&o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this pool");
-        }
+        vs_live_join(&p->fork, &p->opts, "pool", &o);
     }
     vs_unblock(&saved, &o);
     if (o.code != VSTACK_OK) {
@@ -120,14 +109,7 @@ void vstack_pool_destroy(vstack_pool *pool)
     struct vs_os_sigmask saved;
     if (!p->map_base)
         return;
-    /* Destroy goes on regardless: a failed block is only a warning. */
-    int blocked = vs_block(&saved, &o) == VSTACK_OK;
-    if (!blocked) {
-        vs_warnf(&o, o.code, "%s", o.msg);
-        o.code = VSTACK_OK;
-    }
-    vs_live_remove(&p->fork);
-    vs_release(p->map_base, p->map_len, &o);
+    int blocked = vs_teardown(&p->fork, p->map_base, p->map_len, &saved, &o);
     /* Empty the pool before signals come back; only the warn handler stays,
      * to hear what went wrong. */
     vstack_pool_handler warn_fn = p->warn_fn;
@@ -174,20 +156,11 @@ int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
 {
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
-    char b1[48], b2[48];
-    size_t s = soft ? vs_round_up(soft > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : soft, p->unit) : 0;
-    size_t h = hard ? vs_round_up(hard > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : hard, p->unit) : 0;
+    size_t s = vs_clamp_round(soft, p->opts.unit), h = vs_clamp_round(hard, p->opts.unit);
 
-    if (h && h < p->minsize)
-        vs_failf(&o, VSTACK_EINVAL, "hard limit %s < minsize %s", vs_fmt_size(h, b1),
-                 vs_fmt_size(p->minsize, b2));
-    else if (h && h < p->size)
-        vs_failf(&o, VSTACK_EINVAL, "hard limit %s < the pool's size %s: shrink it first",
-                 vs_fmt_size(h, b1), vs_fmt_size(p->size, b2));
-    else if (h && s > h)
-        vs_failf(&o, VSTACK_EINVAL, "soft limit %s > hard limit %s", vs_fmt_size(s, b1),
-                 vs_fmt_size(h, b2));
-    else {
+    if (!h || (vs_check_sizes(p->minsize, h, "minsize", "hard limit", &o) == VSTACK_OK &&
+               vs_check_sizes(p->size, h, "the pool's size", "hard limit", &o) == VSTACK_OK &&
+               vs_check_sizes(s, h, "soft limit", "hard limit", &o) == VSTACK_OK)) {
         p->soft = s;
         p->hard = h;
         p->soft_warned = s && p->size > s; /* crossed already: warn on the next crossing */
@@ -224,8 +197,7 @@ static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
     p->grows++;
     if (newsize > p->high_water)
         p->high_water = newsize;
-    if (p->huge && vs_os_advise_huge((void *)at, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+    vs_advise_huge(&p->opts, (void *)at, len, o);
     if (p->soft && newsize > p->soft && !p->soft_warned) {
         p->soft_warned = 1;
         vs_warnf(o, VSTACK_OK, "the pool grew to %s, past its soft limit %s", vs_fmt_size(newsize, b1),
@@ -242,21 +214,13 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
     char b1[48], b2[48];
     int hole;
 
-    if (vs_os_decommit((void *)at, end - at, p->unmap, &hole, &e) != 0) {
+    if (vs_os_decommit((void *)at, end - at, p->opts.unmap, &hole, &e) != 0) {
         if (!hole)
             return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(end - at, b1));
-        /* [at, end) is no longer ours: the pool may not grow past it, so
-         * the reservation above it goes too.  The mapping ends at `at` from
-         * now on even when that release fails (what stays mapped is said):
-         * destroy must never unmap the lost range, which someone else may
-         * have mapped since. */
-        struct vs_os_err re;
-        uintptr_t map_end = (uintptr_t)p->map_base + p->map_len;
-        if (map_end > end && vs_os_release((void *)end, map_end - end, &re) != 0)
-            vs_warnf(o, vs_errno_code(re.err),
-                     "cannot release the reservation above the lost range (%s at %p stays mapped): %s: %s",
-                     vs_fmt_size(map_end - end, b1), (void *)end, re.call, vs_os_why(&re));
-        p->map_len = at - (uintptr_t)p->map_base;
+        /* [at, end) is no longer ours: the reservation above it goes too
+         * (vs_lose_range), the mapping ends at `at`, and the pool may not
+         * grow past it. */
+        vs_lose_range(&p->map_base, &p->map_len, at, end, 0, o);
         p->reserved = newsize;
         if (p->hard > newsize)
             p->hard = newsize;
@@ -278,7 +242,7 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     struct vs_out o = {0};
     struct vs_os_sigmask saved;
     char b1[48], b2[48];
-    size_t n = newsize ? vs_round_up(newsize > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : newsize, p->unit) : 0;
+    size_t n = vs_clamp_round(newsize, p->opts.unit);
 
     if (n < p->minsize)
         n = p->minsize;

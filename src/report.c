@@ -66,40 +66,57 @@ int vs_failf(struct vs_out *o, int code, const char *fmt, ...)
     return o->code = code;
 }
 
+/* Append ": call: reason" to msg, which holds n characters, as far as it fits. */
+static void vs_add_os(char msg[static VS_MSG_LEN], int n, const struct vs_os_err *e)
+{
+    if (n >= 0 && n < VS_MSG_LEN)
+        snprintf(msg + n, VS_MSG_LEN - (size_t)n, ": %s: %s", e->call, vs_os_why(e));
+}
+
 int vs_fail_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(o->msg, sizeof o->msg, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof o->msg)
-        snprintf(o->msg + n, sizeof o->msg - (size_t)n, ": %s: %s", e->call, vs_os_why(e));
+    vs_add_os(o->msg, n, e);
     return o->code = vs_errno_code(e->err);
+}
+
+/* The slot of the next warning, with its code set. */
+static char *vs_warn_slot(struct vs_out *o, int code)
+{
+    int i = o->nwarn < VS_NWARN ? o->nwarn++ : VS_NWARN - 1; /* the last slot keeps the latest */
+    o->warn_code[i] = code;
+    return o->warn[i];
 }
 
 void vs_warnf(struct vs_out *o, int code, const char *fmt, ...)
 {
     va_list ap;
-    int i = o->nwarn < VS_NWARN ? o->nwarn++ : VS_NWARN - 1; /* the last slot keeps the latest */
-    o->warn_code[i] = code;
+    char *w = vs_warn_slot(o, code);
     va_start(ap, fmt);
-    vsnprintf(o->warn[i], sizeof o->warn[i], fmt, ap);
+    vsnprintf(w, VS_MSG_LEN, fmt, ap);
     va_end(ap);
+}
+
+void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...)
+{
+    va_list ap;
+    char *w = vs_warn_slot(o, vs_errno_code(e->err));
+    va_start(ap, fmt);
+    int n = vsnprintf(w, VS_MSG_LEN, fmt, ap);
+    va_end(ap);
+    vs_add_os(w, n, e);
 }
 
 /* ---- delivering ---------------------------------------------------------- */
 
-static void vs_to_warn_handler(vstack *st, int code, const char *msg)
+int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who)
 {
-    vstack_handler fn = st->priv_.warn_fn ? st->priv_.warn_fn : vs_default_warn;
-    void *ctx = st->priv_.warn_fn ? st->priv_.warn_ctx : vs_default_ctx;
-    if (fn)
-        fn(st, code, msg, ctx);
-}
-
-void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code)
-{
-    if (o->code != VSTACK_OK) {
+    if (!msg)
+        ;
+    else if (o->code != VSTACK_OK) {
         snprintf(msg, len, "%s", o->msg);
         *code = o->code;
     } else if (o->nwarn) {
@@ -109,21 +126,28 @@ void vs_out_store(const struct vs_out *o, char *msg, size_t len, int *code)
         msg[0] = 0;
         *code = VSTACK_OK;
     }
+    for (int i = 0; i < o->ninfo; i++)
+        hear(who, VSTACK_OK, o->info[i]);
+    for (int i = 0; i < o->nwarn; i++)
+        hear(who, o->warn_code[i], o->warn[i]);
+    return o->code;
 }
 
-void vs_tell(vstack *st, const struct vs_out *o)
+static void vs_to_warn_handler(void *who, int code, const char *msg)
 {
-    for (int i = 0; i < o->ninfo; i++)
-        vs_to_warn_handler(st, VSTACK_OK, o->info[i]);
-    for (int i = 0; i < o->nwarn; i++)
-        vs_to_warn_handler(st, o->warn_code[i], o->warn[i]);
+    vstack *st = who;
+    vstack_handler fn = st->priv_.warn_fn ? st->priv_.warn_fn : vs_default_warn;
+    void *ctx = st->priv_.warn_fn ? st->priv_.warn_ctx : vs_default_ctx;
+    if (fn)
+        fn(st, code, msg, ctx);
 }
+
+void vs_tell(vstack *st, const struct vs_out *o) { vs_out_deliver(o, NULL, 0, NULL, vs_to_warn_handler, st); }
 
 int vs_deliver(vstack *st, const struct vs_out *o)
 {
-    vs_out_store(o, st->priv_.errmsg, sizeof st->priv_.errmsg, &st->priv_.errcode);
-    vs_tell(st, o);
-    return o->code;
+    struct vstack_private_ *p = &st->priv_;
+    return vs_out_deliver(o, p->errmsg, sizeof p->errmsg, &p->errcode, vs_to_warn_handler, st);
 }
 
 void vs_deliver_alloc(vstack *st, const struct vs_out *o)
@@ -165,5 +189,5 @@ void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o)
 {
     struct vs_os_err e;
     if (vs_os_signals_restore(saved, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "cannot restore the signal mask: %s: %s", e.call, vs_os_why(&e));
+        vs_warn_os(o, &e, "cannot restore the signal mask");
 }

@@ -1,4 +1,7 @@
-/* reserve.c -- a reservation and its first commit, for stacks and pools.
+/* reserve.c -- the life of a reservation, the same for stacks and pools:
+ * the reservation with its first commit, the huge-page advice on what is
+ * committed, entering the table of live ones, a range lost on the unmap
+ * path, and the release.
  *
  * The system is asked for the whole size as inaccessible address space.
  * Before that, a trial read/write mapping of the same size checks that the
@@ -9,7 +12,7 @@
 #include "internal.h"
 #include "track.h"
 
-int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downward,
+int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o)
 {
     size_t unit = opts->unit, asked = want;
@@ -44,8 +47,7 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
                 break;
             struct vs_os_err re;
             if (vs_os_release(base, want + extra, &re) != 0) /* left reserved and inaccessible */
-                vs_warnf(o, vs_errno_code(re.err), "cannot release %s after a failed commit: %s: %s",
-                         vs_fmt_size(want + extra, b1), re.call, vs_os_why(&re));
+                vs_warn_os(o, &re, "cannot release %s after a failed commit", vs_fmt_size(want + extra, b1));
         }
         if (!refusal.err)
             refusal = e;
@@ -54,16 +56,45 @@ int vs_reserve(const struct vs_opts *opts, size_t want, size_t commit, int downw
         want = (want / 2) & ~(unit - 1);
     }
     if (refusal.err)
-        vs_warnf(o, vs_errno_code(refusal.err),
-                 "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
-                 "rest of the program: %s: %s",
-                 what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2), refusal.call, vs_os_why(&refusal));
-    if (opts->huge && r->committed) {
-        uintptr_t lo = downward ? r->hi - r->committed : r->lo;
-        if (vs_os_advise_huge((void *)lo, r->committed, &e) != 0)
-            vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
-    }
+        vs_warn_os(o, &refusal,
+                   "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
+                   "rest of the program",
+                   what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2));
+    vs_advise_huge(opts, (void *)(downward ? r->hi - r->committed : r->lo), r->committed, o);
     return VSTACK_OK;
+}
+
+void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o)
+{
+    struct vs_os_err e;
+    if (opts->huge && len && vs_os_advise_huge(addr, len, &e) != 0)
+        vs_warnf(o, vs_errno_code(e.err), "%s: %s; continuing with normal pages", e.call, vs_os_why(&e));
+}
+
+void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o)
+{
+    if (opts->forkwipe && vs_live_add(f) != 0) {
+        opts->forkwipe = 0;
+        vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this %s", what);
+    }
+}
+
+void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
+                   struct vs_out *o)
+{
+    uintptr_t base = (uintptr_t)*map_base, end = base + *map_len;
+    uintptr_t from = downward ? base : hi, to = downward ? lo : end;
+    struct vs_os_err e;
+    char b1[48];
+    if (to > from && vs_os_release((void *)from, to - from, &e) != 0)
+        vs_warn_os(o, &e, "cannot release the reservation %s the lost range (%s at %p stays mapped)",
+                   downward ? "below" : "above", vs_fmt_size(to - from, b1), (void *)from);
+    if (downward) {
+        *map_base = (void *)hi;
+        *map_len = end - hi;
+    } else {
+        *map_len = lo - base;
+    }
 }
 
 void vs_release(void *base, size_t len, struct vs_out *o)
@@ -71,6 +102,18 @@ void vs_release(void *base, size_t len, struct vs_out *o)
     struct vs_os_err e;
     char b1[48];
     if (vs_os_release(base, len, &e) != 0)
-        vs_warnf(o, vs_errno_code(e.err), "cannot release %s at %p: %s: %s", vs_fmt_size(len, b1), base,
-                 e.call, vs_os_why(&e));
+        vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(len, b1), base);
+}
+
+int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
+                struct vs_out *o)
+{
+    int blocked = vs_block(saved, o) == VSTACK_OK;
+    if (!blocked) {
+        vs_warnf(o, o->code, "%s", o->msg);
+        o->code = VSTACK_OK;
+    }
+    vs_live_remove(f);
+    vs_release(map_base, map_len, o);
+    return blocked;
 }

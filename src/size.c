@@ -14,6 +14,11 @@ size_t vs_round_up(size_t n, size_t unit)
     return (n + unit - 1) & ~(unit - 1);
 }
 
+size_t vs_clamp_round(size_t n, size_t unit)
+{
+    return vs_round_up(n > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : n, unit);
+}
+
 const char *vs_fmt_size(size_t n, char buf[static 48])
 {
     static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};

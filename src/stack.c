@@ -5,41 +5,23 @@
 
 #include <string.h>
 
-static void vs_opts_store(struct vstack_private_ *p, const struct vs_opts *opts)
-{
-    p->unit = opts->unit;
-    p->probe = opts->probe;
-    p->unmap = opts->unmap;
-    p->huge = opts->huge;
-    p->forkwipe = opts->forkwipe;
-}
-
-static void vs_opts_load(const struct vstack_private_ *p, struct vs_opts *opts)
-{
-    opts->unit = p->unit;
-    opts->probe = p->probe;
-    opts->unmap = p->unmap;
-    opts->huge = p->huge;
-    opts->forkwipe = p->forkwipe;
-}
-
-/* Reserve parisize rsize and parisizemax vsize (rounded; vsize 0: fixed)
- * into *r and make it the stack's memory.  given is parisize as the caller
- * gave it, read back as gp does.  join: a new stack, to enter in fork-wipe's
- * table.  On failure the stack is unchanged. */
+/* Check parisize rsize and parisizemax vsize (rounded; vsize 0: fixed),
+ * reserve them and make the reservation the stack's memory.  given is
+ * parisize as the caller gave it, read back as gp does.  join: a new stack,
+ * to enter in fork-wipe's table.  On failure the stack is unchanged. */
 static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
-    struct vs_opts opts;
     struct vs_region r;
     char b1[48];
 
+    if (vsize && vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK)
+        return o->code;
     if (vsize && !vs_os_config()->reserves) {
         vs_warnf(o, VSTACK_OK, "no mmap on this system: parisizemax ignored, fixed stack of %s",
                  vs_fmt_size(rsize, b1));
         vsize = 0;
     }
-    vs_opts_load(p, &opts);
     /* From the new reservation to the release of the old one, a handler
      * that longjmps out would leak a mapping or leave st on freed memory. */
     struct vs_os_sigmask saved;
@@ -47,7 +29,7 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
         return o->code;
     /* Nothing is committed until the first allocation: an idle stack is a
      * bare reservation, which fork copies at no cost. */
-    if (vs_reserve(&opts, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) == VSTACK_OK) {
+    if (vs_reserve(&p->opts, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) == VSTACK_OK) {
         size_t granted = r.hi - r.lo;
         if (p->map_base)
             vs_release(p->map_base, p->map_len, o);
@@ -57,10 +39,8 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
         p->vsize = vsize ? granted : 0;
         /* Still blocked: a handler that longjmps out of a half-entered
          * table slot would leave the table pointing at this stack. */
-        if (join && p->forkwipe && vs_live_add(&p->fork) != 0) {
-            p->forkwipe = 0;
-            vs_warnf(o, VSTACK_ENOMEM, "no memory for the table of live stacks: fork-wipe is off for this stack");
-        }
+        if (join)
+            vs_live_join(&p->fork, &p->opts, "stack", o);
     }
     vs_unblock(&saved, o);
     return o->code;
@@ -70,45 +50,34 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    struct vs_opts opts;
     size_t r, v;
 
     memset(st, 0, sizeof *st);
-    if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
+    if (vs_resolve_options(flags, &p->opts, &o) != VSTACK_OK)
         return vs_deliver(st, &o);
-    vs_opts_store(p, &opts);
-    r = vs_round_size(&opts, rsize);
-    v = vsize ? vs_round_size(&opts, vsize) : 0;
-    if (vs_check_sizes(r, v, "parisize", "parisizemax", &o) != VSTACK_OK ||
-        vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK) {
+    r = vs_round_size(&p->opts, rsize);
+    v = vsize ? vs_round_size(&p->opts, vsize) : 0;
+    if (vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK)
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
-        return vs_deliver(st, &o);
-    }
     return vs_deliver(st, &o);
 }
 
 void vstack_destroy(vstack *st)
 {
+    struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
     struct vs_os_sigmask saved;
-    if (!st->priv_.map_base)
+    if (!p->map_base)
         return;
-    /* Destroy goes on regardless: a failed block is only a warning. */
-    int blocked = vs_block(&saved, &o) == VSTACK_OK;
-    if (!blocked) {
-        vs_warnf(&o, o.code, "%s", o.msg);
-        o.code = VSTACK_OK;
-    }
-    vs_live_remove(&st->priv_.fork);
-    vs_release(st->priv_.map_base, st->priv_.map_len, &o);
+    int blocked = vs_teardown(&p->fork, p->map_base, p->map_len, &saved, &o);
     /* Empty the struct before signals come back, so that a handler that
      * longjmps out never finds it on released memory; only the warn
      * handler stays, to hear what went wrong. */
-    vstack_handler warn_fn = st->priv_.warn_fn;
-    void *warn_ctx = st->priv_.warn_ctx;
+    vstack_handler warn_fn = p->warn_fn;
+    void *warn_ctx = p->warn_ctx;
     memset(st, 0, sizeof *st);
-    st->priv_.warn_fn = warn_fn;
-    st->priv_.warn_ctx = warn_ctx;
+    p->warn_fn = warn_fn;
+    p->warn_ctx = warn_ctx;
     if (blocked)
         vs_unblock(&saved, &o);
     vs_deliver(st, &o);
@@ -124,8 +93,7 @@ static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize, stru
 {
     struct vstack_private_ *p = &st->priv_;
     size_t hw = p->high_water;
-    if (vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK ||
-        vs_map(st, given, rsize, vsize, 0, o) != VSTACK_OK)
+    if (vs_map(st, given, rsize, vsize, 0, o) != VSTACK_OK)
         return o->code;
     p->high_water = hw;
     return VSTACK_OK;
@@ -134,18 +102,15 @@ static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize, stru
 int vstack_set_size(vstack *st, size_t rsize)
 {
     struct vs_out o = {0};
-    struct vs_opts opts;
-    vs_opts_load(&st->priv_, &opts);
-    vs_rebuild(st, rsize, vs_round_size(&opts, rsize), st->priv_.vsize, &o);
+    vs_rebuild(st, rsize, vs_round_size(&st->priv_.opts, rsize), st->priv_.vsize, &o);
     return vs_deliver(st, &o);
 }
 
 int vstack_set_sizemax(vstack *st, size_t vsize)
 {
+    struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    struct vs_opts opts;
-    vs_opts_load(&st->priv_, &opts);
-    vs_rebuild(st, st->priv_.rsize_given, st->priv_.rsize, vsize ? vs_round_size(&opts, vsize) : 0, &o);
+    vs_rebuild(st, p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, &o);
     return vs_deliver(st, &o);
 }
 

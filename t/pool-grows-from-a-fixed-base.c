@@ -163,7 +163,8 @@ static void limits(void)
 
     /* Bad limits: refused, nothing changed. */
     is_int(vstack_pool_set_limits(&p, 0, 32 * MB), VSTACK_EINVAL, "a hard limit below the size");
-    ok(strstr(vstack_pool_last_error(&p), "shrink") != NULL, "says to shrink first: %s", vstack_pool_last_error(&p));
+    ok(strstr(vstack_pool_last_error(&p), "the pool's size") != NULL, "names the pool's size: %s",
+       vstack_pool_last_error(&p));
     vstack_pool_resize(&p, 0);
     is_int(vstack_pool_set_limits(&p, 0, 512 * KB), VSTACK_EINVAL, "a hard limit below minsize");
     is_int(vstack_pool_set_limits(&p, 8 * MB, 4 * MB), VSTACK_EINVAL, "a soft limit above the hard one");
