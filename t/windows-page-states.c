@@ -5,7 +5,9 @@
  * destroy; both decommit flags are the same single call and never leave a
  * hole; a trim whose second step fails gives the range back instead of
  * leaving decommitted pages counted as committed; release refuses part of a
- * reservation; and a real refusal is reported in the system's words. */
+ * reservation; a real refusal is reported in the system's words; and a
+ * pool is committed from its base up, the rest reserved, all free after
+ * destroy. */
 #include "config.h"
 
 #include <errno.h>
@@ -215,9 +217,39 @@ static void real_refusal(void)
     vstack_set_default_handlers(NULL, NULL, NULL);
 }
 
+/* The pool: [base, base + size) committed, the rest of the reservation
+ * reserved, after init, a growth and a shrink; free after destroy. */
+static void pool_states(void)
+{
+    vstack_pool p;
+    if (vstack_pool_init(&p, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+        bail_out("pool: vstack_pool_init failed: %s", vstack_pool_last_error(&p));
+    uintptr_t base = (uintptr_t)vstack_pool_base(&p), end = base + 64 * MB;
+    is_int(base % (64 * KB), 0, "pool: the reservation starts on the 64 KiB granularity");
+    tu_win_is_state(base, base + 1 * MB, MEM_COMMIT, "pool, fresh: minsize committed at the base");
+    tu_win_is_state(base + 1 * MB, end, MEM_RESERVE, "pool, fresh: the rest reserved");
+    ok(tu_win_allocation_base(end - 1) == base, "pool: one reservation, from the base");
+
+    ok(vstack_pool_resize(&p, 20 * MB) == VSTACK_OK, "pool: grows to 20 MiB");
+    memset((void *)base, 9, 20 * MB);
+    tu_win_is_state(base, base + 20 * MB, MEM_COMMIT, "pool, grown: [base, base + 20 MiB) committed");
+    tu_win_is_state(base + 20 * MB, end, MEM_RESERVE, "pool, grown: the rest reserved");
+
+    ok(vstack_pool_resize(&p, 2 * MB) == VSTACK_OK, "pool: shrinks to 2 MiB");
+    tu_win_is_state(base, base + 2 * MB, MEM_COMMIT, "pool, shrunk: [base, base + 2 MiB) committed");
+    tu_win_is_state(base + 2 * MB, end, MEM_RESERVE, "pool, shrunk: the tail back to reserved");
+    const unsigned char *b = (const unsigned char *)base;
+    ok(b[0] == 9 && b[2 * MB - 1] == 9, "pool, shrunk: the first 2 MiB kept");
+    is_int((uintptr_t)vstack_pool_base(&p), base, "pool: the base never moved");
+
+    vstack_pool_destroy(&p);
+    tu_win_is_state(base, end, MEM_FREE, "pool, destroyed: all free");
+}
+
 int main(void)
 {
     config();
+    pool_states();
     grow_and_reset(0, VS_OS_REMAP, "default path");
     grow_and_reset(VSTACK_DECOMMIT_UNMAP, VS_OS_UNMAP, "VSTACK_DECOMMIT_UNMAP");
     trim();
