@@ -1,10 +1,15 @@
 /* pool-os-call-failures: every OS call a pool makes, failed once through the
  * test seam.  Each failure gives a clear code and a sentence that names the
  * call, changes nothing (or, for a range lost on the unmap path, shrinks the
- * reservation and says so), keeps the data, and leaves the pool usable. */
+ * reservation and says so), keeps the data, and leaves the pool usable.  A
+ * failed restore of the signal mask is a warning after a change that was
+ * made, and the mask is as it was.  A decommit whose mapping lands
+ * elsewhere, and the munmap of that stray mapping, leave no hole in what
+ * the pool keeps, and destroy unmaps nothing that is not the pool's. */
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,14 +17,24 @@
 #include <unistd.h>
 #include <vstack.h>
 
+#include "faults.h"
 #include "os.h"
 #include "tap.h"
 #include "testutil.h"
 
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+
 #define KB ((size_t)1 << 10)
 #define MB ((size_t)1 << 20)
+#define RESTORE "pthread_sigmask (restore)"
+#define ELSEWHERE "the system placed the mapping at another address"
 
 static long maps0;
+/* The thread's mask for the whole test: SIGUSR2 blocked, so that a restore
+ * to any mask but the caller's would show. */
+static sigset_t mask0;
 
 struct warns {
     int count;
@@ -58,13 +73,21 @@ static void teardown(vstack_pool *p, const char *what)
     tu_maps_check(maps0, 0, 32, what);
 }
 
+/* The first keep bytes hold setup's data, and the pool still grows and
+ * shrinks, keeping them (up to 2 MiB). */
+static void still_works(vstack_pool *p, unsigned char *base, size_t keep, const char *what)
+{
+    ok(tu_check(base, keep, 3) < 0, "%s: the data is intact", what);
+    ok(vstack_pool_resize(p, 16 * MB) == VSTACK_OK && vstack_pool_resize(p, 2 * MB) == VSTACK_OK,
+       "%s: the pool grows and shrinks again", what);
+    ok(tu_check(base, keep < 2 * MB ? keep : 2 * MB, 3) < 0, "%s: and keeps its data", what);
+}
+
 /* The failed call changed nothing, and the pool still works. */
 static void unchanged(vstack_pool *p, unsigned char *base, size_t size, const char *what)
 {
     ok(vstack_pool_base(p) == base && vstack_pool_size(p) == size, "%s: base and size unchanged", what);
-    ok(tu_check(base, 4 * MB < size ? 4 * MB : size, 3) < 0, "%s: the data is intact", what);
-    ok(vstack_pool_resize(p, 16 * MB) == VSTACK_OK && vstack_pool_resize(p, 2 * MB) == VSTACK_OK,
-       "%s: the pool grows and shrinks again", what);
+    still_works(p, base, 4 * MB < size ? 4 * MB : size, what);
 }
 
 static size_t reserved(const vstack_pool *p)
@@ -138,18 +161,6 @@ static void shrink_failures(unsigned flags, enum vs_os_call call, int err, const
     ok(says(vstack_pool_last_error(&p), name, strerror(err)), "%s: the sentence: %s", what, vstack_pool_last_error(&p));
     unchanged(&p, base, 4 * MB, what);
     teardown(&p, what);
-}
-
-static void misplaced(void)
-{
-    vstack_pool p;
-    unsigned char *base = setup(&p, VSTACK_DECOMMIT_REMAP);
-    vs_os_misplace_next(VS_OS_REMAP);
-    is_int(vstack_pool_resize(&p, 2 * MB), VSTACK_ESYS, "a remap placed elsewhere: VSTACK_ESYS");
-    ok(strstr(vstack_pool_last_error(&p), "another address") != NULL, "it says where it went wrong: %s",
-       vstack_pool_last_error(&p));
-    unchanged(&p, base, 4 * MB, "a remap placed elsewhere");
-    teardown(&p, "a remap placed elsewhere: the stray mapping is gone");
 }
 
 /* The unmap path loses the range when it cannot map it again. */
@@ -230,9 +241,228 @@ static void destroy_failure(void)
     vstack_pool_destroy(&p);
     ok(w.count == 1 && says(w.last, "munmap", strerror(EINVAL)), "munmap fails in destroy: a warning names it: %s", w.last);
     ok(vstack_pool_base(&p) == NULL, "the pool is zeroed all the same");
-    munmap(base, len); /* the seam skipped the real munmap */
+    if (munmap(base, len) != 0) /* the seam skipped the real munmap */
+        diag("  munmap of the pool after destroy: %s", strerror(errno));
     tu_maps_check(maps0, 0, 32, "munmap fails in destroy");
     vs_os_fail_reset();
+}
+
+/* ---- the restore of the signal mask ------------------------------------------ */
+
+/* The seam fails the restore after putting the mask back, as a failing
+ * pthread_sigmask would leave it for a mask we read ourselves: the change
+ * is made, and a warning says the restore failed. */
+static void restore_in_init(void)
+{
+    const char *what = "restore fails in vstack_pool_init";
+    vstack_pool p;
+    unsigned char *base;
+
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    is_int(vstack_pool_init(&p, 1 * MB, 64 * MB, 0), VSTACK_OK, "%s: the pool is made", what);
+    is_int(vs_os_count(VS_OS_SIGRESTORE), 1, "%s: one restore was tried", what);
+    /* A pool has no warn handler until init returns: the warning is only in
+     * the last error. */
+    tf_names(vstack_pool_last_error(&p), RESTORE, EINVAL, NULL, what);
+    is_int(vstack_pool_last_error_code(&p), VSTACK_ESYS, "%s: with VSTACK_ESYS", what);
+    ok(vstack_pool_size(&p) == 1 * MB && reserved(&p) == 64 * MB, "%s: 1 MiB committed of 64 MiB (%zu of %zu)",
+       what, vstack_pool_size(&p), reserved(&p));
+    tf_mask_same(&mask0, what);
+    base = vstack_pool_base(&p);
+    if (!base)
+        bail_out("%s: no pool", what);
+    tu_fill(base, 1 * MB, 3);
+    still_works(&p, base, 1 * MB, what);
+    teardown(&p, what);
+}
+
+/* A resize of setup's pool from 4 MiB to `to` on path flags, with the nth
+ * restore failing of the `calls` that the resize makes.  The unmap path
+ * blocks signals again around its own munmap and mmap: that restore is
+ * nested in the resize's block, and by design tells no one (warned == 0),
+ * since the outer restore puts the caller's mask back. */
+static void restore_in_resize(unsigned flags, size_t to, unsigned long nth, unsigned long calls, int warned,
+                              const char *what)
+{
+    vstack_pool p;
+    struct warns w = {0};
+    struct vstack_pool_stats before, after;
+    unsigned char *base = setup(&p, flags);
+
+    vstack_pool_set_warn_handler(&p, on_warn, &w);
+    vstack_pool_get_stats(&p, &before);
+    vs_os_fail_nth(VS_OS_SIGRESTORE, nth, EINVAL);
+    is_int(vstack_pool_resize(&p, to), VSTACK_OK, "%s: the resize is made", what);
+    is_int(vs_os_count(VS_OS_SIGRESTORE), calls, "%s: %lu restore(s) tried", what, calls);
+    vstack_pool_get_stats(&p, &after);
+    ok(after.size == to && after.grows + after.shrinks == before.grows + before.shrinks + 1,
+       "%s: the pool is %zu bytes, and the change is counted", what, after.size);
+    if (warned) {
+        ok(w.count == 1 && tf_mentions(w.last, RESTORE, EINVAL, NULL), "%s: one warning names %s and \"%s\": %s",
+           what, RESTORE, strerror(EINVAL), w.last);
+        ok(strcmp(vstack_pool_last_error(&p), w.last) == 0 && vstack_pool_last_error_code(&p) == VSTACK_ESYS,
+           "%s: the last error keeps it, with VSTACK_ESYS", what);
+    } else {
+        if (!ok(w.count == 0 && vstack_pool_last_error(&p)[0] == 0 && vstack_pool_last_error_code(&p) == VSTACK_OK,
+                "%s: no message (by design)", what))
+            diag("  %d warning(s); last error: %s", w.count, vstack_pool_last_error(&p));
+    }
+    tf_mask_same(&mask0, what);
+    ok(vstack_pool_base(&p) == base, "%s: the base has not moved", what);
+    if (to > 4 * MB)
+        memset(base + 4 * MB, 0x11, to - 4 * MB);
+    still_works(&p, base, to < 4 * MB ? to : 4 * MB, what);
+    teardown(&p, what);
+}
+
+static void restore_in_destroy(void)
+{
+    const char *what = "restore fails in vstack_pool_destroy";
+    vstack_pool p;
+    struct warns w = {0};
+    struct tu_smaps sm;
+    unsigned char *base = setup(&p, 0);
+
+    vstack_pool_set_warn_handler(&p, on_warn, &w);
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    vstack_pool_destroy(&p);
+    is_int(vs_os_count(VS_OS_RELEASE), 1, "%s: the pool is released all the same", what);
+    ok(w.count == 1 && tf_mentions(w.last, RESTORE, EINVAL, NULL), "%s: a warning names %s and \"%s\": %s", what,
+       RESTORE, strerror(EINVAL), w.last);
+    ok(vstack_pool_base(&p) == NULL && vstack_pool_size(&p) == 0 && reserved(&p) == 0, "%s: the pool is zeroed",
+       what);
+    tf_mask_same(&mask0, what);
+    if (tu_smaps_range((uintptr_t)base, (uintptr_t)base + 64 * MB, &sm) == 0)
+        is_int(sm.nmaps, 0, "%s: nothing of the pool stays mapped", what);
+    else
+        skip(1, "%s: no /proc/self/smaps", what);
+    vs_os_fail_reset();
+    tu_maps_check(maps0, 0, 32, what);
+}
+
+/* ---- a decommit whose mapping lands elsewhere ------------------------------------- */
+
+struct stray {
+    unsigned flags;        /* the decommit path */
+    enum vs_os_call call;  /* the step whose mapping the seam places elsewhere */
+    int stray_err;         /* the munmap of that stray mapping fails with it; 0: it succeeds */
+    const char *calls;     /* what the sentence names */
+    int hole;              /* the range was unmapped first: it is lost */
+    const char *what;
+};
+
+/* Is [lo, hi) mapped from end to end, every mapping of it read/write
+ * (rw != 0) or PROT_NONE?  An empty range is. */
+static int mapped_as(uintptr_t lo, uintptr_t hi, int rw)
+{
+    struct tu_smaps sm;
+    if (lo >= hi)
+        return 1;
+    if (tu_smaps_range(lo, hi, &sm) != 0)
+        return 0;
+    return sm.covered == hi - lo && (rw ? sm.rw_maps : sm.none_maps) == sm.nmaps;
+}
+
+/* Map len read/write bytes at addr for someone else than the pool; NULL
+ * when the system will not put them there (then nothing stays mapped). */
+static unsigned char *squat(uintptr_t addr, size_t len)
+{
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+#if HAVE_DECL_MAP_FIXED_NOREPLACE
+    flags |= MAP_FIXED_NOREPLACE;
+#endif
+    void *p = mmap((void *)addr, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    if (p != (void *)addr) {
+        if (munmap(p, len) != 0)
+            bail_out("munmap of a mapping placed elsewhere: %s", strerror(errno));
+        return NULL;
+    }
+    return p;
+}
+
+/* Shrink setup's pool from 4 MiB to 2 MiB with f's step landing elsewhere. */
+static void stray(const struct stray *f)
+{
+    const char *what = f->what;
+    vstack_pool p;
+    struct warns w = {0};
+    struct tu_maps_snap snap;
+    struct tu_smaps sm;
+    struct vstack_pool_stats st;
+    unsigned char *base, *other = NULL;
+    size_t keep = f->hole ? 2 * MB : 4 * MB; /* what the pool keeps of setup's data */
+    int want = f->stray_err ? tf_code(f->stray_err) : VSTACK_ESYS;
+    uintptr_t b;
+
+    tu_maps_snapshot(&snap); /* before the pool: the sweep at the end finds only the seam's */
+    base = setup(&p, f->flags);
+    b = (uintptr_t)base;
+    vstack_pool_set_warn_handler(&p, on_warn, &w);
+    vs_os_misplace_next(f->call);
+    if (f->stray_err)
+        vs_os_fail_nth(VS_OS_STRAY_UNMAP, 1, f->stray_err);
+    is_int(vstack_pool_resize(&p, 2 * MB), want, "%s: vstack_pool_resize returns %s", what, tf_code_name(want));
+    is_int(vs_os_count(VS_OS_STRAY_UNMAP), 1, "%s: the stray mapping's munmap was tried", what);
+    is_int(vstack_pool_last_error_code(&p), want, "%s: vstack_pool_last_error_code agrees", what);
+    tf_names(vstack_pool_last_error(&p), f->calls, f->stray_err, f->stray_err ? NULL : ELSEWHERE, what);
+    is_int(w.count, 0, "%s: no warning", what);
+    vstack_pool_get_stats(&p, &st);
+    if (f->hole) {
+        ok(strstr(vstack_pool_last_error(&p), "cannot grow past") != NULL,
+           "%s: the sentence says the pool cannot grow past what is left", what);
+        ok(st.size == 2 * MB && st.reserved == 2 * MB && st.shrinks == 0,
+           "%s: 2 MiB left, and the reservation comes down to it (%zu of %zu)", what, st.size, st.reserved);
+    } else {
+        ok(st.size == 4 * MB && st.reserved == 64 * MB && st.shrinks == 0,
+           "%s: nothing changed (%zu of %zu)", what, st.size, st.reserved);
+    }
+    ok(vstack_pool_base(&p) == base, "%s: the base has not moved", what);
+    ok(tu_check(base, keep, 3) < 0, "%s: the data is intact", what);
+    if (tu_have_proc()) {
+        ok(mapped_as(b, b + st.size, 1) && mapped_as(b + st.size, b + st.reserved, 0),
+           "%s: no hole: the %zu bytes committed are read/write, the rest of the reservation PROT_NONE", what,
+           st.size);
+        if (f->hole) {
+            tu_smaps_range(b + st.reserved, b + 64 * MB, &sm);
+            is_int(sm.nmaps, 0, "%s: nothing of ours is mapped where the pool gave up", what);
+        }
+    } else {
+        skip(1 + f->hole, "%s: no /proc/self/smaps", what);
+    }
+
+    if (f->hole) {
+        is_int(vstack_pool_resize(&p, 3 * MB), VSTACK_ESTACK, "%s: it cannot grow past 2 MiB: VSTACK_ESTACK", what);
+        ok(vstack_pool_resize(&p, 1 * MB) == VSTACK_OK && vstack_pool_resize(&p, 2 * MB) == VSTACK_OK &&
+               tu_check(base, 1 * MB, 3) < 0,
+           "%s: within what is left, it shrinks and grows again, and keeps its data", what);
+        memset(base + 1 * MB, 0x77, 1 * MB);
+        /* The lost range is anybody's now: someone maps it. */
+        other = squat(b + 2 * MB, 2 * MB);
+        if (other)
+            tu_fill(other, 2 * MB, 5);
+    } else {
+        still_works(&p, base, keep, what);
+    }
+    vs_os_fail_reset();
+    vstack_pool_destroy(&p);
+    if (other) {
+        ok(mapped_as(b + 2 * MB, b + 4 * MB, 1) && tu_check(other, 2 * MB, 5) < 0,
+           "%s: destroy leaves alone what was mapped since in the lost range", what);
+        if (munmap(other, 2 * MB) != 0)
+            bail_out("munmap of the mapping in the lost range: %s", strerror(errno));
+    } else if (f->hole) {
+        skip(1, "%s: the lost range cannot be mapped again here", what);
+    }
+    if (tu_smaps_range(b, b + 64 * MB, &sm) == 0)
+        is_int(sm.nmaps, 0, "%s: destroy leaves nothing of the pool mapped", what);
+    else
+        skip(1, "%s: no /proc/self/smaps", what);
+    /* What the seam kept mapped is not the pool's: destroy left it. */
+    tf_swept(&snap, f->stray_err ? 2 * MB : 0, what);
+    tu_maps_check(maps0, 0, 32, what);
 }
 
 /* Fork-wipe's mark and unmark. */
@@ -336,7 +566,27 @@ static void huge_advice(void)
 
 int main(void)
 {
+    static const struct stray strays[] = {
+        {VSTACK_DECOMMIT_REMAP, VS_OS_REMAP, 0, "mmap (PROT_NONE over a committed range)", 0,
+         "remap path: the mapping lands elsewhere"},
+        {VSTACK_DECOMMIT_REMAP, VS_OS_REMAP, EINVAL, "munmap (of a mapping placed elsewhere)", 0,
+         "remap path: elsewhere, and its munmap fails (EINVAL)"},
+        {VSTACK_DECOMMIT_REMAP, VS_OS_REMAP, ENOMEM, "munmap (of a mapping placed elsewhere)", 0,
+         "remap path: elsewhere, and its munmap is refused (ENOMEM)"},
+        {VSTACK_DECOMMIT_UNMAP, VS_OS_MAPAGAIN, 0, "mmap (map again after munmap)", 1,
+         "unmap path: map-again lands elsewhere"},
+        {VSTACK_DECOMMIT_UNMAP, VS_OS_MAPAGAIN, EINVAL, "munmap (of a mapping placed elsewhere)", 1,
+         "unmap path: elsewhere, and its munmap fails (EINVAL)"},
+        {VSTACK_DECOMMIT_UNMAP, VS_OS_MAPAGAIN, ENOMEM, "munmap (of a mapping placed elsewhere)", 1,
+         "unmap path: elsewhere, and its munmap is refused (ENOMEM)"},
+    };
+    sigset_t usr2;
     tu_require_mmap();
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    if (pthread_sigmask(SIG_BLOCK, &usr2, NULL) != 0)
+        bail_out("cannot block SIGUSR2");
+    tf_mask(&mask0);
     maps0 = tu_maps_baseline();
     init_failures();
     grow_failures(ENOMEM);
@@ -344,10 +594,18 @@ int main(void)
     shrink_failures(VSTACK_DECOMMIT_REMAP, VS_OS_REMAP, ENOMEM, "mmap", "remap fails (ENOMEM)");
     shrink_failures(VSTACK_DECOMMIT_REMAP, VS_OS_REMAP, EINVAL, "mmap", "remap fails (EINVAL)");
     shrink_failures(VSTACK_DECOMMIT_UNMAP, VS_OS_UNMAP, EINVAL, "munmap", "munmap fails (EINVAL), unmap path");
-    misplaced();
+    for (size_t i = 0; i < sizeof strays / sizeof strays[0]; i++)
+        stray(&strays[i]);
     lost_range();
     destroy_unblocked();
     destroy_failure();
+    restore_in_init();
+    restore_in_resize(0, 8 * MB, 1, 1, 1, "restore fails in growth");
+    restore_in_resize(VSTACK_DECOMMIT_REMAP, 2 * MB, 1, 1, 1, "restore fails in a shrink, remap path");
+    restore_in_resize(VSTACK_DECOMMIT_UNMAP, 8 * MB, 1, 1, 1, "restore fails in growth, unmap path");
+    restore_in_resize(VSTACK_DECOMMIT_UNMAP, 2 * MB, 1, 2, 0, "restore fails in the unmap window of a shrink");
+    restore_in_resize(VSTACK_DECOMMIT_UNMAP, 2 * MB, 2, 2, 1, "restore fails after the unmap window of a shrink");
+    restore_in_destroy();
     huge_advice();
     wipe_failures();
     vs_os_fail_reset();

@@ -1,11 +1,12 @@
 /* reserve-failures-fall-back: the probe's trial mapping, its munmap, the
  * reservation and the first commit, each made to fail through the seam, in
  * vstack_init, in a stack's first allocation, in vstack_pool_init, and in
- * the rebuild of vstack_set_size / vstack_default.  A
+ * the rebuild of vstack_set_size, vstack_set_sizemax and vstack_default.  A
  * refusal halves the size (then halves once more for headroom) with one
- * warning that names the call and the errno text; at the minimum size the
- * call fails with the right code and sentence, nothing stays mapped, and a
- * rebuild that fails keeps the old stack and its data. */
+ * warning that names the call and the errno text, and is also the last
+ * error, with its code; at the minimum size the call fails with the right
+ * code and sentence, nothing stays mapped, and a rebuild that fails keeps
+ * the old stack and its data. */
 #include "config.h"
 
 #include <errno.h>
@@ -115,21 +116,53 @@ static void rebuild_keeps_old(enum vs_os_call call, int err, const char *calls, 
     tf_close(&s, maps0, what);
 }
 
-/* A rebuild of a growable stack whose new reservation is refused once:
- * the new stack is smaller, with the warning, and the contents are gone. */
-static void rebuild_falls_back(enum vs_os_call call, int err, const char *calls, const char *what)
+/* The ways to rebuild a stack: GP's default() and the two setters. */
+enum rebuild { BY_DEFAULT_SIZEMAX, BY_SET_SIZEMAX, BY_DEFAULT_SIZE, BY_SET_SIZE, NREBUILDS };
+
+static const char *const rebuild_name[NREBUILDS] = {
+    "default(parisizemax, \"64MiB\")",
+    "vstack_set_sizemax(64 MiB)",
+    "default(parisize, \"2MiB\")",
+    "vstack_set_size(2 MiB)",
+};
+
+/* A rebuild of a stack of parisize 1 MiB and parisizemax 16 MiB whose new
+ * reservation is refused once: the new stack is smaller, with one warning
+ * that is also the last error, and the contents are gone.  A new
+ * parisizemax asks for 64 MiB and gets 16; a new parisize keeps asking for
+ * the 16 MiB of parisizemax, and gets 4. */
+static void rebuild_falls_back(enum rebuild how, enum vs_os_call call, int err, const char *calls,
+                               const char *which)
 {
     struct tf_stack s;
-    int rc;
+    char what[160];
+    int rc, sizemax = how == BY_DEFAULT_SIZEMAX || how == BY_SET_SIZEMAX;
+    size_t asked = sizemax ? 64 * MB : 16 * MB, granted = asked / 4;
 
+    snprintf(what, sizeof what, "%s: %s", rebuild_name[how], which);
     tf_open(&s, 1 * MB, 16 * MB, 0, 256 * KB, 72);
     vs_os_fail_nth(call, 1, err);
-    rc = vstack_default(&s.st, "parisizemax", "64MiB");
-    is_int(rc, VSTACK_OK, "%s: default(parisizemax, \"64MiB\") succeeds", what);
-    is_int(tu_default(&s.st, "parisizemax"), 16 * MB, "%s: with 16 MiB", what);
-    if (!ok(s.logs.warn.count == 1, "%s: one warning", what))
+    switch (how) {
+    case BY_DEFAULT_SIZEMAX: rc = vstack_default(&s.st, "parisizemax", "64MiB"); break;
+    case BY_SET_SIZEMAX: rc = vstack_set_sizemax(&s.st, 64 * MB); break;
+    case BY_DEFAULT_SIZE: rc = vstack_default(&s.st, "parisize", "2MiB"); break;
+    default: rc = vstack_set_size(&s.st, 2 * MB); break;
+    }
+    is_int(rc, VSTACK_OK, "%s: the rebuild succeeds", what);
+    is_int(tu_default(&s.st, "parisizemax"), granted, "%s: parisizemax reads %zu MiB", what, granted / MB);
+    is_int(tu_default(&s.st, "parisize"), sizemax ? 1 * MB : 2 * MB, "%s: parisize reads %zu MiB", what,
+           sizemax ? (size_t)1 : (size_t)2);
+    if (!ok(s.logs.warn.count == 1 && tu_mentions_size(s.logs.warn.last, asked) &&
+                tu_mentions_size(s.logs.warn.last, granted),
+            "%s: one warning naming the size asked for and the size granted", what))
         tu_logs_diag(&s.logs);
     tf_names(s.logs.warn.last, calls, err, NULL, what);
+    is_int(s.logs.warn.last_err, tf_code(err), "%s: the warning comes with %s", what, tf_code_name(tf_code(err)));
+    if (!ok(strcmp(vstack_last_error(&s.st), s.logs.warn.last) == 0, "%s: vstack_last_error is the warning", what))
+        diag("  last error: \"%s\"", vstack_last_error(&s.st));
+    is_int(vstack_last_error_code(&s.st), tf_code(err), "%s: vstack_last_error_code is %s", what,
+           tf_code_name(tf_code(err)));
+    is_int(s.logs.err.count, 0, "%s: the error handler is not called", what);
     is_int(tu_stats(&s.st).used, 0, "%s: the contents were discarded", what);
     s.live = vstack_alloc(&s.st, s.live_n);
     if (!s.live)
@@ -249,9 +282,12 @@ int main(void)
     /* The same calls when default() rebuilds the stack. */
     rebuild_keeps_old(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "rebuild: probe refused");
     rebuild_keeps_old(VS_OS_RESERVE, ENOMEM, "mmap (reservation)", "rebuild: reservation refused");
-    rebuild_falls_back(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)",
-                       "rebuild: probe refused once");
-    rebuild_falls_back(VS_OS_RESERVE, ENOMEM, "mmap (reservation)", "rebuild: reservation refused once");
+    for (int how = 0; how < NREBUILDS; how++) {
+        rebuild_falls_back(how, VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "probe refused once");
+        rebuild_falls_back(how, VS_OS_RESERVE, ENOMEM, "mmap (reservation)", "reservation refused once");
+        rebuild_falls_back(how, VS_OS_PROBE_UNMAP, EINVAL, "munmap (trial mapping)",
+                           "munmap of the trial fails once");
+    }
     vs_os_fail_reset();
     return done_testing();
 }
