@@ -29,6 +29,7 @@ struct vsb_sizes {
 /* The families of measurements of bench/run, as bits of contender.families. */
 #define VSB_STACKS 1u /* stacks: fork, stacks, commit, growth, fastpath, reuse */
 #define VSB_POOLS  2u /* pools: fork and commit charge of a workspace */
+/* families 0: in neither; bench/run leaves it out, vsbench runs it by name. */
 
 struct contender {
     const char *name;

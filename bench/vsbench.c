@@ -114,7 +114,8 @@ int main(int argc, char **argv)
             printf("%s,%s,%s\n", k->name,
                    k->families == (VSB_STACKS | VSB_POOLS) ? "stacks+pools"
                    : k->families == VSB_POOLS              ? "pools"
-                                                           : "stacks",
+                   : k->families == VSB_STACKS             ? "stacks"
+                                                           : "by-name",
                    k->what);
         }
         for (i = 0; vsb_missing_notes[i]; i++)
