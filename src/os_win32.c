@@ -99,6 +99,30 @@ static int vs_win_fail(struct vs_os_err *e, DWORD code, const char *call)
     return err;
 }
 
+/* The Win32 code that a failure injected by the test seam stands for, so
+ * that it takes the path of a real one, the system's words included:
+ * ENOMEM is the commit limit, EINVAL a bad parameter, EACCES a refusal;
+ * anything else a general failure (which reads back as EIO). */
+static DWORD vs_win_code_of(int err)
+{
+    switch (err) {
+    case ENOMEM:
+        return ERROR_COMMITMENT_LIMIT;
+    case EINVAL:
+        return ERROR_INVALID_PARAMETER;
+    case EACCES:
+        return ERROR_ACCESS_DENIED;
+    default:
+        return ERROR_GEN_FAILURE;
+    }
+}
+
+/* A Win32 call the seam fails: as if the system had failed it. */
+static int vs_win_seam_fail(struct vs_os_err *e, int err, const char *call)
+{
+    return vs_win_fail(e, vs_win_code_of(err), call);
+}
+
 /* Does [addr, addr+size) hold exactly one whole reservation, starting at its
  * base?  VirtualFree(MEM_RELEASE) frees the whole reservation whatever the
  * caller meant, so anything else is refused before the call. */
@@ -138,13 +162,13 @@ int vs_os_probe(size_t size, struct vs_os_err *e)
     int err = vs_os_seam(VS_OS_PROBE);
     void *p;
     if (err)
-        return vs_os_fail(e, err, trial, NULL);
+        return vs_win_seam_fail(e, err, trial);
     if ((p = VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)) == NULL)
         return vs_win_fail(e, GetLastError(), trial);
     err = vs_os_seam(VS_OS_PROBE_UNMAP);
     if (!VirtualFree(p, 0, MEM_RELEASE) && !err) /* the seam: pretend, but never leak the trial */
         return vs_win_fail(e, GetLastError(), release);
-    return err ? vs_os_fail(e, err, release, NULL) : 0;
+    return err ? vs_win_seam_fail(e, err, release) : 0;
 }
 
 int vs_os_reserve(size_t size, void **base, struct vs_os_err *e)
@@ -155,7 +179,7 @@ int vs_os_reserve(size_t size, void **base, struct vs_os_err *e)
     int err = vs_os_seam(VS_OS_RESERVE);
     void *p;
     if (err)
-        return vs_os_fail(e, err, call, NULL);
+        return vs_win_seam_fail(e, err, call);
     if ((p = VirtualAlloc(NULL, size, MEM_RESERVE, PAGE_NOACCESS)) == NULL)
         return vs_win_fail(e, GetLastError(), call);
     *base = p;
@@ -168,7 +192,7 @@ int vs_os_commit(void *addr, size_t size, struct vs_os_err *e)
     VS_ASSERT_RANGE(addr, size);
     int err = vs_os_seam(VS_OS_COMMIT);
     if (err)
-        return vs_os_fail(e, err, call, NULL);
+        return vs_win_seam_fail(e, err, call);
     if (VirtualAlloc(addr, size, MEM_COMMIT, PAGE_READWRITE) == NULL)
         return vs_win_fail(e, GetLastError(), call);
     return 0;
@@ -185,7 +209,7 @@ int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_e
     *hole = 0;
     int err = vs_os_seam(unmap ? VS_OS_UNMAP : VS_OS_REMAP);
     if (err)
-        return vs_os_fail(e, err, call, NULL);
+        return vs_win_seam_fail(e, err, call);
     if (!VirtualFree(addr, size, MEM_DECOMMIT))
         return vs_win_fail(e, GetLastError(), call);
     return 0;
@@ -200,7 +224,7 @@ int vs_os_release(void *addr, size_t size, struct vs_os_err *e)
     VS_ASSERT_RANGE(addr, size);
     int err = vs_os_seam(VS_OS_RELEASE);
     if (err)
-        return vs_os_fail(e, err, call, NULL);
+        return vs_win_seam_fail(e, err, call);
     if ((err = vs_whole_reservation(addr, size, call, e)) != 0)
         return err;
     if (!VirtualFree(addr, 0, MEM_RELEASE))
@@ -221,7 +245,7 @@ int vs_os_discard(void *addr, size_t size, struct vs_os_err *e)
     VS_ASSERT_RANGE(addr, size);
     int err = vs_os_seam(VS_OS_DISCARD);
     if (err)
-        return vs_os_fail(e, err, call, NULL);
+        return vs_win_seam_fail(e, err, call);
     if (!VirtualFree(addr, size, MEM_DECOMMIT))
         return vs_win_fail(e, GetLastError(), call);
     if ((err = vs_os_commit(addr, size, e)) != 0)
