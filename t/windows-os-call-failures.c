@@ -447,6 +447,60 @@ static void rebuild_failure(void)
     teardown(&st, what);
 }
 
+/* ---- the release of the trial, and the signal verbs --------------------- */
+
+/* The trial's release failing is taken as a refusal, as on Unix: halved,
+ * one warning naming it. */
+static void trial_release_failure(void)
+{
+    vstack st;
+    const char *what = "the release of the trial fails";
+    tu_capture_defaults(&logs);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_PROBE_UNMAP, 1, EINVAL);
+    int rc = vstack_init(&st, 1 * MB, 64 * MB, 0);
+    is_int(rc, VSTACK_OK, "%s: vstack_init still succeeds", what);
+    if (rc != VSTACK_OK)
+        return;
+    is_int(tu_stats(&st).reserved, 16 * MB, "%s: taken as a refusal, a quarter of the reservation", what);
+    if (!ok(logs.warn.count == 1, "%s: one warning", what))
+        tu_logs_diag(&logs);
+    check_message(logs.warn.last, "VirtualFree (MEM_RELEASE of the trial)", EINVAL, what);
+    teardown(&st, what);
+}
+
+/* Windows has no asynchronous signals, but the verbs go through the seam:
+ * a failed block stops the growth before anything changes, a failed
+ * restore after it is only a warning. */
+static void signal_failures(void)
+{
+    vstack st;
+    unsigned char *live = setup(&st, 1 * MB, 64 * MB, 0, 512 * KB, 71);
+    size_t committed = tu_stats(&st).committed;
+    const char *what = "blocking signals fails in growth";
+
+    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
+    ok(vstack_alloc(&st, 4 * MB) == NULL, "%s: vstack_alloc returns NULL", what);
+    is_int(logs.err.last_err, VSTACK_ESYS, "%s: the error handler gets VSTACK_ESYS", what);
+    check_message(logs.err.last, "block signals", EINVAL, what);
+    is_int(tu_stats(&st).committed, committed, "%s: nothing committed", what);
+    ok(tu_check(live, 512 * KB, 71) < 0, "%s: live data intact", what);
+
+    what = "restoring signals fails in growth";
+    vs_os_fail_reset();
+    logs.warn.count = 0;
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    unsigned char *p = vstack_alloc(&st, 4 * MB);
+    ok(p != NULL && tu_stats(&st).committed > committed, "%s: the stack grows all the same", what);
+    if (!ok(logs.warn.count == 1, "%s: one warning", what))
+        tu_logs_diag(&logs);
+    check_message(logs.warn.last, "restore signals", EINVAL, what);
+    if (p)
+        memset(p, 3, 4 * MB);
+    ok(tu_check(live, 512 * KB, 71) < 0, "%s: live data intact", what);
+    teardown(&st, "signal failures");
+}
+
 int main(void)
 {
     tu_require_mmap();
@@ -466,6 +520,8 @@ int main(void)
     discard_failure();
     advise_failure();
     rebuild_failure();
+    trial_release_failure();
+    signal_failures();
     vs_os_fail_reset();
     return done_testing();
 }
