@@ -2,10 +2,10 @@
 # ntcalc against a live gp, when one is installed (gp on PATH, or $GP):
 # the good lines of t/ntcalc-good-lines.t, t/ntcalc-comparisons.t and
 # t/ntcalc-variables.t, and random lines of the subset (operators, \ and %
-# with signs, powers, comparisons, && and ||, !, the functions, variables
-# where the build has them),
-# must print exactly what gp -q prints.  The random lines come from a fixed
-# seed, printed below; NTCALC_GP_SEED and NTCALC_GP_LINES choose others.
+# with signs, powers, comparisons, && and ||, !, the functions, and
+# variables where the build has them), must print exactly what gp -q
+# prints.  The random lines come from a fixed seed, printed below;
+# NTCALC_GP_SEED and NTCALC_GP_LINES choose others.
 # Without gp every check is skipped: gp is an optional peer.
 
 . "$(cd "$(dirname "$0")" && pwd)/ntcalc-lib.sh"
