@@ -352,18 +352,6 @@ struct stray {
     const char *what;
 };
 
-/* Is [lo, hi) mapped from end to end, every mapping of it read/write
- * (rw != 0) or PROT_NONE?  An empty range is. */
-static int mapped_as(uintptr_t lo, uintptr_t hi, int rw)
-{
-    struct tu_smaps sm;
-    if (lo >= hi)
-        return 1;
-    if (tu_smaps_range(lo, hi, &sm) != 0)
-        return 0;
-    return sm.covered == hi - lo && (rw ? sm.rw_maps : sm.none_maps) == sm.nmaps;
-}
-
 /* Map len read/write bytes at addr for someone else than the pool; NULL
  * when the system will not put them there (then nothing stays mapped). */
 static unsigned char *squat(uintptr_t addr, size_t len)
@@ -422,7 +410,7 @@ static void stray(const struct stray *f)
     ok(vstack_pool_base(&p) == base, "%s: the base has not moved", what);
     ok(tu_check(base, keep, 3) < 0, "%s: the data is intact", what);
     if (tu_have_proc()) {
-        ok(mapped_as(b, b + st.size, 1) && mapped_as(b + st.size, b + st.reserved, 0),
+        ok(tu_mapped_as(b, b + st.size, 1) && tu_mapped_as(b + st.size, b + st.reserved, 0),
            "%s: no hole: the %zu bytes committed are read/write, the rest of the reservation PROT_NONE", what,
            st.size);
         if (f->hole) {
@@ -449,7 +437,7 @@ static void stray(const struct stray *f)
     vs_os_fail_reset();
     vstack_pool_destroy(&p);
     if (other) {
-        ok(mapped_as(b + 2 * MB, b + 4 * MB, 1) && tu_check(other, 2 * MB, 5) < 0,
+        ok(tu_mapped_as(b + 2 * MB, b + 4 * MB, 1) && tu_check(other, 2 * MB, 5) < 0,
            "%s: destroy leaves alone what was mapped since in the lost range", what);
         if (munmap(other, 2 * MB) != 0)
             bail_out("munmap of the mapping in the lost range: %s", strerror(errno));

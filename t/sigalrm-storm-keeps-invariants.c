@@ -363,25 +363,13 @@ static void check_cycled(const char *op)
 
 static long smaps_checks;
 
-/* Is [lo, hi) mapped from end to end, every mapping of it read/write (rw)
- * or PROT_NONE?  An empty range is. */
-static int mapped_as(uintptr_t lo, uintptr_t hi, int rw)
-{
-    struct tu_smaps sm;
-    if (lo >= hi)
-        return 1;
-    if (tu_smaps_range(lo, hi, &sm) != 0)
-        return 0;
-    return sm.covered == hi - lo && (rw ? sm.rw_maps : sm.none_maps) == sm.nmaps;
-}
-
 /* A reservation [lo, hi) whose committed part is [lo, mid) (rw_low) or
  * [mid, hi): that part read/write, the rest PROT_NONE, and no hole. */
 static void check_layout(const char *name, uintptr_t lo, uintptr_t mid, uintptr_t hi, int rw_low,
                          const char *op)
 {
     char buf[160];
-    int good = mapped_as(lo, mid, rw_low) && mapped_as(mid, hi, !rw_low);
+    int good = tu_mapped_as(lo, mid, rw_low) && tu_mapped_as(mid, hi, !rw_low);
     smaps_checks++;
     if (!good) {
         snprintf(buf, sizeof buf, "[%#lx, %#lx, %#lx) is not %s", (unsigned long)lo, (unsigned long)mid,

@@ -509,6 +509,16 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
     return 0;
 }
 
+int tu_mapped_as(uintptr_t lo, uintptr_t hi, int rw)
+{
+    struct tu_smaps sm;
+    if (lo >= hi)
+        return 1;
+    if (tu_smaps_range(lo, hi, &sm) != 0)
+        return 0;
+    return sm.covered == hi - lo && (rw ? sm.rw_maps : sm.none_maps) == sm.nmaps;
+}
+
 int tu_overcommit_mode(void)
 {
     const char *l;

@@ -120,6 +120,9 @@ struct tu_smaps {
 };
 /* 0 on success, -1 when smaps is unavailable. */
 int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out);
+/* Is [lo, hi) mapped from end to end, every mapping of it read/write
+ * (rw != 0) or PROT_NONE?  An empty range is; 0 when smaps is unavailable. */
+int tu_mapped_as(uintptr_t lo, uintptr_t hi, int rw);
 
 /* /proc/sys/vm/overcommit_memory, or -1. */
 int tu_overcommit_mode(void);
