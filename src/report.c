@@ -114,15 +114,13 @@ void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ..
 
 int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who)
 {
-    if (!msg)
-        ;
-    else if (o->code != VSTACK_OK) {
+    if (msg && o->code != VSTACK_OK) {
         snprintf(msg, len, "%s", o->msg);
         *code = o->code;
-    } else if (o->nwarn) {
+    } else if (msg && o->nwarn) {
         snprintf(msg, len, "%s", o->warn[o->nwarn - 1]);
         *code = o->warn_code[o->nwarn - 1];
-    } else {
+    } else if (msg) {
         msg[0] = 0;
         *code = VSTACK_OK;
     }

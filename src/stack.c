@@ -8,7 +8,9 @@
 /* Check parisize rsize and parisizemax vsize (rounded; vsize 0: fixed),
  * reserve them and make the reservation the stack's memory.  given is
  * parisize as the caller gave it, read back as gp does.  join: a new stack,
- * to enter in fork-wipe's table.  On failure the stack is unchanged. */
+ * to enter in fork-wipe's table; otherwise a rebuild, which discards the
+ * contents and keeps the counters and high_water.  On failure the stack is
+ * unchanged. */
 static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
@@ -88,21 +90,10 @@ void vstack_claim(vstack *st) { vs_live_claim(&st->priv_.fork); }
 
 /* ---- GP's default() ---------------------------------------------------------- */
 
-/* The contents are discarded; the counters and high_water carry over. */
-static int vs_rebuild(vstack *st, size_t given, size_t rsize, size_t vsize, struct vs_out *o)
-{
-    struct vstack_private_ *p = &st->priv_;
-    size_t hw = p->high_water;
-    if (vs_map(st, given, rsize, vsize, 0, o) != VSTACK_OK)
-        return o->code;
-    p->high_water = hw;
-    return VSTACK_OK;
-}
-
 int vstack_set_size(vstack *st, size_t rsize)
 {
     struct vs_out o = {0};
-    vs_rebuild(st, rsize, vs_round_size(&st->priv_.opts, rsize), st->priv_.vsize, &o);
+    vs_map(st, rsize, vs_round_size(&st->priv_.opts, rsize), st->priv_.vsize, 0, &o);
     return vs_deliver(st, &o);
 }
 
@@ -110,7 +101,7 @@ int vstack_set_sizemax(vstack *st, size_t vsize)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    vs_rebuild(st, p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, &o);
+    vs_map(st, p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, 0, &o);
     return vs_deliver(st, &o);
 }
 
