@@ -468,6 +468,16 @@ static int smaps_header(const char *l, unsigned long long *lo, unsigned long lon
            isxdigit((unsigned char)l[0]) && strchr(l, ' ') > strchr(l, '-');
 }
 
+/* Does a VmFlags line carry flag?  Flags are two-letter words separated
+ * by spaces. */
+static int smaps_flag(const char *l, const char flag[static 3])
+{
+    for (const char *p = l + 8; *p; p++)
+        if (p[0] == flag[0] && p[1] == flag[1] && p[-1] == ' ' && (p[2] == ' ' || p[2] == '\0'))
+            return 1;
+    return 0;
+}
+
 int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
 {
     const char *l;
@@ -493,16 +503,14 @@ int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
         } else if (inside && sscanf(l, "Rss: %ld kB", &kb) == 1) {
             out->rss_kb += kb;
         } else if (inside && strncmp(l, "VmFlags:", 8) == 0) {
-            /* Flags are two-letter words separated by spaces. */
-            if (!strstr(l, " nr"))
+            if (!smaps_flag(l, "nr"))
                 out->without_nr++;
-            for (const char *p = l + 8; *p; p++)
-                if (p[0] == 'a' && p[1] == 'c' && p[-1] == ' ' &&
-                    (p[2] == ' ' || p[2] == '\0')) {
-                    out->none_with_ac += none;
-                    out->ac_bytes += cur_len;
-                    break;
-                }
+            if (smaps_flag(l, "ac")) {
+                out->none_with_ac += none;
+                out->ac_bytes += cur_len;
+            }
+            if (smaps_flag(l, "wf"))
+                out->wf_bytes += cur_len;
         }
     }
     lr_close(&tu_reader);

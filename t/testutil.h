@@ -117,6 +117,7 @@ struct tu_smaps {
     unsigned long long covered;  /* bytes of [lo, hi) inside some mapping */
     unsigned long long ac_bytes; /* of those, bytes in mappings charged ("ac") */
     long without_nr;    /* mappings whose VmFlags lack "nr" (MAP_NORESERVE) */
+    unsigned long long wf_bytes; /* bytes in mappings marked wipe-on-fork ("wf") */
 };
 /* 0 on success, -1 when smaps is unavailable. */
 int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out);
