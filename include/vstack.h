@@ -59,6 +59,7 @@ typedef void (*vstack_handler)(vstack *st, int err, const char *msg, void *ctx);
 /* Fork-wipe's bookkeeping for one stack or pool: private, like the rest. */
 struct vstack_fork_ {
     uintptr_t lo, hi;   /* the range marked for fork-wipe now, or lo == hi */
+    uintptr_t keep;     /* [lo, keep) stays marked across forks; [keep, hi) is this fork's */
     void *slot;         /* the entry in the table of live stacks and pools */
     int (*range)(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi);
     void (*stuck)(struct vstack_fork_ *f);

@@ -82,7 +82,7 @@ void vs_stack_adopt(vstack *st, const struct vs_region *r)
     p->top = r->hi;
     p->bot = r->hi - r->committed;
     p->low = p->top;
-    p->fork.lo = p->fork.hi = 0;
+    p->fork.lo = p->fork.keep = p->fork.hi = 0;
     p->fork.range = vs_stack_fork_range;
     p->fork.stuck = vs_stack_fork_stuck;
     p->tracking = vs_running_on_valgrind();
@@ -303,9 +303,11 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
     if (p->low < nbot)
         p->low = nbot;
     if (p->fork.hi <= nbot) /* the new mapping carries no fork-wipe mark */
-        p->fork.lo = p->fork.hi = 0;
+        p->fork.lo = p->fork.keep = p->fork.hi = 0;
     else if (p->fork.lo < nbot)
         p->fork.lo = nbot;
+    if (p->fork.keep < p->fork.lo)
+        p->fork.keep = p->fork.lo;
     vs_set_lim(st);
     vs_unblock(&saved, o);
     if (hole)
@@ -313,6 +315,26 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
                           vs_fmt_size(len, b1), vs_fmt_size(p->top - nbot, b2));
     vs_infof(st, o, "decreasing stack size to %zu", (size_t)(p->top - nbot));
     return VSTACK_OK;
+}
+
+/* Mark the touched free part for fork-wipe now, and keep the mark across
+ * forks (vs_fork_keep), lim above it: a fork after a reset then makes no
+ * system call, and the next allocation below lim clears the mark.  Signals
+ * are blocked from the mark to lim, so that a handler that longjmps never
+ * leaves a mark unrecorded.  A failure costs only that: the fork hooks mark
+ * the range instead, as for any stack. */
+static void vs_keep_free(vstack *st, struct vs_out *o)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_os_sigmask saved;
+    struct vs_out quiet = {0};
+    struct vs_os_err e;
+
+    if (!p->fork.slot || vs_block(&saved, &quiet) != VSTACK_OK)
+        return;
+    (void)vs_fork_keep(&p->fork, &e);
+    vs_set_lim(st);
+    vs_unblock(&saved, o);
 }
 
 int vstack_reset(vstack *st)
@@ -325,6 +347,8 @@ int vstack_reset(vstack *st)
     vs_track_sync(st);
     if (keep < p->top - p->bot)
         vs_decommit_to(st, p->top - keep, &o);
+    if (o.code == VSTACK_OK)
+        vs_keep_free(st, &o);
     return vs_deliver(st, &o);
 }
 

@@ -6,13 +6,18 @@
  * only dead data.  Just before fork, the forking thread's stacks mark their
  * touched free part with the system's wipe-on-fork advice: the child gets
  * zero pages there, and fork neither copies nor write-protects them.  Just
- * after fork, parent and child clear the mark again, so that memory handed
+ * after fork, parent and child clear that mark again, so that memory handed
  * out later is inherited as usual.
  *
- * Only the forking thread's own stacks are marked: another thread may be
- * allocating on its stack right now, without any call into the library,
- * and its new data must reach the child.  A stack belongs to the thread
- * that created it, or to the last one that called vstack_claim.
+ * A stack that is reset marks its free part at once, and that mark is kept
+ * across forks (vs_fork_keep): lim stays above it, so the fast path never
+ * hands out memory inside it, and the first allocation below lim clears it.
+ * A fork after a reset then makes no system call at all.
+ *
+ * Only the forking thread's own stacks are marked at fork time: another
+ * thread may be allocating on its stack right now, without any call into
+ * the library, and its new data must reach the child.  A stack belongs to
+ * the thread that created it, or to the last one that called vstack_claim.
  *
  * The table takes no lock, so that a fork from a signal handler can never
  * deadlock on it: slots are claimed with compare-and-swap, blocks of slots
@@ -48,31 +53,60 @@ static _Thread_local struct vs_os_sigmask vs_fork_saved;
 /* Set when the system turned out not to have wipe-on-fork after all. */
 static atomic_int vs_wipe_unavailable;
 
-/* ---- the hooks --------------------------------------------------------------- */
+/* ---- the marks -------------------------------------------------------------- */
 
-/* Mark f's free part; the first mark of this fork blocks signals first, so
- * that no handler runs between the mark and the fork, and then reads the
- * range again. */
+/* The part of f's range that this fork has to mark: all of it, less the
+ * kept mark [lo, keep), which starts it.  A kept mark that does not start
+ * the range cannot be: the rest is left unmarked then, and copied. */
+static int vs_fork_todo(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
+{
+    if (!f->range(f, lo, hi))
+        return 0;
+    if (f->lo < f->keep) {
+        if (f->lo != *lo)
+            return 0;
+        *lo = f->keep;
+    }
+    return *lo < *hi;
+}
+
+/* Mark [lo, hi); a system without the advice turns fork-wipe off. */
+static int vs_wipe(uintptr_t lo, uintptr_t hi, struct vs_os_err *e)
+{
+    if (vs_os_wipe_on_fork((void *)lo, hi - lo, 1, e) == 0)
+        return 0;
+    if (e->err == EINVAL || e->err == ENOSYS)
+        atomic_store(&vs_wipe_unavailable, 1); /* a kernel without the advice */
+    return e->err;
+}
+
+/* Record [lo, hi) as marked by this fork, after a kept mark if any. */
+static void vs_fork_took(struct vstack_fork_ *f, uintptr_t lo, uintptr_t hi)
+{
+    if (f->keep <= f->lo)
+        f->lo = f->keep = lo;
+    f->hi = hi;
+}
+
+/* Mark f's free part for this fork; the first mark of this fork blocks
+ * signals first, so that no handler runs between the mark and the fork,
+ * and then reads the range again. */
 static void vs_mark(struct vstack_fork_ *f)
 {
     struct vs_os_err e;
     uintptr_t lo, hi;
 
-    if (!f->range(f, &lo, &hi))
+    if (!vs_fork_todo(f, &lo, &hi))
         return;
     if (!vs_fork_blocked) {
         if (vs_os_signals_block(&vs_fork_saved, &e) != 0)
             return; /* this one is copied as a plain mapping would be */
         vs_fork_blocked = 1;
-        if (!f->range(f, &lo, &hi))
+        if (!vs_fork_todo(f, &lo, &hi))
             return;
     }
-    if (vs_os_wipe_on_fork((void *)lo, hi - lo, 1, &e) == 0) {
-        f->lo = lo;
-        f->hi = hi;
-    } else if (e.err == EINVAL || e.err == ENOSYS) {
-        atomic_store(&vs_wipe_unavailable, 1); /* a kernel without the advice */
-    }
+    if (vs_wipe(lo, hi, &e) == 0)
+        vs_fork_took(f, lo, hi);
 }
 
 int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
@@ -82,16 +116,46 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
         return 0;
     err = vs_os_wipe_on_fork((void *)f->lo, f->hi - f->lo, 0, e);
     if (!err)
-        f->lo = f->hi = 0;
+        f->lo = f->keep = f->hi = 0;
     return err;
 }
 
+int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
+{
+    uintptr_t lo, hi, from;
+
+    if (!f->slot || atomic_load_explicit(&vs_wipe_unavailable, memory_order_relaxed))
+        return 0;
+    if (!f->range(f, &lo, &hi))
+        return vs_fork_clear(f, e); /* nothing free is touched: nothing to keep */
+    if (f->hi > f->lo && f->lo == lo && f->hi <= hi) {
+        from = f->hi; /* what is marked already starts the range: mark the rest */
+    } else {
+        int err = vs_fork_clear(f, e);
+        if (err)
+            return err;
+        from = lo;
+    }
+    if (from < hi && vs_wipe(from, hi, e) != 0)
+        return e->err;
+    f->lo = lo;
+    f->keep = f->hi = hi;
+    return 0;
+}
+
+/* Clear what this fork marked; a kept mark stays. */
 static void vs_unmark(struct vstack_fork_ *f)
 {
     struct vs_os_err e;
-    if (vs_fork_clear(f, &e) != 0)
+    if (f->hi <= f->keep)
+        return;
+    if (vs_os_wipe_on_fork((void *)f->keep, f->hi - f->keep, 0, &e) == 0)
+        f->hi = f->keep;
+    else
         f->stuck(f); /* cleared later, or the next use fails */
 }
+
+/* ---- the hooks --------------------------------------------------------------- */
 
 static void vs_each_mine(void (*fn)(struct vstack_fork_ *))
 {

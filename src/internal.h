@@ -148,6 +148,14 @@ void vs_live_claim(struct vstack_fork_ *f);
 /* Clear f's mark, if it has one: 0, or the errno of the failed unmark, with
  * *e saying why; the range stays recorded then. */
 int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
+/* Mark f's whole range now, to stay marked across forks until f clears it
+ * (vs_fork_clear) before handing out memory below its top, f->hi: the
+ * caller keeps allocations above that.  A mark that starts the range
+ * already is extended, any other is cleared first.  0, or the errno of the
+ * failed call with *e saying why; nothing is recorded as marked then that
+ * is not.  Does nothing when f is not in the table or the system has no
+ * wipe-on-fork. */
+int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e);
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
 /* Block asynchronous signals; on failure record it in o and return its code. */

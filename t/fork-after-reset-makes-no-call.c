@@ -1,0 +1,483 @@
+/* fork-after-reset-makes-no-call: vstack_reset marks the touched free part
+ * of the stack for fork-wipe at once, and the mark stays across forks, so a
+ * fork after a reset makes no call of the library at all.  The fork
+ * contract holds as for every fork: in the child the free part reads as
+ * zero and every live byte is intact, in a grandchild too, and the parent's
+ * memory is unchanged.  The first allocation below the mark clears it, and
+ * what it hands out reaches later children intact.  A pop after the reset
+ * widens the free part; the next fork marks that part for itself only.  A
+ * stack reset by another thread is kept marked the same way, and that
+ * thread's later allocations reach the child.  A mark that fails through
+ * the seam costs only the mark: reset succeeds quietly and forks mark at
+ * fork time; a clear that fails fails the allocation with the call's name,
+ * and the stack stays usable. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vstack.h>
+
+#include "faults.h"
+#include "os.h"
+#include "tap.h"
+#include "testutil.h"
+
+#define KB ((size_t)1 << 10)
+#define MB ((size_t)1 << 20)
+#define UNMARK "MADV_KEEPONFORK|INHERIT_COPY"
+
+static size_t ps;
+static int vg; /* under memcheck, whose rules forbid reading popped memory */
+
+/* A stack after a computation and a reset: `live` (258 KiB, so that avma
+ * is inside a page) at the top, `extra` (128 KiB) below it, and 16 MiB of
+ * work written with 0xee and popped; the reset gave back all but parisize
+ * (1 MiB).  [lo, hi) is the touched free part: from the bottom of what is
+ * committed up to the page that holds avma. */
+struct after {
+    struct tf_stack s;
+    unsigned char *extra;
+    uintptr_t lo, hi;
+};
+
+static vstack_sp page_down(vstack_sp a) { return a & ~(vstack_sp)(ps - 1); }
+
+static void make_after(struct after *a, unsigned flags, uint64_t seed, int reset)
+{
+    tf_open(&a->s, 1 * MB, 64 * MB, flags, 258 * KB, seed);
+    a->extra = vstack_alloc(&a->s.st, 128 * KB);
+    if (!a->extra)
+        bail_out("cannot allocate the extra layer");
+    tu_fill(a->extra, 128 * KB, seed + 1);
+    vstack_sp av = vstack_avma(&a->s.st);
+    unsigned char *work = vstack_alloc(&a->s.st, 16 * MB);
+    if (!work)
+        bail_out("cannot push 16 MiB");
+    memset(work, 0xee, 16 * MB);
+    vstack_set_avma(&a->s.st, av);
+    vs_os_fail_reset();
+    if (reset && vstack_reset(&a->s.st) != VSTACK_OK)
+        bail_out("vstack_reset failed: %s", vstack_last_error(&a->s.st));
+    a->lo = tu_bot(&a->s.st);
+    a->hi = page_down(vstack_avma(&a->s.st));
+}
+
+/* Pages of [lo, hi) that read as zero, and that read as 0xee. */
+static void count_free(uintptr_t lo, uintptr_t hi, size_t *zero, size_t *kept)
+{
+    *zero = *kept = 0;
+    for (uintptr_t p = lo; p + ps <= hi; p += ps) {
+        const unsigned char *b = (const unsigned char *)p;
+        *zero += b[0] == 0 && b[ps - 1] == 0;
+        *kept += b[0] == 0xee && b[ps - 1] == 0xee;
+    }
+}
+
+static unsigned long long wf_bytes(uintptr_t lo, uintptr_t hi)
+{
+    struct tu_smaps sm;
+    return tu_smaps_range(lo, hi, &sm) == 0 ? sm.wf_bytes : ~0ULL;
+}
+
+static int intact(const struct after *a)
+{
+    return tu_check(a->s.live, a->s.live_n, a->s.seed) < 0 && tu_check(a->extra, 128 * KB, a->s.seed + 1) < 0;
+}
+
+static void fork_and_wait(void)
+{
+    int status;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        bail_out("fork failed: %s", strerror(errno));
+    if (pid == 0)
+        _exit(0);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* Fork; the child exits with 0 when fn(arg) holds. */
+static int child_sees(int (*fn)(void *), void *arg)
+{
+    int status;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        bail_out("fork failed: %s", strerror(errno));
+    if (pid == 0)
+        _exit(fn(arg) ? 0 : 1);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* ---- the forking thread's own stack ------------------------------------------ */
+
+struct grown {
+    const struct after *a;
+    unsigned char *p;
+    size_t n;
+    uint64_t seed;
+};
+
+static int grown_intact(void *arg)
+{
+    const struct grown *g = arg;
+    return intact(g->a) && tu_check(g->p, g->n, g->seed) < 0;
+}
+
+static void child_after_reset(int fd, void *arg)
+{
+    struct after *a = arg;
+    size_t zero, kept;
+    tu_child_ok(fd, intact(a), "child: every live byte is intact");
+    if (!vg) {
+        count_free(a->lo, a->hi, &zero, &kept);
+        tu_child_ok(fd, zero == (a->hi - a->lo) / ps, "child: the free part reads as zero (%zu of %zu pages)",
+                    zero, (size_t)(a->hi - a->lo) / ps);
+    }
+    /* The child inherits the mark: its first allocation below clears it. */
+    unsigned long n = vs_os_count(VS_OS_WIPE);
+    struct grown g = {a, vstack_alloc(&a->s.st, 64 * KB), 64 * KB, 77};
+    tu_child_ok(fd, g.p != NULL && vs_os_count(VS_OS_WIPE) == n + 1,
+                "child: its first allocation below the mark clears it (one call)");
+    if (!g.p)
+        return;
+    tu_fill(g.p, g.n, g.seed);
+    tu_child_ok(fd, child_sees(grown_intact, &g), "grandchild: the child's new data and the live data are intact");
+}
+
+struct popped {
+    const struct after *a;
+    uintptr_t hi; /* the page that holds avma since the pop */
+};
+
+static int child_after_pop(void *arg)
+{
+    const struct popped *pp = arg;
+    size_t zero, kept;
+    count_free(pp->a->lo, pp->hi, &zero, &kept);
+    return tu_check(pp->a->s.live, pp->a->s.live_n, pp->a->s.seed) < 0 && zero == (pp->hi - pp->a->lo) / ps;
+}
+
+static void own_stack(void)
+{
+    struct after a;
+    size_t zero, kept;
+    long maps0 = tu_maps_baseline();
+
+    make_after(&a, 0, 11, 0);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "reset after a computation of 16 MiB");
+    a.lo = tu_bot(&a.s.st);
+    a.hi = page_down(vstack_avma(&a.s.st));
+    is_int(vs_os_count(VS_OS_WIPE), 1, "reset marks the free part: one call");
+    if (tu_have_proc()) {
+        ok(wf_bytes(a.lo, a.hi) == a.hi - a.lo, "smaps: the whole free part carries wipe-on-fork (%zu KiB)",
+           (size_t)(a.hi - a.lo) / KB);
+        ok(wf_bytes(a.hi, vstack_top(&a.s.st)) == 0, "smaps: nothing in use carries it");
+    } else {
+        skip(2, "no /proc/self/smaps");
+    }
+
+    vs_os_fail_reset();
+    for (int i = 0; i < 10; i++)
+        fork_and_wait();
+    is_int(vs_os_count(VS_OS_WIPE), 0, "ten forks after the reset: no madvise call");
+    is_int(vs_os_count(VS_OS_SIGBLOCK), 0, "ten forks after the reset: no signal mask call");
+
+    tu_in_child(child_after_reset, &a, "a child after the reset");
+    ok(intact(&a), "the parent's live data is unchanged");
+    if (vg) {
+        skip(1, "reading popped memory is an error under memcheck");
+    } else {
+        count_free(a.lo, a.hi, &zero, &kept);
+        is_int(kept, (a.hi - a.lo) / ps, "the parent's popped data is unchanged by fork");
+    }
+
+    /* The parent allocates below the mark: one call clears it, and what it
+     * writes there reaches the next child. */
+    vs_os_fail_reset();
+    struct grown g = {&a, vstack_alloc(&a.s.st, 64 * KB), 64 * KB, 78};
+    ok(g.p != NULL && vs_os_count(VS_OS_WIPE) == 1, "the first allocation below the mark clears it (one call)");
+    if (!g.p)
+        bail_out("cannot allocate below the mark");
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "smaps: no part of the stack carries wipe-on-fork any more");
+    else
+        skip(1, "no /proc/self/smaps");
+    tu_fill(g.p, g.n, g.seed);
+    ok(child_sees(grown_intact, &g), "a child sees the data allocated where the mark was");
+    is_int(vs_os_count(VS_OS_WIPE), 3, "that fork marked and unmarked the rest of the free part");
+
+    /* A reset with nothing to change marks once; a second one makes no call. */
+    vstack_set_avma(&a.s.st, (vstack_sp)a.extra);
+    vs_os_fail_reset();
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "reset again");
+    is_int(vs_os_count(VS_OS_WIPE), 1, "that reset marks the free part again: one call");
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "and again");
+    is_int(vs_os_count(VS_OS_WIPE), 1, "a reset that finds the mark in place makes no madvise call");
+
+    /* A pop after the reset: the next fork marks only what the pop freed. */
+    vstack_set_avma(&a.s.st, (vstack_sp)a.s.live);
+    uintptr_t widened = page_down(vstack_avma(&a.s.st));
+    vs_os_fail_reset();
+    if (vg) {
+        fork_and_wait();
+        skip(1, "reading popped memory is an error under memcheck");
+    } else {
+        memset((void *)a.hi, 0xee, (size_t)(widened - a.hi));
+        struct popped pp = {&a, widened};
+        ok(child_sees(child_after_pop, &pp), "a child after a pop: the live data intact, all below it zero");
+    }
+    is_int(vs_os_count(VS_OS_WIPE), 2, "that fork marked and unmarked the freed part only");
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, a.hi) == a.hi - a.lo && wf_bytes(a.hi, vstack_top(&a.s.st)) == 0,
+           "smaps: the mark of the reset is still there, and nothing above it");
+    else
+        skip(1, "no /proc/self/smaps");
+    ok(tu_check(a.s.live, a.s.live_n, a.s.seed) < 0, "the parent's live data is unchanged");
+    tf_usable(&a.s, 4 * MB, "after all that");
+    tf_close(&a.s, maps0, "own stack");
+}
+
+/* ---- off ----------------------------------------------------------------------- */
+
+static void switched_off(void)
+{
+    struct after a;
+    make_after(&a, VSTACK_NOFORKWIPE, 21, 1);
+    is_int(vs_os_count(VS_OS_WIPE), 0, "VSTACK_NOFORKWIPE: reset makes no madvise call");
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "VSTACK_NOFORKWIPE: nothing carries wipe-on-fork");
+    else
+        skip(1, "no /proc/self/smaps");
+    vstack_destroy(&a.s.st);
+}
+
+/* ---- failures ------------------------------------------------------------------ */
+
+static int child_reads_zero(void *arg)
+{
+    const struct after *a = arg;
+    size_t zero, kept;
+    if (!intact(a))
+        return 0;
+    if (vg)
+        return 1;
+    count_free(a->lo, a->hi, &zero, &kept);
+    return zero == (a->hi - a->lo) / ps;
+}
+
+static void mark_fails(void)
+{
+    struct after a;
+    long maps0 = tu_maps_baseline();
+    make_after(&a, 0, 31, 0);
+    vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "the mark fails: reset still succeeds");
+    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0 && vstack_last_error_code(&a.s.st) == VSTACK_OK,
+       "the mark fails: nothing to say");
+    a.lo = tu_bot(&a.s.st);
+    a.hi = page_down(vstack_avma(&a.s.st));
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "the mark fails: nothing carries wipe-on-fork");
+    else
+        skip(1, "no /proc/self/smaps");
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a), "the mark fails: the fork marks instead, the child reads zeros");
+    is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails: that fork marked and unmarked");
+    tf_intact(&a.s, "the mark fails");
+    tf_close(&a.s, maps0, "the mark fails");
+}
+
+static void clear_fails(void)
+{
+    struct after a;
+    long maps0 = tu_maps_baseline();
+    make_after(&a, 0, 41, 1);
+    vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
+    tu_logs_clear(&a.s.logs);
+    unsigned char *p = vstack_alloc(&a.s.st, 64 * KB);
+    ok(p == NULL && a.s.logs.err.count == 1 && a.s.logs.err.last_err == tf_code(ENOMEM),
+       "the clear fails: the allocation fails with %s", tf_code_name(tf_code(ENOMEM)));
+    tf_names(a.s.logs.err.last, UNMARK, ENOMEM, NULL, "the clear fails");
+    ok(tu_contains_nocase(a.s.logs.err.last, "fork-wipe mark"), "the clear fails: the sentence says what it was for");
+    tf_consistent(&a.s.st, "the clear fails");
+    tf_intact(&a.s, "the clear fails");
+    /* The mark is still there, and still recorded. */
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a), "the clear failed: a child reads zeros and the live data");
+    is_int(vs_os_count(VS_OS_WIPE), 0, "the clear failed: the mark is still kept, the fork makes no call");
+    struct grown g = {&a, vstack_alloc(&a.s.st, 64 * KB), 64 * KB, 42};
+    ok(g.p != NULL && vs_os_count(VS_OS_WIPE) == 1, "the next allocation clears it");
+    if (g.p) {
+        tu_fill(g.p, g.n, g.seed);
+        ok(child_sees(grown_intact, &g), "and what it hands out reaches a child");
+    } else {
+        skip(1, "nothing allocated");
+    }
+    tf_usable(&a.s, 4 * MB, "the clear failed");
+    tf_close(&a.s, maps0, "the clear fails");
+}
+
+/* A second reset finds nothing to give back: its only signal mask calls
+ * are the mark's. */
+static void make_second_reset(struct after *a, uint64_t seed)
+{
+    make_after(a, 0, seed, 1);
+    vstack_sp av = vstack_avma(&a->s.st);
+    if (!vstack_alloc(&a->s.st, 4096))
+        bail_out("cannot allocate");
+    vstack_set_avma(&a->s.st, av);
+    vs_os_fail_reset();
+}
+
+static void sigmask_fails(void)
+{
+    struct after a;
+    sigset_t before;
+    long maps0 = tu_maps_baseline();
+
+    make_second_reset(&a, 51);
+    tf_mask(&before);
+    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
+    tu_logs_clear(&a.s.logs);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "blocking signals for the mark fails: reset still succeeds");
+    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0, "blocking fails: nothing to say");
+    is_int(vs_os_count(VS_OS_WIPE), 0, "blocking fails: no mark");
+    tf_mask_same(&before, "blocking fails");
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a), "blocking failed: the fork marks instead, the child reads zeros");
+    tf_close(&a.s, maps0, "blocking fails");
+
+    make_second_reset(&a, 52);
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    tu_logs_clear(&a.s.logs);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "restoring the mask after the mark fails: reset still succeeds");
+    ok(a.s.logs.warn.count == 1 && tf_mentions(a.s.logs.warn.last, "pthread_sigmask (restore)", EINVAL, NULL),
+       "restoring fails: one warning that names the call");
+    tf_mask_same(&before, "restoring fails");
+    is_int(vs_os_count(VS_OS_WIPE), 1, "restoring fails: the mark was made");
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a) && vs_os_count(VS_OS_WIPE) == 0,
+       "restoring failed: the mark is kept, a child reads zeros, the fork makes no call");
+    tf_intact(&a.s, "restoring fails");
+    tf_close(&a.s, maps0, "restoring fails");
+}
+
+/* EINVAL says the system has no such advice: fork-wipe goes off for the
+ * whole process, so this runs in a child. */
+static int popped_copied(void *arg)
+{
+    const struct after *a = arg;
+    size_t zero, kept;
+    if (!intact(a))
+        return 0;
+    if (vg)
+        return 1;
+    count_free(a->lo, a->hi, &zero, &kept);
+    return kept == (a->hi - a->lo) / ps;
+}
+
+static void einval_in_child(int fd, void *arg)
+{
+    struct after a;
+    (void)arg;
+    make_after(&a, 0, 61, 0);
+    vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
+    tu_child_ok(fd, vstack_reset(&a.s.st) == VSTACK_OK, "EINVAL: reset still succeeds");
+    a.lo = tu_bot(&a.s.st);
+    a.hi = page_down(vstack_avma(&a.s.st));
+    unsigned long n = vs_os_count(VS_OS_WIPE);
+    tu_child_ok(fd, child_sees(popped_copied, &a), "EINVAL: fork-wipe is off, a child gets the popped data");
+    tu_child_ok(fd, vs_os_count(VS_OS_WIPE) == n, "EINVAL: that fork made no madvise call");
+    tu_child_ok(fd, vstack_alloc(&a.s.st, 256 * KB) != NULL, "EINVAL: the stack allocates below");
+    vstack_destroy(&a.s.st);
+}
+
+/* ---- another thread's stack ------------------------------------------------------ */
+
+struct other {
+    struct after a;
+    struct grown g;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int state; /* 0 start, 1 reset, 2 allocate, 3 allocated, 4 stop */
+};
+
+static void set_state(struct other *o, int s)
+{
+    pthread_mutex_lock(&o->mu);
+    o->state = s;
+    pthread_cond_broadcast(&o->cv);
+    pthread_mutex_unlock(&o->mu);
+}
+
+static void wait_state(struct other *o, int s)
+{
+    pthread_mutex_lock(&o->mu);
+    while (o->state < s)
+        pthread_cond_wait(&o->cv, &o->mu);
+    pthread_mutex_unlock(&o->mu);
+}
+
+static void *other_thread(void *arg)
+{
+    struct other *o = arg;
+    make_after(&o->a, 0, 71, 1);
+    set_state(o, 1);
+    wait_state(o, 2);
+    o->g.a = &o->a;
+    o->g.n = 64 * KB;
+    o->g.seed = 72;
+    o->g.p = vstack_alloc(&o->a.s.st, o->g.n);
+    if (o->g.p)
+        tu_fill(o->g.p, o->g.n, o->g.seed);
+    set_state(o, 3);
+    wait_state(o, 4);
+    vstack_destroy(&o->a.s.st);
+    return NULL;
+}
+
+static void other_threads_stack(void)
+{
+    static struct other o = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    pthread_t th;
+    if (pthread_create(&th, NULL, other_thread, &o) != 0)
+        bail_out("pthread_create failed");
+    wait_state(&o, 1);
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &o.a), "another thread's reset stack: the child reads zeros below avma and the live data");
+    is_int(vs_os_count(VS_OS_WIPE), 0, "another thread's reset stack: the fork makes no call");
+    set_state(&o, 2);
+    wait_state(&o, 3);
+    ok(o.g.p != NULL && child_sees(grown_intact, &o.g),
+       "what that thread allocated after the reset reaches the child intact");
+    set_state(&o, 4);
+    pthread_join(th, NULL);
+}
+
+int main(void)
+{
+    tu_require_mmap();
+    ps = tu_page_size();
+    vg = tap_under_valgrind();
+    if (!vs_os_config()->wipes_on_fork)
+        skip_all("this system has no wipe-on-fork: a reset marks nothing");
+    alarm(vg ? 600 : 120);
+    own_stack();
+    switched_off();
+    mark_fails();
+    clear_fails();
+    sigmask_fails();
+    tu_in_child(einval_in_child, NULL, "EINVAL turns fork-wipe off");
+    other_threads_stack();
+    return done_testing();
+}
