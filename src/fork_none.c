@@ -26,3 +26,11 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
     (void)e;
     return 0;
 }
+
+/* Nor kept marked after a reset. */
+int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
+{
+    (void)f;
+    (void)e;
+    return 0;
+}
