@@ -1,5 +1,13 @@
 /* measure.c -- clocks, statistics and /proc readers shared by the benchmarks. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* sched_getcpu, sched_setaffinity */
+#endif
 #include "config.h"
+
+#include <errno.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +29,22 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+int vsb_pin_here(void)
+{
+#ifdef __linux__
+    cpu_set_t one;
+    int cpu = sched_getcpu();
+    if (cpu < 0)
+        return -1;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return sched_setaffinity(0, sizeof one, &one);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
 double vsb_median(double *v, size_t n)
