@@ -1,6 +1,6 @@
 /* measure.c -- clocks, statistics and /proc readers shared by the benchmarks. */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE /* sched_getcpu, sched_setaffinity */
+#define _GNU_SOURCE /* sched_setaffinity */
 #endif
 #include "config.h"
 
@@ -31,17 +31,19 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int vsb_pin_here(void)
+int vsb_pin(long cpu)
 {
 #ifdef __linux__
     cpu_set_t one;
-    int cpu = sched_getcpu();
-    if (cpu < 0)
+    if (cpu < 0 || cpu >= CPU_SETSIZE) {
+        errno = EINVAL;
         return -1;
+    }
     CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
+    CPU_SET((int)cpu, &one);
     return sched_setaffinity(0, sizeof one, &one);
 #else
+    (void)cpu;
     errno = ENOSYS;
     return -1;
 #endif

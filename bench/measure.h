@@ -41,9 +41,9 @@ long vsb_status_kb(const char *key);
 long vsb_charged_kb(pid_t pid);
 /* Minor page faults of this process so far. */
 long vsb_minor_faults(void);
-/* Keep this process, and the children it forks, on the CPU it runs on
- * now.  0, or -1 where the system cannot (errno says why). */
-int vsb_pin_here(void);
+/* Keep this process, and the children it forks, on CPU cpu.  0, or -1
+ * where the system cannot (errno says why). */
+int vsb_pin(long cpu);
 /* Print a message on stderr and exit with status 2. */
 void vsb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Push nbytes onto c's stack in chunks of chunk bytes, writing every byte

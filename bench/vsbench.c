@@ -28,7 +28,7 @@ static const char usage[] =
     "usage: vsbench list | maxsize | build\n"
     "       vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME\n"
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
-    "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N] [--pin=here]\n"
+    "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N] [--pin=CPU]\n"
     "               [--stacks=N] [--states=idle,busy,used,reset] [--child=exit,write1m]\n"
     "               [--keep=S]\n";
 
@@ -90,6 +90,7 @@ int main(int argc, char **argv)
         .states = "idle,used,reset",
         .child = "exit,write1m",
         .keep = 0,
+        .pin = -1,
     };
     const struct contender *c = NULL;
     const char *cmd;
@@ -160,9 +161,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(key, "forks")) {
             o.forks = count_arg(key, val);
         } else if (!strcmp(key, "pin")) {
-            if (strcmp(val, "here"))
-                vsb_die("--pin=%s: only --pin=here (the CPU this process starts on)", val);
-            o.pin = 1;
+            o.pin = strcmp(val, "0") ? count_arg(key, val) : 0;
         } else if (!strcmp(key, "budget-ms")) {
             o.budget_ms = (double)count_arg(key, val);
         } else if (!strcmp(key, "children")) {
@@ -187,8 +186,8 @@ int main(int argc, char **argv)
         vsb_die("%s: --contender is required\n%s", cmd, usage);
     if (o.chunk == 0 || o.chunk % 16)
         vsb_die("--chunk must be a positive multiple of 16");
-    if (o.pin && vsb_pin_here() != 0)
-        vsb_die("--pin=here: cannot keep this process on one CPU: %s", strerror(errno));
+    if (o.pin >= 0 && vsb_pin(o.pin) != 0)
+        vsb_die("--pin=%ld: cannot keep this process on that CPU: %s", o.pin, strerror(errno));
     if (!strcmp(cmd, "fork"))
         return vsb_fork_cost(c, &o);
     if (!strcmp(cmd, "stacks"))

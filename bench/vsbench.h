@@ -26,7 +26,7 @@ struct vsb_opts {
     const char *states; /* --states: comma list of idle,busy,used,reset */
     const char *child;  /* --child: comma list of exit,write1m: what forked children do */
     size_t keep;      /* --keep: pushed before the computation, still in use after it */
-    int pin;          /* --pin=here: this process and its children stay on one CPU */
+    long pin;         /* --pin=CPU: this process and its children stay on that CPU (-1: not pinned) */
 };
 
 /* A timed series of forks, in microseconds. */
