@@ -109,14 +109,18 @@ static void vs_mark(struct vstack_fork_ *f)
         vs_fork_took(f, lo, hi);
 }
 
+/* No mark is lo == keep == hi == 0, never an empty range somewhere: the
+ * stack keeps its allocations above f->hi (vs_set_lim), and a stale hi
+ * would hold the fast path's limit above avma. */
+static void vs_fork_none(struct vstack_fork_ *f) { f->lo = f->keep = f->hi = 0; }
+
 int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
 {
-    int err;
-    if (f->hi <= f->lo)
-        return 0;
-    err = vs_os_wipe_on_fork((void *)f->lo, f->hi - f->lo, 0, e);
+    int err = 0;
+    if (f->lo < f->hi)
+        err = vs_os_wipe_on_fork((void *)f->lo, f->hi - f->lo, 0, e);
     if (!err)
-        f->lo = f->keep = f->hi = 0;
+        vs_fork_none(f);
     return err;
 }
 
@@ -149,10 +153,12 @@ static void vs_unmark(struct vstack_fork_ *f)
     struct vs_os_err e;
     if (f->hi <= f->keep)
         return;
-    if (vs_os_wipe_on_fork((void *)f->keep, f->hi - f->keep, 0, &e) == 0)
+    if (vs_os_wipe_on_fork((void *)f->keep, f->hi - f->keep, 0, &e) != 0)
+        f->stuck(f); /* cleared later, or the next use fails */
+    else if (f->lo < f->keep)
         f->hi = f->keep;
     else
-        f->stuck(f); /* cleared later, or the next use fails */
+        vs_fork_none(f);
 }
 
 /* ---- the hooks --------------------------------------------------------------- */

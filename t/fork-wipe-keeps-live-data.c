@@ -181,6 +181,36 @@ static void idle_forks(void)
         vstack_destroy(&st[i]);
 }
 
+/* A fork whose mark, once cleared, was the stack's whole touched free part:
+ * the stack was popped to empty, so the next allocation that leaves the
+ * touched page takes the slow path.  Afterwards the fast path's limit must
+ * be at or below avma again, or the next allocation would wrap around the
+ * comparison and be handed out beyond the stack's end. */
+static void fork_after_pop_all(void)
+{
+    vstack st;
+    struct tu_logs logs;
+    if (vstack_init(&st, 1 * MB, 0, VSTACK_NOHUGEPAGES) != VSTACK_OK)
+        bail_out("vstack_init failed");
+    tu_capture_stack(&st, &logs);
+    if (!vstack_alloc(&st, 1))
+        bail_out("alloc failed");
+    vstack_pop_all(&st);
+    fork_and_wait();
+    unsigned char *a = vstack_alloc(&st, 6 * KB), *b = a ? vstack_alloc(&st, 64 * KB + 7) : NULL;
+    ok(a && b && b + 64 * KB + 7 <= a, "after alloc, pop_all and fork: two allocations below the touched page");
+    if (b)
+        tu_fill(b, 64 * KB + 7, 43);
+    ok(st.lim <= st.avma, "the fast path's limit is at or below avma (%s)",
+       st.lim <= st.avma ? "it is" : "it is above");
+    tu_logs_clear(&logs);
+    ok(!vstack_alloc(&st, 2 * MB) && vstack_last_error_code(&st) == VSTACK_ESTACK,
+       "2 MiB more on a fixed 1 MiB stack is refused as an overflow");
+    ok(b && tu_check(b, 64 * KB + 7, 43) < 0 && vstack_avma(&st) == (vstack_sp)b,
+       "the refused allocation leaves avma and the data as they were");
+    vstack_destroy(&st);
+}
+
 /* ---- off by flag, off by environment --------------------------------------- */
 
 static void popped_kept_in_child(int fd, void *arg)
@@ -414,6 +444,7 @@ int main(void)
     alarm(tap_under_valgrind() ? 600 : 120);
     own_stack();
     idle_forks();
+    fork_after_pop_all();
     switched_off(VSTACK_NOFORKWIPE, NULL, "VSTACK_NOFORKWIPE");
     switched_off(0, "0", "VSTACK_FORKWIPE=0");
     bad_environment();
