@@ -124,6 +124,11 @@ enum vs_os_call {
 /* Make the nth next call of that kind fail with errno err (nth = 1: the very
  * next one); nth = 0 disarms it. */
 void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err);
+/* The same, armed apart from it, but the failing call is made all the same
+ * before it reports err: a call that failed partway, its work done in part
+ * or in whole.  Only the verbs that can fail that way honour it
+ * (VS_OS_WIPE); the others fail without the call. */
+void vs_os_fail_nth_late(enum vs_os_call call, unsigned long nth, int err);
 /* Disarm every call and zero the counters. */
 void vs_os_fail_reset(void);
 /* How many calls of that kind were attempted since the last reset. */
@@ -137,6 +142,9 @@ void vs_os_misplace_next(enum vs_os_call call);
  * pretend the mapping landed elsewhere. */
 int vs_os_seam(enum vs_os_call call);
 int vs_os_misplaced(enum vs_os_call call);
+/* After vs_os_seam() returned a failure: should the verb make the call all
+ * the same (vs_os_fail_nth_late)? */
+int vs_os_seam_late(enum vs_os_call call);
 /* Fill *e and return err: the verbs' way out on failure. */
 int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why);
 /* The verbs' preconditions: a size > 0, and an address, both multiples of

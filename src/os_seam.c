@@ -1,8 +1,9 @@
 /* os_seam.c -- the test seam of the OS layer, and the verbs' failure reports.
  *
  * Each verb calls vs_os_seam() before its system call; tests arm it with
- * vs_os_fail_nth() to make a chosen call fail, or with vs_os_misplace_next()
- * to make a MAP_FIXED mapping look as if it had landed elsewhere. */
+ * vs_os_fail_nth() to make a chosen call fail (vs_os_fail_nth_late: fail
+ * after making it), or with vs_os_misplace_next() to make a MAP_FIXED
+ * mapping look as if it had landed elsewhere. */
 #include "config.h"
 #include "os.h"
 
@@ -16,11 +17,20 @@ static atomic_ulong vs_seam_count[VS_OS_NCALLS];
 static atomic_ulong vs_seam_when[VS_OS_NCALLS];
 static int vs_seam_err[VS_OS_NCALLS];
 static atomic_int vs_seam_misplace[VS_OS_NCALLS];
+static atomic_ulong vs_seam_late_when[VS_OS_NCALLS]; /* the same, for vs_os_fail_nth_late */
+static int vs_seam_late_err[VS_OS_NCALLS];
+static atomic_int vs_seam_late_now[VS_OS_NCALLS];
 
 void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err)
 {
     vs_seam_when[call] = nth ? vs_seam_count[call] + nth : 0;
     vs_seam_err[call] = err;
+}
+
+void vs_os_fail_nth_late(enum vs_os_call call, unsigned long nth, int err)
+{
+    vs_seam_late_when[call] = nth ? vs_seam_count[call] + nth : 0;
+    vs_seam_late_err[call] = err;
 }
 
 void vs_os_fail_reset(void)
@@ -30,6 +40,8 @@ void vs_os_fail_reset(void)
         atomic_store(&vs_seam_count[i], 0);
         atomic_store(&vs_seam_when[i], 0);
         atomic_store(&vs_seam_misplace[i], 0);
+        atomic_store(&vs_seam_late_when[i], 0);
+        atomic_store(&vs_seam_late_now[i], 0);
     }
 }
 
@@ -44,12 +56,22 @@ int vs_os_seam(enum vs_os_call call)
         vs_seam_when[call] = 0;
         return vs_seam_err[call] ? vs_seam_err[call] : ENOMEM;
     }
+    if (n == atomic_load_explicit(&vs_seam_late_when[call], memory_order_relaxed)) {
+        vs_seam_late_when[call] = 0;
+        vs_seam_late_now[call] = 1;
+        return vs_seam_late_err[call] ? vs_seam_late_err[call] : ENOMEM;
+    }
     return 0;
 }
 
 int vs_os_misplaced(enum vs_os_call call)
 {
     return atomic_exchange_explicit(&vs_seam_misplace[call], 0, memory_order_relaxed);
+}
+
+int vs_os_seam_late(enum vs_os_call call)
+{
+    return atomic_exchange_explicit(&vs_seam_late_now[call], 0, memory_order_relaxed);
 }
 
 int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why)

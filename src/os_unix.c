@@ -279,21 +279,22 @@ int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e)
 int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e)
 {
     VS_ASSERT_RANGE(addr, size);
-    int err = vs_os_seam(VS_OS_WIPE);
+    int err = vs_os_seam(VS_OS_WIPE), call_anyway = err && vs_os_seam_late(VS_OS_WIPE);
 #if HAVE_DECL_MADV_WIPEONFORK
     /* Linux >= 4.14: the child gets zero pages; fork copies no page table
      * entries of the range and leaves the parent's pages writable. */
     const char *call = on ? "madvise (MADV_WIPEONFORK)" : "madvise (MADV_KEEPONFORK)";
-    if (!err && madvise(addr, size, on ? MADV_WIPEONFORK : MADV_KEEPONFORK) != 0)
+    if ((!err || call_anyway) && madvise(addr, size, on ? MADV_WIPEONFORK : MADV_KEEPONFORK) != 0)
         err = errno;
 #elif HAVE_DECL_INHERIT_ZERO
     /* FreeBSD >= 12 and OpenBSD: the same, as an inheritance mode. */
     const char *call = on ? "minherit (INHERIT_ZERO)" : "minherit (INHERIT_COPY)";
-    if (!err && minherit(addr, size, on ? INHERIT_ZERO : INHERIT_COPY) != 0)
+    if ((!err || call_anyway) && minherit(addr, size, on ? INHERIT_ZERO : INHERIT_COPY) != 0)
         err = errno;
 #else
     const char *call = "wipe on fork";
     (void)on;
+    (void)call_anyway;
     if (!err)
         err = ENOSYS;
 #endif
