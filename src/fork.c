@@ -70,13 +70,22 @@ static int vs_fork_todo(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *
     return *lo < *hi;
 }
 
-/* Mark [lo, hi); a system without the advice turns fork-wipe off. */
-static int vs_wipe(uintptr_t lo, uintptr_t hi, struct vs_os_err *e)
+/* Mark [lo, hi); a system without the advice turns fork-wipe off.  Any
+ * other failure may have come partway, with some of the range's mappings
+ * marked already (a split refused at the map count limit): the mark is
+ * undone at once, and *unsure says when that failed too, so that the
+ * caller records the range as marked and clears it before handing any of
+ * it out.  Nothing unrecorded stays marked. */
+static int vs_wipe(uintptr_t lo, uintptr_t hi, int *unsure, struct vs_os_err *e)
 {
+    struct vs_os_err undo;
+    *unsure = 0;
     if (vs_os_wipe_on_fork((void *)lo, hi - lo, 1, e) == 0)
         return 0;
     if (e->err == EINVAL || e->err == ENOSYS)
         atomic_store(&vs_wipe_unavailable, 1); /* a kernel without the advice */
+    else
+        *unsure = vs_os_wipe_on_fork((void *)lo, hi - lo, 0, &undo) != 0;
     return e->err;
 }
 
@@ -95,6 +104,7 @@ static void vs_mark(struct vstack_fork_ *f)
 {
     struct vs_os_err e;
     uintptr_t lo, hi;
+    int unsure;
 
     if (!vs_fork_todo(f, &lo, &hi))
         return;
@@ -105,8 +115,8 @@ static void vs_mark(struct vstack_fork_ *f)
         if (!vs_fork_todo(f, &lo, &hi))
             return;
     }
-    if (vs_wipe(lo, hi, &e) == 0)
-        vs_fork_took(f, lo, hi);
+    if (vs_wipe(lo, hi, &unsure, &e) == 0 || unsure)
+        vs_fork_took(f, lo, hi); /* unmarked after fork, or stuck */
 }
 
 /* No mark is lo == keep == hi == 0, never an empty range somewhere: the
@@ -127,6 +137,7 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
 int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
 {
     uintptr_t lo, hi, from;
+    int err = 0, unsure = 0;
 
     if (!f->slot || atomic_load_explicit(&vs_wipe_unavailable, memory_order_relaxed))
         return 0;
@@ -134,17 +145,18 @@ int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
         return vs_fork_clear(f, e); /* nothing free is touched: nothing to keep */
     if (f->hi > f->lo && f->lo == lo && f->hi <= hi) {
         from = f->hi; /* what is marked already starts the range: mark the rest */
+    } else if ((err = vs_fork_clear(f, e)) != 0) {
+        return err;
     } else {
-        int err = vs_fork_clear(f, e);
-        if (err)
-            return err;
         from = lo;
     }
-    if (from < hi && vs_wipe(from, hi, e) != 0)
-        return e->err;
+    if (from < hi)
+        err = vs_wipe(from, hi, &unsure, e);
+    if (err && !unsure)
+        return err; /* what was marked before stays, and stays recorded */
     f->lo = lo;
     f->keep = f->hi = hi;
-    return 0;
+    return err;
 }
 
 /* Clear what this fork marked; a kept mark stays. */

@@ -152,8 +152,8 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
  * (vs_fork_clear) before handing out memory below its top, f->hi: the
  * caller keeps allocations above that.  A mark that starts the range
  * already is extended, any other is cleared first.  0, or the errno of the
- * failed call with *e saying why; nothing is recorded as marked then that
- * is not.  Does nothing when f is not in the table or the system has no
+ * failed call with *e saying why: what the failed call may have marked is
+ * recorded as marked then, unless it could be undone.  Does nothing when f is not in the table or the system has no
  * wipe-on-fork. */
 int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e);
 

@@ -9,7 +9,8 @@
  * stack reset by another thread is kept marked the same way, and that
  * thread's later allocations reach the child.  A mark that fails through
  * the seam costs only the mark: reset succeeds quietly and forks mark at
- * fork time; a clear that fails fails the allocation with the call's name,
+ * fork time; one that fails partway is undone at once, or, when that
+ * fails too, recorded as kept, so nothing stays marked unrecorded; a clear that fails fails the allocation with the call's name,
  * and the stack stays usable. */
 #include "config.h"
 
@@ -297,6 +298,69 @@ static void mark_fails(void)
     tf_close(&a.s, maps0, "the mark fails");
 }
 
+/* The mark fails after marking some or all of the range (a split refused
+ * at the map count limit, say): reset undoes it at once, so that nothing
+ * stays marked unrecorded, and forks mark at fork time instead. */
+static void mark_fails_partway(void)
+{
+    struct after a;
+    long maps0 = tu_maps_baseline();
+    make_after(&a, 0, 33, 0);
+    vs_os_fail_nth_late(VS_OS_WIPE, 1, ENOMEM);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "the mark fails partway: reset still succeeds");
+    is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails partway: it is undone at once");
+    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0, "the mark fails partway: nothing to say");
+    a.lo = tu_bot(&a.s.st);
+    a.hi = page_down(vstack_avma(&a.s.st));
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "the mark fails partway: nothing carries wipe-on-fork");
+    else
+        skip(1, "no /proc/self/smaps");
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a), "the mark fails partway: the fork marks instead, the child reads zeros");
+    is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails partway: that fork marked and unmarked");
+    tf_intact(&a.s, "the mark fails partway");
+    tf_close(&a.s, maps0, "the mark fails partway");
+}
+
+/* The mark fails partway and cannot be undone either: the range is
+ * recorded as kept marked all the same, the first allocation below it
+ * clears it, and what that allocation hands out reaches a child. */
+static void undo_fails(void)
+{
+    struct after a;
+    long maps0 = tu_maps_baseline();
+    make_after(&a, 0, 35, 0);
+    vs_os_fail_nth_late(VS_OS_WIPE, 1, ENOMEM);
+    vs_os_fail_nth(VS_OS_WIPE, 2, EAGAIN);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "the undo fails too: reset still succeeds");
+    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0, "the undo fails too: nothing to say");
+    a.lo = tu_bot(&a.s.st);
+    a.hi = page_down(vstack_avma(&a.s.st));
+    ok(a.s.st.lim >= a.hi, "the undo fails too: the range is recorded, lim above it");
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == a.hi - a.lo, "the undo fails too: the free part is still marked");
+    else
+        skip(1, "no /proc/self/smaps");
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a) && vs_os_count(VS_OS_WIPE) == 0,
+       "the undo fails too: a fork makes no call, the child reads zeros");
+    struct grown g = {&a, vstack_alloc(&a.s.st, 64 * KB), 64 * KB, 36};
+    ok(g.p != NULL && vs_os_count(VS_OS_WIPE) == 1, "the undo fails too: the next allocation clears the mark first");
+    if (tu_have_proc())
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "the undo fails too: nothing carries wipe-on-fork then");
+    else
+        skip(1, "no /proc/self/smaps");
+    if (g.p) {
+        tu_fill(g.p, g.n, g.seed);
+        ok(child_sees(grown_intact, &g), "the undo fails too: what it hands out reaches a child");
+    } else {
+        skip(1, "nothing allocated");
+    }
+    tf_usable(&a.s, 4 * MB, "the undo fails too");
+    tf_close(&a.s, maps0, "the undo fails too");
+}
+
 static void clear_fails(void)
 {
     struct after a;
@@ -475,6 +539,8 @@ int main(void)
     own_stack();
     switched_off();
     mark_fails();
+    mark_fails_partway();
+    undo_fails();
     clear_fails();
     sigmask_fails();
     tu_in_child(einval_in_child, NULL, "EINVAL turns fork-wipe off");

@@ -3,10 +3,11 @@
  * after it, in the parent and in the child, with signals blocked in between.
  * Each of those calls is made to fail through the seam.  A failed mark (or
  * block) leaves the child a plain copy; EINVAL turns fork-wipe off for the
- * process.  A failed unmark keeps the range recorded, in the parent and in
- * the child alike: lim stays above it, and the next allocation below it
- * clears it first, or fails with VSTACK_ESYS and a sentence naming the call,
- * leaving the stack usable.  A failed restore still leaves the mask as it
+ * process; a mark that fails partway is undone before fork, or recorded and
+ * cleared after it when the undo fails too.  A failed unmark keeps the
+ * range recorded, in the parent and in the child alike: lim stays above it,
+ * and the next allocation below it clears it first, or fails with
+ * VSTACK_ESYS and a sentence naming the call, leaving the stack usable.  A failed restore still leaves the mask as it
  * was.  The parent's memory is never changed, and live data is intact on
  * both sides. */
 #include "config.h"
@@ -180,12 +181,62 @@ static void mark_fails(void)
     make();
     vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
     tu_in_child(child_copied, NULL, what);
-    is_int(vs_os_count(VS_OS_WIPE), 1, "%s: no unmark after a failed mark", what);
+    is_int(vs_os_count(VS_OS_WIPE), 2, "%s: the mark is undone before fork, no unmark after it", what);
     ok(s.st.lim <= (vstack_sp)popped, "%s: nothing recorded in the parent", what);
     is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
     is_int(s.logs.warn.count + s.logs.err.count, 0, "%s: no message (nobody to tell inside fork)", what);
     tu_in_child(child_wiped, NULL, "the next fork");
-    is_int(vs_os_count(VS_OS_WIPE), 3, "the next fork marks and unmarks");
+    is_int(vs_os_count(VS_OS_WIPE), 4, "the next fork marks and unmarks");
+    tf_intact(&s, what);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
+/* Bytes of the stack's mappings marked wipe-on-fork, or -1 without smaps. */
+static long long marked_bytes(void)
+{
+    struct tu_smaps sm;
+    if (tu_smaps_range(tu_bot(&s.st), vstack_top(&s.st), &sm) != 0)
+        return -1;
+    return (long long)sm.wf_bytes;
+}
+
+static void child_new_data(int fd, void *arg)
+{
+    (void)arg;
+    tu_child_ok(fd, tu_check(popped, popped_n, 94) < 0, "what the parent wrote there since is intact");
+    tu_child_ok(fd, tu_check(s.live, s.live_n, s.seed) < 0, "the live data is intact");
+}
+
+/* The mark fails after marking some or all of the range (a split refused
+ * at the map count limit): it is undone before fork, the child gets a plain
+ * copy, and nothing stays marked unrecorded in the parent.  When the undo
+ * fails too, the range is recorded and cleared after fork as usual.  Either
+ * way, what the parent writes there next reaches the next child. */
+static void mark_fails_partway(int undo_fails)
+{
+    const char *what = undo_fails ? "mark fails partway, undo fails" : "mark fails partway";
+    unsigned char *p;
+    make();
+    vs_os_fail_nth_late(VS_OS_WIPE, 1, ENOMEM);
+    if (undo_fails)
+        vs_os_fail_nth(VS_OS_WIPE, 2, EAGAIN);
+    tu_in_child(undo_fails ? child_wiped : child_copied, NULL, what);
+    is_int(vs_os_count(VS_OS_WIPE), undo_fails ? 3 : 2,
+           undo_fails ? "%s: marked, the undo tried, unmarked after fork" : "%s: marked and undone before fork", what);
+    ok(!stuck(), "%s: nothing stays recorded", what);
+    if (marked_bytes() >= 0)
+        is_int((int)marked_bytes(), 0, "%s: nothing carries wipe-on-fork", what);
+    else
+        skip(1, "no /proc/self/smaps");
+    is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
+    p = vstack_alloc(&s.st, popped_n);
+    if (p != popped)
+        bail_out("%s: the popped part was not handed out again", what);
+    tu_fill(popped, popped_n, 94);
+    tu_in_child(child_new_data, NULL, what);
+    vstack_set_avma(&s.st, av);
+    is_int(s.logs.warn.count + s.logs.err.count, 0, "%s: no message", what);
     tf_intact(&s, what);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
@@ -306,6 +357,8 @@ int main(void)
     maps0 = tu_maps_baseline();
     tf_mask(&mask0);
     mark_fails();
+    mark_fails_partway(0);
+    mark_fails_partway(1);
     mark_einval();
     unmark_fails();
     reset_while_stuck();
