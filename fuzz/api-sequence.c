@@ -2,8 +2,9 @@
  * operations on two stacks (init with random sizes and flags, alloc,
  * set_avma, reset, grow, trim, set_size, set_sizemax, default, fork with a
  * check in the child, destroy) and random failures of the OS calls through
- * the test seam (vs_os_fail_nth, vs_os_misplace_next).  A small model says
- * what must hold after each operation:
+ * the test seam (vs_os_fail_nth, vs_os_fail_nth_late for a call that fails
+ * partway, vs_os_misplace_next).  A small model says what must hold after
+ * each operation:
  *   - used <= committed <= reserved and bot <= lim <= avma <= top;
  *   - avma is where the model says, and every chunk above it holds its data;
  *   - without an armed failure, each call does what the manual says: an
@@ -414,7 +415,10 @@ static void op_seam(void)
     int err = errs[(c >> 2) % 4];
     if (call == VS_OS_WIPE && err == EINVAL)
         err = ENOMEM;
-    vs_os_fail_nth(call, (c & 3) + 1, err);
+    if (c & 16) /* the call is made, then fails: a mark that failed partway */
+        vs_os_fail_nth_late(call, (c & 3) + 1, err);
+    else
+        vs_os_fail_nth(call, (c & 3) + 1, err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
