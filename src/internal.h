@@ -153,8 +153,8 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
  * caller keeps allocations above that.  A mark that starts the range
  * already is extended, any other is cleared first.  0, or the errno of the
  * failed call with *e saying why: what the failed call may have marked is
- * recorded as marked then, unless it could be undone.  Does nothing when f is not in the table or the system has no
- * wipe-on-fork. */
+ * recorded as marked then, unless it could be undone.  Does nothing when f
+ * is not in the table or the system has no wipe-on-fork. */
 int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e);
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
