@@ -276,51 +276,53 @@ static int child_reads_zero(void *arg)
     return zero == (a->hi - a->lo) / ps;
 }
 
-static void mark_fails(void)
+/* With the seam's counters just reset: the next allocation below a kept
+ * mark clears it first (one call), and what it hands out reaches a child. */
+static void clears_first(struct after *a, uint64_t seed, const char *what)
 {
-    struct after a;
-    long maps0 = tu_maps_baseline();
-    make_after(&a, 0, 31, 0);
-    vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
-    is_int(vstack_reset(&a.s.st), VSTACK_OK, "the mark fails: reset still succeeds");
-    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0 && vstack_last_error_code(&a.s.st) == VSTACK_OK,
-       "the mark fails: nothing to say");
-    a.lo = tu_bot(&a.s.st);
-    a.hi = page_down(vstack_avma(&a.s.st));
+    struct grown g = {a, vstack_alloc(&a->s.st, 64 * KB), 64 * KB, seed};
+    ok(g.p != NULL && vs_os_count(VS_OS_WIPE) == 1, "%s: the next allocation clears the mark first", what);
     if (tu_have_proc())
-        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "the mark fails: nothing carries wipe-on-fork");
+        ok(wf_bytes(a->lo, vstack_top(&a->s.st)) == 0, "%s: nothing carries wipe-on-fork then", what);
     else
         skip(1, "no /proc/self/smaps");
-    vs_os_fail_reset();
-    ok(child_sees(child_reads_zero, &a), "the mark fails: the fork marks instead, the child reads zeros");
-    is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails: that fork marked and unmarked");
-    tf_intact(&a.s, "the mark fails");
-    tf_close(&a.s, maps0, "the mark fails");
+    if (g.p) {
+        tu_fill(g.p, g.n, g.seed);
+        ok(child_sees(grown_intact, &g), "%s: what it hands out reaches a child", what);
+    } else {
+        skip(1, "nothing allocated");
+    }
 }
 
-/* The mark fails after marking some or all of the range (a split refused
- * at the map count limit, say): reset undoes it at once, so that nothing
- * stays marked unrecorded, and forks mark at fork time instead. */
-static void mark_fails_partway(void)
+/* The mark fails (late: after marking some or all of the range, as when a
+ * split is refused at the map count limit, and reset undoes it at once, so
+ * that nothing stays marked unrecorded): reset still succeeds quietly, and
+ * forks mark at fork time instead. */
+static void mark_fails(int late)
 {
+    const char *what = late ? "the mark fails partway" : "the mark fails";
     struct after a;
     long maps0 = tu_maps_baseline();
-    make_after(&a, 0, 33, 0);
-    vs_os_fail_nth_late(VS_OS_WIPE, 1, ENOMEM);
-    is_int(vstack_reset(&a.s.st), VSTACK_OK, "the mark fails partway: reset still succeeds");
-    is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails partway: it is undone at once");
-    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0, "the mark fails partway: nothing to say");
+    make_after(&a, 0, late ? 33 : 31, 0);
+    if (late)
+        vs_os_fail_nth_late(VS_OS_WIPE, 1, ENOMEM);
+    else
+        vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
+    is_int(vstack_reset(&a.s.st), VSTACK_OK, "%s: reset still succeeds", what);
+    is_int(vs_os_count(VS_OS_WIPE), 2, "%s: the mark is undone at once", what);
+    ok(a.s.logs.err.count == 0 && a.s.logs.warn.count == 0 && vstack_last_error_code(&a.s.st) == VSTACK_OK,
+       "%s: nothing to say", what);
     a.lo = tu_bot(&a.s.st);
     a.hi = page_down(vstack_avma(&a.s.st));
     if (tu_have_proc())
-        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "the mark fails partway: nothing carries wipe-on-fork");
+        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "%s: nothing carries wipe-on-fork", what);
     else
         skip(1, "no /proc/self/smaps");
     vs_os_fail_reset();
-    ok(child_sees(child_reads_zero, &a), "the mark fails partway: the fork marks instead, the child reads zeros");
-    is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails partway: that fork marked and unmarked");
-    tf_intact(&a.s, "the mark fails partway");
-    tf_close(&a.s, maps0, "the mark fails partway");
+    ok(child_sees(child_reads_zero, &a), "%s: the fork marks instead, the child reads zeros", what);
+    is_int(vs_os_count(VS_OS_WIPE), 2, "%s: that fork marked and unmarked", what);
+    tf_intact(&a.s, what);
+    tf_close(&a.s, maps0, what);
 }
 
 /* The mark fails partway and cannot be undone either: the range is
@@ -345,18 +347,7 @@ static void undo_fails(void)
     vs_os_fail_reset();
     ok(child_sees(child_reads_zero, &a) && vs_os_count(VS_OS_WIPE) == 0,
        "the undo fails too: a fork makes no call, the child reads zeros");
-    struct grown g = {&a, vstack_alloc(&a.s.st, 64 * KB), 64 * KB, 36};
-    ok(g.p != NULL && vs_os_count(VS_OS_WIPE) == 1, "the undo fails too: the next allocation clears the mark first");
-    if (tu_have_proc())
-        ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "the undo fails too: nothing carries wipe-on-fork then");
-    else
-        skip(1, "no /proc/self/smaps");
-    if (g.p) {
-        tu_fill(g.p, g.n, g.seed);
-        ok(child_sees(grown_intact, &g), "the undo fails too: what it hands out reaches a child");
-    } else {
-        skip(1, "nothing allocated");
-    }
+    clears_first(&a, 36, "the undo fails too");
     tf_usable(&a.s, 4 * MB, "the undo fails too");
     tf_close(&a.s, maps0, "the undo fails too");
 }
@@ -379,14 +370,7 @@ static void clear_fails(void)
     vs_os_fail_reset();
     ok(child_sees(child_reads_zero, &a), "the clear failed: a child reads zeros and the live data");
     is_int(vs_os_count(VS_OS_WIPE), 0, "the clear failed: the mark is still kept, the fork makes no call");
-    struct grown g = {&a, vstack_alloc(&a.s.st, 64 * KB), 64 * KB, 42};
-    ok(g.p != NULL && vs_os_count(VS_OS_WIPE) == 1, "the next allocation clears it");
-    if (g.p) {
-        tu_fill(g.p, g.n, g.seed);
-        ok(child_sees(grown_intact, &g), "and what it hands out reaches a child");
-    } else {
-        skip(1, "nothing allocated");
-    }
+    clears_first(&a, 42, "the clear failed");
     tf_usable(&a.s, 4 * MB, "the clear failed");
     tf_close(&a.s, maps0, "the clear fails");
 }
@@ -538,8 +522,8 @@ int main(void)
     alarm(vg ? 600 : 120);
     own_stack();
     switched_off();
-    mark_fails();
-    mark_fails_partway();
+    mark_fails(0);
+    mark_fails(1);
     undo_fails();
     clear_fails();
     sigmask_fails();
