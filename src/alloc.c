@@ -82,7 +82,7 @@ void vs_stack_adopt(vstack *st, const struct vs_region *r)
     p->top = r->hi;
     p->bot = r->hi - r->committed;
     p->low = p->top;
-    p->fork.lo = p->fork.keep = p->fork.hi = 0;
+    vs_fork_none(&p->fork);
     p->fork.range = vs_stack_fork_range;
     p->fork.stuck = vs_stack_fork_stuck;
     p->tracking = vs_running_on_valgrind();
@@ -302,12 +302,7 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
     p->bot = nbot;
     if (p->low < nbot)
         p->low = nbot;
-    if (p->fork.hi <= nbot) /* the new mapping carries no fork-wipe mark */
-        p->fork.lo = p->fork.keep = p->fork.hi = 0;
-    else if (p->fork.lo < nbot)
-        p->fork.lo = nbot;
-    if (p->fork.keep < p->fork.lo)
-        p->fork.keep = p->fork.lo;
+    vs_fork_replaced_below(&p->fork, nbot);
     vs_set_lim(st);
     vs_unblock(&saved, o);
     if (hole)

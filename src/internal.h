@@ -156,6 +156,11 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
  * recorded as marked then, unless it could be undone.  Does nothing when f
  * is not in the table or the system has no wipe-on-fork. */
 int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e);
+/* f has no mark: lo == keep == hi == 0, the only form of "none". */
+void vs_fork_none(struct vstack_fork_ *f);
+/* The mapping below nbot was replaced by a fresh one, which carries no
+ * mark: what f recorded there is forgotten. */
+void vs_fork_replaced_below(struct vstack_fork_ *f, uintptr_t nbot);
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
 /* Block asynchronous signals; on failure record it in o and return its code. */
