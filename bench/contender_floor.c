@@ -1,13 +1,15 @@
-/* contender_floor.c -- the floor of fork after reset for a stack that keeps
- * parisize resident: no library, no fork hooks.
+/* contender_floor.c -- the floor of fork for a stack without the library:
+ * after a reset that keeps parisize resident, and for the reservation alone
+ * (bench/run's 64 TiB table, idle).  No library, no fork hooks.
  *
  * A PROT_NONE|MAP_NORESERVE reservation of vsize whose top is committed as
  * it is used (8 MiB steps).  Its reset gives back everything beyond rsize
  * and then marks what stays, once and for good, MADV_WIPEONFORK: no call is
  * made at fork time, and fork copies none of the resident pages.  A child
  * therefore reads zeros on the whole stack, live data included, so this is
- * a measuring stick for the fork tables after a reset, not a stack.  It is
- * not among bench/run's contenders; run it by name:
+ * a measuring stick for the fork tables after a reset, not a stack.  Idle,
+ * it is the reservation and the committed parisize and nothing else.
+ * bench/run uses it only in the 64 TiB table; run it by name:
  *     bench/vsbench fork --contender=floor --vsize=4G --used=1G --states=used,reset
  */
 #include "config.h"
@@ -117,7 +119,8 @@ static const char *floor_unavailable(void)
 
 const struct contender vsb_floor = {
     .name = "floor",
-    .what = "no library: parisize resident, marked wipe-on-fork once at reset (a measuring stick)",
+    .what = "no library: the reservation alone; at reset parisize stays resident, marked wipe-on-fork"
+            " once (a measuring stick)",
     .families = 0, /* by name only */
     .has_stack = 1,
     .init = floor_init,
