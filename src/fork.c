@@ -119,23 +119,6 @@ static void vs_mark(struct vstack_fork_ *f)
         vs_fork_took(f, lo, hi); /* unmarked after fork, or stuck */
 }
 
-/* No mark is lo == keep == hi == 0, never an empty range somewhere: the
- * stack keeps its allocations above f->hi (vs_set_lim), and a stale hi
- * would hold the fast path's limit above avma. */
-void vs_fork_none(struct vstack_fork_ *f) { f->lo = f->keep = f->hi = 0; }
-
-void vs_fork_replaced_below(struct vstack_fork_ *f, uintptr_t nbot)
-{
-    if (f->hi <= nbot) {
-        vs_fork_none(f);
-        return;
-    }
-    if (f->lo < nbot)
-        f->lo = nbot;
-    if (f->keep < f->lo)
-        f->keep = f->lo;
-}
-
 int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
 {
     int err = 0;

@@ -156,11 +156,24 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
  * recorded as marked then, unless it could be undone.  Does nothing when f
  * is not in the table or the system has no wipe-on-fork. */
 int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e);
-/* f has no mark: lo == keep == hi == 0, the only form of "none". */
-void vs_fork_none(struct vstack_fork_ *f);
+/* f has no mark.  No mark is lo == keep == hi == 0, never an empty range
+ * somewhere: the stack keeps its allocations above f->hi (vs_set_lim), and
+ * a stale hi would hold the fast path's limit above avma.  Inline here, as
+ * bookkeeping only, for fork.c and fork_none.c alike. */
+static inline void vs_fork_none(struct vstack_fork_ *f) { f->lo = f->keep = f->hi = 0; }
 /* The mapping below nbot was replaced by a fresh one, which carries no
  * mark: what f recorded there is forgotten. */
-void vs_fork_replaced_below(struct vstack_fork_ *f, uintptr_t nbot);
+static inline void vs_fork_replaced_below(struct vstack_fork_ *f, uintptr_t nbot)
+{
+    if (f->hi <= nbot) {
+        vs_fork_none(f);
+        return;
+    }
+    if (f->lo < nbot)
+        f->lo = nbot;
+    if (f->keep < f->lo)
+        f->keep = f->lo;
+}
 
 /* ---- signal blocking for multi-step changes ------------------------------ */
 /* Block asynchronous signals; on failure record it in o and return its code. */
