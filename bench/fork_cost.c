@@ -119,6 +119,8 @@ void vsb_time_forks(const struct contender *c, const struct vsb_opts *o,
     if (!t)
         vsb_die("out of memory");
     for (i = 0; i < o->forks && (i < 5 || spent < o->budget_ms * 1000); i++) {
+        if (o->lockstep && i % o->lockstep == 0)
+            vsb_turn_pass();
         if (child_ns)
             *child_ns = 0;
         t[i] = vsb_fork_once(c, child_work) / 1000.0;

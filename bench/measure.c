@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "measure.h"
 
@@ -133,6 +134,25 @@ void vsb_die(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     exit(2);
+}
+
+void vsb_turn_wait(void)
+{
+    char b;
+    ssize_t n;
+
+    while ((n = read(0, &b, 1)) < 0 && errno == EINTR)
+        ;
+    if (n != 1)
+        vsb_die("--lockstep: no turn came (stdin %s)", n == 0 ? "closed" : strerror(errno));
+}
+
+void vsb_turn_pass(void)
+{
+    fputs("turn\n", stdout);
+    if (fflush(stdout) != 0)
+        vsb_die("--lockstep: cannot give the turn back: %s", strerror(errno));
+    vsb_turn_wait();
 }
 
 int vsb_fill(const struct contender *c, size_t nbytes, size_t chunk)

@@ -44,6 +44,16 @@ long vsb_minor_faults(void);
 /* Keep this process, and the children it forks, on CPU cpu.  0, or -1
  * where the system cannot (errno says why). */
 int vsb_pin(long cpu);
+/* Taking turns (--lockstep).  The processes of one table run side by side
+ * but one at a time, each for a slice of its measurement in turn, so that
+ * whatever slows the machine for a second (a neighbour on the host, a busy
+ * hypervisor) falls on every contender alike instead of on whichever ran
+ * then.  bench/run hands the turn over with one byte on stdin; a process
+ * gives it back with a line "turn" on stdout.  It keeps the turn for all it
+ * does in between (setting up, a computation, its exit), so that nothing
+ * untimed runs beside another's timed work.  Both die if stdin is closed. */
+void vsb_turn_wait(void); /* the first turn: before anything else */
+void vsb_turn_pass(void); /* give the turn back, wait for the next */
 /* Print a message on stderr and exit with status 2. */
 void vsb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Push nbytes onto c's stack in chunks of chunk bytes, writing every byte

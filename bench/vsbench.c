@@ -6,7 +6,9 @@
  *   vsbench fork|stacks|commit|growth|fastpath|reuse --contender=NAME [options]
  *
  * Sizes take the library's syntax (64MiB, 1GiB, 8M).  Output is CSV on
- * stdout, diagnostics on stderr; bench/run drives it.
+ * stdout, diagnostics on stderr; bench/run drives it.  With --lockstep=N,
+ * fork, stacks and growth wait for their turn on stdin and give it back
+ * with a line "turn" on stdout every N forks or chunks (measure.h).
  */
 #include "config.h"
 
@@ -30,7 +32,7 @@ static const char usage[] =
     "               [--vsize=S] [--rsize=S] [--used=S] [--chunk=S] [--forks=N]\n"
     "               [--budget-ms=MS] [--children=N] [--iters=N] [--nwords=N] [--pin=CPU]\n"
     "               [--stacks=N] [--states=idle,busy,used,reset] [--child=exit,write1m]\n"
-    "               [--keep=S]\n";
+    "               [--keep=S] [--lockstep=N]\n";
 
 /* How the allocation loops were compiled (bench/Makefile.inc passes it). */
 #ifndef VSB_BUILD
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
         .child = "exit,write1m",
         .keep = 0,
         .pin = -1,
+        .lockstep = 0,
     };
     const struct contender *c = NULL;
     const char *cmd;
@@ -178,6 +181,8 @@ int main(int argc, char **argv)
             o.child = val;
         } else if (!strcmp(key, "keep")) {
             o.keep = size_arg(key, val);
+        } else if (!strcmp(key, "lockstep")) {
+            o.lockstep = count_arg(key, val);
         } else {
             vsb_die("--%s: unknown option\n%s", key, usage);
         }
@@ -188,6 +193,11 @@ int main(int argc, char **argv)
         vsb_die("--chunk must be a positive multiple of 16");
     if (o.pin >= 0 && vsb_pin(o.pin) != 0)
         vsb_die("--pin=%ld: cannot keep this process on that CPU: %s", o.pin, strerror(errno));
+    if (o.lockstep) {
+        if (strcmp(cmd, "fork") && strcmp(cmd, "stacks") && strcmp(cmd, "growth"))
+            vsb_die("%s: --lockstep: only fork, stacks and growth take turns", cmd);
+        vsb_turn_wait();
+    }
     if (!strcmp(cmd, "fork"))
         return vsb_fork_cost(c, &o);
     if (!strcmp(cmd, "stacks"))

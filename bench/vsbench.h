@@ -27,6 +27,8 @@ struct vsb_opts {
     const char *child;  /* --child: comma list of exit,write1m: what forked children do */
     size_t keep;      /* --keep: pushed before the computation, still in use after it */
     long pin;         /* --pin=CPU: this process and its children stay on that CPU (-1: not pinned) */
+    long lockstep;    /* --lockstep=N: take turns with the other processes of a table every N
+                         forks (fork, stacks) or N chunks of a computation (growth); 0: not */
 };
 
 /* A timed series of forks, in microseconds. */
@@ -52,7 +54,7 @@ pid_t vsb_fork(const struct contender *c);
  * Returns the wall time in ns, trim included; dies if the child fails. */
 double vsb_fork_once(const struct contender *c, void (*child_work)(const struct contender *));
 /* Time up to o->forks forks of vsb_fork_once (at least 5, then until
- * o->budget_ms is spent). */
+ * o->budget_ms is spent), in turns of o->lockstep forks if it is set. */
 void vsb_time_forks(const struct contender *c, const struct vsb_opts *o,
                     void (*child_work)(const struct contender *), struct vsb_series *out);
 /* A few untimed forks: libc, page cache and scheduler warm up. */
