@@ -4,6 +4,10 @@
  * its megabyte, so that the "child writes 1 MB" variant pays the same page
  * faults as every other contender and nothing else.  The pool's measurements
  * keep their live megabyte there (--keep), as the workspaces keep theirs.
+ *
+ * bare2 is the same again under another name: two columns of one thing,
+ * measured side by side, show how far this machine lets two runs of the
+ * same process differ (an A/A control), beside every other ratio.
  */
 #include "config.h"
 
@@ -47,6 +51,19 @@ const struct contender vsb_bare = {
     .name = "bare",
     .what = "no big stack: the physical floor",
     .families = VSB_STACKS | VSB_POOLS,
+    .has_stack = 0,
+    .init = bare_init,
+    .sizes = bare_sizes,
+    .avma = bare_avma,
+    .alloc = bare_alloc,
+    .set_avma = bare_set_avma,
+    .reset = bare_reset,
+};
+
+const struct contender vsb_bare2 = {
+    .name = "bare2",
+    .what = "bare again, in processes of its own: how far two runs of one thing differ here",
+    .families = 0,
     .has_stack = 0,
     .init = bare_init,
     .sizes = bare_sizes,
