@@ -47,28 +47,21 @@ static void *bare_alloc(size_t nbytes)
 static void bare_set_avma(uintptr_t av) { cur = av; }
 static void bare_reset(void) {}
 
+/* All that bare and bare2 share: everything but their names. */
+#define BARE_OPS                                                                          \
+    .has_stack = 0, .init = bare_init, .sizes = bare_sizes, .avma = bare_avma,             \
+    .alloc = bare_alloc, .set_avma = bare_set_avma, .reset = bare_reset
+
 const struct contender vsb_bare = {
     .name = "bare",
     .what = "no big stack: the physical floor",
     .families = VSB_STACKS | VSB_POOLS,
-    .has_stack = 0,
-    .init = bare_init,
-    .sizes = bare_sizes,
-    .avma = bare_avma,
-    .alloc = bare_alloc,
-    .set_avma = bare_set_avma,
-    .reset = bare_reset,
+    BARE_OPS,
 };
 
 const struct contender vsb_bare2 = {
     .name = "bare2",
     .what = "bare again, in processes of its own: how far two runs of one thing differ here",
     .families = 0,
-    .has_stack = 0,
-    .init = bare_init,
-    .sizes = bare_sizes,
-    .avma = bare_avma,
-    .alloc = bare_alloc,
-    .set_avma = bare_set_avma,
-    .reset = bare_reset,
+    BARE_OPS,
 };
