@@ -47,6 +47,7 @@ extern "C" {
 #define VSTACK_HUGEPAGES 0x8u       /* commit in transparent-huge-page units */
 #define VSTACK_NOHUGEPAGES 0x10u    /* never use huge pages, whatever the environment says */
 #define VSTACK_NOFORKWIPE 0x20u     /* let fork() copy the free part, as a plain mapping would */
+#define VSTACK_NOHALVE 0x40u        /* all or nothing: VSTACK_ENOMEM rather than a smaller reservation */
 
 /* The smallest stack, and the reservation cap while running under valgrind. */
 #define VSTACK_MIN_SIZE ((size_t)64 << 10)        /* 64 KiB */
@@ -73,6 +74,7 @@ struct vstack_opts_ {
     unsigned char unmap;    /* decommit by munmap + mmap */
     unsigned char huge;     /* transparent huge pages */
     unsigned char forkwipe; /* fork gets zeros for the free part */
+    unsigned char halve;    /* a refused reservation is retried at half the size */
 };
 
 /* The library's own state of a stack.  It is declared here only so that a

@@ -98,11 +98,12 @@ struct vs_region {
     size_t committed;  /* committed at the top (downward) or the bottom (upward) */
 };
 /* Reserve want bytes (a multiple of opts->unit) and commit `commit` bytes
- * (possibly 0) at the top end (downward != 0) or the bottom end.  If the system refuses,
- * halve and retry down to VSTACK_MIN_SIZE; after a refusal, take half of
- * what it allowed, to leave room for the rest of the program, and say so in
- * a warning that names the size as `what`. */
-int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
+ * (possibly 0, else at most want) at the top end (downward != 0) or the
+ * bottom end.  If the system refuses, halve and retry (opts->halve) while
+ * the size stays at least VSTACK_MIN_SIZE and `commit`; a smaller
+ * reservation is a warning that names it as `what` and says what was asked
+ * (`asked`, as the caller gave it). */
+int vs_reserve(const struct vstack_opts_ *opts, size_t asked, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o);
 /* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
  * committed (nothing when len is 0); a refusal is a warning, and the range

@@ -8,7 +8,7 @@
 
 #define VS_FLAGS_KNOWN                                                                       \
     (VSTACK_NOPROBE | VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP | VSTACK_HUGEPAGES | \
-     VSTACK_NOHUGEPAGES | VSTACK_NOFORKWIPE)
+     VSTACK_NOHUGEPAGES | VSTACK_NOFORKWIPE | VSTACK_NOHALVE)
 
 /* One yes/no choice: the flag `yes` or `no` if one is given, else the
  * environment variable `name` (`on` or `off`; anything else is ignored with a
@@ -42,6 +42,7 @@ int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out 
         return vs_failf(o, VSTACK_EINVAL, "unknown or contradictory flags 0x%x", flags);
 
     opts->probe = cfg->reserves && !(flags & VSTACK_NOPROBE);
+    opts->halve = !(flags & VSTACK_NOHALVE);
     opts->unmap = vs_choose(flags, VSTACK_DECOMMIT_UNMAP, VSTACK_DECOMMIT_REMAP, "VSTACK_DECOMMIT",
                             "unmap", "remap", cfg->default_unmap, o);
     opts->huge = vs_choose(flags, VSTACK_HUGEPAGES, VSTACK_NOHUGEPAGES, "VSTACK_HUGEPAGES", "1", "0", 0, o);

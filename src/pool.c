@@ -81,7 +81,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         return vs_pool_deliver(pool, &o);
     if (vs_block(&saved, &o) != VSTACK_OK)
         return vs_pool_deliver(pool, &o);
-    if (vs_reserve(&opts, max, min, 0, "maxsize", &r, &o) == VSTACK_OK) {
+    if (vs_reserve(&opts, maxsize, max, min, 0, "maxsize", &r, &o) == VSTACK_OK) {
         p->map_base = r.map_base;
         p->map_len = r.map_len;
         p->base = r.lo;

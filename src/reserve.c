@@ -7,58 +7,77 @@
  * Before that, a trial read/write mapping of the same size checks that the
  * system would let us commit that much: in Linux's heuristic overcommit
  * mode a mapping larger than RAM plus swap is refused, and RLIMIT_AS
- * refuses anything beyond it.  A refusal halves the request. */
+ * refuses anything beyond it.  A refusal halves the request (unless the
+ * caller asked for all or nothing, VSTACK_NOHALVE). */
 #include "config.h"
 #include "internal.h"
 #include "track.h"
 
-int vs_reserve(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
+/* One try at want bytes: the probe, the reservation, its first commit.  0,
+ * or the errno of the call that refused, with *e saying which; nothing is
+ * left mapped then (a release that fails is a warning). */
+static int vs_try(const struct vstack_opts_ *opts, size_t want, size_t commit, int downward,
+                  struct vs_region *r, struct vs_os_err *e, struct vs_out *o)
+{
+    size_t unit = opts->unit;
+    size_t extra = opts->huge ? unit : 0; /* room to align to the huge page */
+    void *base = NULL;
+    char b1[48];
+    int err = opts->probe ? vs_os_probe(want, e) : 0;
+
+    if (!err)
+        err = vs_os_reserve(want + extra, &base, e);
+    if (err)
+        return err;
+    uintptr_t b = (uintptr_t)base, end = b + want + extra;
+    r->map_base = base;
+    r->map_len = want + extra;
+    r->hi = downward ? end & ~(uintptr_t)(unit - 1) : (b + unit - 1) & ~(uintptr_t)(unit - 1);
+    r->lo = downward ? r->hi - want : r->hi;
+    if (!downward)
+        r->hi = r->lo + want;
+    r->committed = commit;
+    err = commit ? vs_os_commit((void *)(downward ? r->hi - commit : r->lo), commit, e) : 0;
+    if (err) {
+        struct vs_os_err re;
+        if (vs_os_release(base, want + extra, &re) != 0) /* left reserved and inaccessible */
+            vs_warn_os(o, &re, "cannot release %s after a failed commit", vs_fmt_size(want + extra, b1));
+    }
+    return err;
+}
+
+int vs_reserve(const struct vstack_opts_ *opts, size_t asked, size_t want, size_t commit, int downward,
                const char *what, struct vs_region *r, struct vs_out *o)
 {
-    size_t unit = opts->unit, asked = want;
-    size_t extra = opts->huge ? unit : 0; /* room to align to the huge page */
+    size_t unit = opts->unit;
     struct vs_os_err e = {.call = "none"}, refusal = {.err = 0};
     char b1[48], b2[48];
 
     if (vs_running_on_valgrind() && want > VSTACK_VALGRIND_MAX) {
-        want = asked = VSTACK_VALGRIND_MAX;
-        vs_warnf(o, VSTACK_OK, "running under valgrind: %s capped to %s", what, vs_fmt_size(want, b1));
+        want = VSTACK_VALGRIND_MAX;
+        vs_warnf(o, VSTACK_OK, "running under valgrind: %s of %s capped to %s", what, vs_fmt_size(asked, b1),
+                 vs_fmt_size(want, b2));
+        if (commit > want)
+            commit = want;
     }
-    for (;;) {
-        void *base = NULL;
-        size_t c = commit < want ? commit : want;
-        int err = opts->probe ? vs_os_probe(want, &e) : 0;
-        if (!err && refusal.err && want / 2 >= VSTACK_MIN_SIZE && want / 2 >= unit &&
-            want / 2 >= commit)
-            want = (want / 2) & ~(unit - 1); /* headroom: half of what the system allowed */
-        if (!err)
-            err = vs_os_reserve(want + extra, &base, &e);
-        if (!err) {
-            uintptr_t b = (uintptr_t)base, end = b + want + extra;
-            r->map_base = base;
-            r->map_len = want + extra;
-            r->hi = downward ? end & ~(uintptr_t)(unit - 1) : (b + unit - 1) & ~(uintptr_t)(unit - 1);
-            r->lo = downward ? r->hi - want : r->hi;
-            if (!downward)
-                r->hi = r->lo + want;
-            r->committed = c;
-            err = c ? vs_os_commit((void *)(downward ? r->hi - c : r->lo), c, &e) : 0;
-            if (!err)
-                break;
-            struct vs_os_err re;
-            if (vs_os_release(base, want + extra, &re) != 0) /* left reserved and inaccessible */
-                vs_warn_os(o, &re, "cannot release %s after a failed commit", vs_fmt_size(want + extra, b1));
-        }
+    /* Halve until the system allows it, as PARI does: a refused request
+     * gets the largest of its halvings that fits, so never less than half
+     * of what the system allows, and never less than a smaller request
+     * that fits whole and of which it is a doubling. */
+    while (vs_try(opts, want, commit, downward, r, &e, o) != 0) {
+        size_t next = vs_round_up(want / 2, unit);
         if (!refusal.err)
             refusal = e;
-        if (want / 2 < VSTACK_MIN_SIZE || want / 2 < unit)
+        if (!opts->halve || next < VSTACK_MIN_SIZE || next < unit || next >= want || next < commit) {
+            if (commit && next < commit && opts->halve)
+                return vs_fail_os(o, &e, "cannot reserve %s of %s with %s committed at once", what,
+                                  vs_fmt_size(want, b1), vs_fmt_size(commit, b2));
             return vs_fail_os(o, &e, "cannot reserve %s of %s", what, vs_fmt_size(want, b1));
-        want = (want / 2) & ~(unit - 1);
+        }
+        want = next;
     }
     if (refusal.err)
-        vs_warn_os(o, &refusal,
-                   "%s lowered from %s to %s, half of what the system allowed, to leave room for the "
-                   "rest of the program",
+        vs_warn_os(o, &refusal, "%s of %s lowered to %s, the largest of its halvings that the system allows",
                    what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2));
     vs_advise_huge(opts, (void *)(downward ? r->hi - r->committed : r->lo), r->committed, o);
     return VSTACK_OK;

@@ -21,14 +21,14 @@ size_t vs_clamp_round(size_t n, size_t unit)
 
 const char *vs_fmt_size(size_t n, char buf[static 48])
 {
-    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     if (n < 1024) {
         snprintf(buf, 48, "%zu bytes", n);
         return buf;
     }
     double v = (double)n / 1024;
     int i = 0;
-    while (v >= 1024 && i < 4) {
+    while (v >= 1024 && i < 5) {
         v /= 1024;
         i++;
     }

@@ -7,11 +7,13 @@
 
 /* Check parisize rsize and parisizemax vsize (rounded; vsize 0: fixed),
  * reserve them and make the reservation the stack's memory.  given is
- * parisize as the caller gave it, read back as gp does.  join: a new stack,
+ * parisize as the caller gave it, read back as gp does; asked is the size
+ * to reserve as the caller gave it, for the messages.  join: a new stack,
  * to enter in fork-wipe's table; otherwise a rebuild, which discards the
  * contents and keeps the counters and high_water.  On failure the stack is
  * unchanged. */
-static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join, struct vs_out *o)
+static int vs_map(vstack *st, size_t given, size_t asked, size_t rsize, size_t vsize, int join,
+                  struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_region r;
@@ -31,7 +33,8 @@ static int vs_map(vstack *st, size_t given, size_t rsize, size_t vsize, int join
         return o->code;
     /* Nothing is committed until the first allocation: an idle stack is a
      * bare reservation, which fork copies at no cost. */
-    if (vs_reserve(&p->opts, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) == VSTACK_OK) {
+    if (vs_reserve(&p->opts, asked, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) ==
+        VSTACK_OK) {
         size_t granted = r.hi - r.lo;
         if (p->map_base)
             vs_release(p->map_base, p->map_len, o);
@@ -59,7 +62,7 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
         return vs_deliver(st, &o);
     r = vs_round_size(&p->opts, rsize);
     v = vsize ? vs_round_size(&p->opts, vsize) : 0;
-    if (vs_map(st, rsize, r, v, 1, &o) != VSTACK_OK)
+    if (vs_map(st, rsize, vsize ? vsize : rsize, r, v, 1, &o) != VSTACK_OK)
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
     return vs_deliver(st, &o);
 }
@@ -92,8 +95,9 @@ void vstack_claim(vstack *st) { vs_live_claim(&st->priv_.fork); }
 
 int vstack_set_size(vstack *st, size_t rsize)
 {
+    struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    vs_map(st, rsize, vs_round_size(&st->priv_.opts, rsize), st->priv_.vsize, 0, &o);
+    vs_map(st, rsize, p->vsize ? p->vsize : rsize, vs_round_size(&p->opts, rsize), p->vsize, 0, &o);
     return vs_deliver(st, &o);
 }
 
@@ -101,7 +105,8 @@ int vstack_set_sizemax(vstack *st, size_t vsize)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    vs_map(st, p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, 0, &o);
+    vs_map(st, p->rsize_given, vsize ? vsize : p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, 0,
+           &o);
     return vs_deliver(st, &o);
 }
 

@@ -104,8 +104,8 @@ static void init_failures(void)
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
     is_int(vstack_pool_init(&p, 1 * MB, 64 * MB, 0), VSTACK_OK, "probe fails once: init succeeds");
-    is_int(reserved(&p), 16 * MB, "probe fails once: half of what the system allowed");
-    ok(says(vstack_pool_last_error(&p), "mmap", strerror(ENOMEM)) && tu_mentions_size(vstack_pool_last_error(&p), 16 * MB),
+    is_int(reserved(&p), 32 * MB, "probe fails once: the first halving that fits");
+    ok(says(vstack_pool_last_error(&p), "mmap", strerror(ENOMEM)) && tu_mentions_size(vstack_pool_last_error(&p), 32 * MB),
        "probe fails once: the warning names the call and the size: %s", vstack_pool_last_error(&p));
     teardown(&p, "probe fails once: nothing left mapped");
 

@@ -88,7 +88,7 @@ static void in_reserve(void)
     pool_warned(&p, what);
     struct vstack_pool_stats st;
     vstack_pool_get_stats(&p, &st);
-    is_int(st.reserved, 16 * MB, "%s: a pool of 16 MiB", what);
+    is_int(st.reserved, 32 * MB, "%s: a pool of 32 MiB, the first halving that fits", what);
     ok(vstack_pool_resize(&p, 8 * MB) == VSTACK_OK, "%s: the pool grows", what);
     memset(vstack_pool_base(&p), 1, 8 * MB);
     vs_os_fail_reset();

@@ -2,7 +2,7 @@
  * reservation and the first commit, each made to fail through the seam, in
  * vstack_init, in a stack's first allocation, in vstack_pool_init, and in
  * the rebuild of vstack_set_size, vstack_set_sizemax and vstack_default.  A
- * refusal halves the size (then halves once more for headroom) with one
+ * refusal halves the size, as PARI does, with one
  * warning that names the call and the errno text, and is also the last
  * error, with its code; at the minimum size the call fails with the right
  * code and sentence, nothing stays mapped, and a rebuild that fails keeps
@@ -24,7 +24,7 @@
 
 static long maps0;
 
-/* init(1 MiB, 64 MiB) with call failing once: a stack of 16 MiB, one
+/* init(1 MiB, 64 MiB) with call failing once: a stack of 32 MiB, one
  * warning naming calls and err, the stack usable. */
 static void init_falls_back(enum vs_os_call call, int err, const char *calls, const char *what)
 {
@@ -44,10 +44,10 @@ static void init_falls_back(enum vs_os_call call, int err, const char *calls, co
     }
     is_int(vs_os_count(VS_OS_RELEASE), call == VS_OS_COMMIT,
            "%s: a reservation whose commit failed is released, nothing else", what);
-    is_int(tu_stats(&s.st).reserved, 16 * MB, "%s: half of half the reservation", what);
-    is_int(tu_default(&s.st, "parisizemax"), 16 * MB, "%s: parisizemax reads 16 MiB", what);
+    is_int(tu_stats(&s.st).reserved, 32 * MB, "%s: half the reservation, the first halving that fits", what);
+    is_int(tu_default(&s.st, "parisizemax"), 32 * MB, "%s: parisizemax reads 32 MiB", what);
     if (!ok(logs.warn.count == 1 && tu_mentions_size(logs.warn.last, 64 * MB) &&
-                tu_mentions_size(logs.warn.last, 16 * MB),
+                tu_mentions_size(logs.warn.last, 32 * MB),
             "%s: one warning naming the size asked for and the size granted", what))
         tu_logs_diag(&logs);
     tf_names(logs.warn.last, calls, err, NULL, what);
@@ -137,7 +137,7 @@ static void rebuild_falls_back(enum rebuild how, enum vs_os_call call, int err, 
     struct tf_stack s;
     char what[160];
     int rc, sizemax = how == BY_DEFAULT_SIZEMAX || how == BY_SET_SIZEMAX;
-    size_t asked = sizemax ? 64 * MB : 16 * MB, granted = asked / 4;
+    size_t asked = sizemax ? 64 * MB : 16 * MB, granted = asked / 2;
 
     snprintf(what, sizeof what, "%s: %s", rebuild_name[how], which);
     tf_open(&s, 1 * MB, 16 * MB, 0, 256 * KB, 72);
@@ -214,7 +214,7 @@ static void pool_falls_back(void)
     is_int(vstack_pool_init(&p, 1 * MB, 64 * MB, 0), VSTACK_OK, "%s: vstack_pool_init still succeeds", what);
     is_int(vs_os_count(VS_OS_RELEASE), 1, "%s: the reservation whose commit failed is released", what);
     vstack_pool_get_stats(&p, &st);
-    is_int(st.reserved, 16 * MB, "%s: half of half the reservation", what);
+    is_int(st.reserved, 32 * MB, "%s: half the reservation, the first halving that fits", what);
     tf_names(vstack_pool_last_error(&p), "mprotect", ENOMEM, NULL, what);
     ok(!strstr(vstack_pool_last_error(&p), "munmap"), "%s: the sentence does not name the release", what);
     is_int(vstack_pool_last_error_code(&p), VSTACK_ENOMEM, "%s: vstack_pool_last_error_code", what);

@@ -1,7 +1,8 @@
 /* rlimit-as-halves: with RLIMIT_AS set low before vstack_init, a huge
- * parisizemax is halved until it fits, then halved once more to leave room
- * for the rest of the program, with one warning naming both sizes that stays
- * in vstack_last_error, and the stack works; with almost no address space left,
+ * parisizemax is halved until it fits, as PARI does, with one warning naming
+ * both sizes that stays in vstack_last_error, and the stack works; asking
+ * for more never gives less than a smaller request that fits and of which
+ * it is a doubling; VSTACK_NOHALVE refuses instead; with almost no address space left,
  * vstack_init fails with VSTACK_ENOMEM instead of crashing; halving below
  * parisize clips parisize.  Each case runs in a child, so the limit does not
  * touch the test driver. */
@@ -53,6 +54,15 @@ static void sizes(void)
     }
 }
 
+/* The largest of the halvings of want (rounded up to the page, as the
+ * library halves) that is at most room. */
+static size_t halved_to_fit(size_t want, size_t room)
+{
+    while (want > room)
+        want = tu_round_up(want / 2, tu_page_size());
+    return want;
+}
+
 /* Limit the address space to what is mapped now plus extra bytes. */
 static int limit_as(size_t extra)
 {
@@ -85,7 +95,9 @@ static void child_halves(int fd, void *arg)
     tu_child_ok(fd, s.reserved < taken && s.reserved >= VSTACK_MIN_SIZE,
                 "the reservation shrank to %zu", s.reserved);
     tu_child_ok(fd, s.reserved <= room, "it fits under the limit");
-    tu_child_ok(fd, s.reserved >= room / 4, "halved once beyond what fits, no further (%zu)", s.reserved);
+    tu_child_ok(fd, s.reserved == halved_to_fit(taken, room),
+                "it is the largest halving of %zu that fits: %zu (expected %zu)", taken, s.reserved,
+                halved_to_fit(taken, room));
     {
         size_t v = 0;
         vstack_default_get(&st, "parisizemax", &v);
@@ -98,13 +110,6 @@ static void child_halves(int fd, void *arg)
                 "vstack_last_error holds the warning after a successful init");
     tu_child_ok(fd, vstack_last_error_code(&st) == VSTACK_ENOMEM, "with VSTACK_ENOMEM (%d)",
                 vstack_last_error_code(&st));
-    {
-        /* Headroom: the rest of the program can still map as much again. */
-        void *q = mmap(NULL, s.reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        tu_child_ok(fd, q != MAP_FAILED, "as much address space as the stack took is left for others");
-        if (q != MAP_FAILED)
-            munmap(q, s.reserved);
-    }
     tu_child_ok(fd, logs.err.count == 0, "no error message");
     {
         size_t n = s.reserved / 2;
@@ -116,6 +121,47 @@ static void child_halves(int fd, void *arg)
         }
     }
     vstack_destroy(&st);
+}
+
+/* Asking for more never gives less than a smaller request that fits: a
+ * quarter of the room fits whole, and 2, 4, ... 64 times it each get at
+ * least that much; with VSTACK_NOHALVE they are refused, and nothing stays
+ * mapped. */
+static void child_monotonic(int fd, void *arg)
+{
+    size_t base = tu_round_up(room / 4, tu_page_size()) + tu_page_size(); /* 4 x base > room */
+    long maps = tu_maps_count();
+    (void)arg;
+
+    tu_capture_defaults(&logs);
+    if (limit_as(room) != 0) {
+        tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
+        return;
+    }
+    for (size_t k = 1; k <= 64; k *= 2) {
+        vstack st;
+        size_t want = base * k;
+        if (want / k != base || want > taken)
+            break;
+        int rc = vstack_init(&st, 1 * MB, want, 0);
+        size_t got = rc == VSTACK_OK ? tu_stats(&st).reserved : 0;
+        tu_child_ok(fd, rc == VSTACK_OK && got >= base && got <= want,
+                    "init(1 MiB, %zu x %zu) gets %zu, at least what %zu alone gets", k, base, got, base);
+        if (rc == VSTACK_OK)
+            vstack_destroy(&st);
+        rc = vstack_init(&st, 1 * MB, want, VSTACK_NOHALVE);
+        if (k == 1) {
+            tu_child_ok(fd, rc == VSTACK_OK, "VSTACK_NOHALVE: %zu fits whole (%d)", want, rc);
+        } else if (want > room) {
+            tu_child_ok(fd, rc == VSTACK_ENOMEM && tu_mentions_size(vstack_last_error(&st), want),
+                        "VSTACK_NOHALVE: %zu is refused with VSTACK_ENOMEM, naming it: %s", want,
+                        vstack_last_error(&st));
+        }
+        if (rc == VSTACK_OK)
+            vstack_destroy(&st);
+    }
+    tu_child_ok(fd, tu_maps_count() == maps, "nothing stays mapped (%ld mappings, %ld before)", tu_maps_count(),
+                maps);
 }
 
 static void child_enomem(int fd, void *arg)
@@ -197,6 +243,7 @@ int main(void)
         skip_all("RLIMIT_AS also limits valgrind itself");
     sizes();
     tu_in_child(child_halves, NULL, "halving");
+    tu_in_child(child_monotonic, NULL, "asking for more");
     tu_in_child(child_enomem, NULL, "no room");
     tu_in_child(child_clips_rsize, NULL, "clipping");
     return done_testing();

@@ -107,8 +107,8 @@ static void init_failures(void)
     vstack st;
     int rc;
 
-    /* One failed probe: the reservation is halved, then halved again to
-     * leave room for the rest of the program, with one warning. */
+    /* One failed probe: the reservation is halved, as PARI does, with one
+     * warning. */
     tu_capture_defaults(&logs);
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
@@ -117,9 +117,9 @@ static void init_failures(void)
     if (rc == VSTACK_OK) {
         size_t v = 0;
         vstack_default_get(&st, "parisizemax", &v);
-        is_int(tu_stats(&st).reserved, 16 * MB, "probe fails once: a quarter of the reservation");
-        is_int(v, 16 * MB, "probe fails once: parisizemax reads 16 MiB");
-        if (!ok(logs.warn.count == 1 && tu_mentions_size(logs.warn.last, 16 * MB),
+        is_int(tu_stats(&st).reserved, 32 * MB, "probe fails once: half the reservation");
+        is_int(v, 32 * MB, "probe fails once: parisizemax reads 32 MiB");
+        if (!ok(logs.warn.count == 1 && tu_mentions_size(logs.warn.last, 32 * MB),
                 "probe fails once: one warning naming the new size"))
             tu_logs_diag(&logs);
         check_message(logs.warn.last, C_PROBE, ENOMEM, "probe fails once");
@@ -160,15 +160,15 @@ static void init_failures(void)
     if (rc == VSTACK_OK)
         vstack_destroy(&st);
 
-    /* One failed reservation: halved twice (headroom), with a warning. */
+    /* One failed reservation: halved, with a warning. */
     tu_capture_defaults(&logs);
     vs_os_fail_reset();
     vs_os_fail_nth(VS_OS_RESERVE, 1, ENOMEM);
     rc = vstack_init(&st, 1 * MB, 64 * MB, 0);
     is_int(rc, VSTACK_OK, "reserve fails once: vstack_init still succeeds");
     if (rc == VSTACK_OK) {
-        is_int(tu_stats(&st).reserved, 16 * MB, "reserve fails once: a quarter of the reservation");
-        if (!ok(logs.warn.count == 1 && tu_mentions_size(logs.warn.last, 16 * MB),
+        is_int(tu_stats(&st).reserved, 32 * MB, "reserve fails once: half the reservation");
+        if (!ok(logs.warn.count == 1 && tu_mentions_size(logs.warn.last, 32 * MB),
                 "reserve fails once: one warning naming the new size"))
             tu_logs_diag(&logs);
         check_message(logs.warn.last, C_RESERVE, ENOMEM, "reserve fails once");
@@ -462,7 +462,7 @@ static void trial_release_failure(void)
     is_int(rc, VSTACK_OK, "%s: vstack_init still succeeds", what);
     if (rc != VSTACK_OK)
         return;
-    is_int(tu_stats(&st).reserved, 16 * MB, "%s: taken as a refusal, a quarter of the reservation", what);
+    is_int(tu_stats(&st).reserved, 32 * MB, "%s: taken as a refusal, half the reservation", what);
     if (!ok(logs.warn.count == 1, "%s: one warning", what))
         tu_logs_diag(&logs);
     check_message(logs.warn.last, "VirtualFree (MEM_RELEASE of the trial)", EINVAL, what);
