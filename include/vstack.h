@@ -98,6 +98,7 @@ struct vstack_private_ {
     vstack_handler err_fn, warn_fn;
     void *err_ctx, *warn_ctx;
     struct vstack_fork_ fork;
+    vstack_sp *bound;       /* the embedder's stack pointer (vstack_bind_avma), or NULL */
     char errmsg[256];       /* see vstack_last_error */
 };
 
@@ -183,6 +184,13 @@ int vstack_trim(vstack *st);
 /* Make the calling thread the stack's owner for fork-wipe (vstack(3)): the
  * thread that created a stack owns it until another thread claims it. */
 void vstack_claim(vstack *st);
+/* For an embedder that keeps its own stack pointer (PARI's avma): from now
+ * on the library reads and writes the stack pointer in *avma, not in the
+ * head, and the calling thread owns the stack (vstack_claim).  *avma is not
+ * changed; a value outside [bot, top] means the embedder is on another
+ * stack for now.  NULL unbinds: the head takes the variable's value again.
+ * The variable must outlive the binding.  See vstack(3). */
+int vstack_bind_avma(vstack *st, vstack_sp *avma);
 
 /* New parisize / parisizemax.  The stack's contents are discarded. */
 int vstack_set_size(vstack *st, size_t rsize);

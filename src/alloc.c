@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "track.h"
 
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +25,37 @@
 #define VS_ALIGN_DOWN(x, a) ((x) & ~(vstack_sp)((a) - 1))
 
 static size_t vs_page(void) { return vs_os_config()->page_size; }
+
+/* The stack pointer: the embedder's variable on a bound stack, read with a
+ * plain load (the fork hooks and signal handlers read it too), else the
+ * head's. */
+static vstack_sp vs_sp(const vstack *st)
+{
+    const vstack_sp *b = st->priv_.bound;
+    return b ? *(const volatile vstack_sp *)b : st->avma;
+}
+
+/* Move the stack pointer: the embedder's variable, or the head's. */
+static void vs_set_sp(vstack *st, vstack_sp av)
+{
+    if (st->priv_.bound)
+        *(volatile vstack_sp *)st->priv_.bound = av;
+    else
+        st->avma = av;
+}
+
+/* A bound stack's pointer may be elsewhere for a while (the embedder on
+ * another stack): only a pointer inside [bot, top] is this stack's. */
+static int vs_sp_inside(const struct vstack_private_ *p, vstack_sp av) { return av >= p->bot && av <= p->top; }
+
+/* Record what a call of the library sees in use: for a stack whose
+ * embedder allocates without calling it, that is all it can know. */
+static void vs_saw(struct vstack_private_ *p, vstack_sp av)
+{
+    size_t used = p->top - VS_ALIGN_DOWN(av, vs_page());
+    if (used > p->high_water)
+        p->high_water = used;
+}
 
 /* The largest committed size the stack may reach. */
 static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->vsize : p->rsize; }
@@ -34,6 +66,10 @@ static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->v
 static void vs_set_lim(vstack *st)
 {
     struct vstack_private_ *p = &st->priv_;
+    if (p->bound) {
+        st->lim = st->avma; /* the head is not used: every allocation is a call */
+        return;
+    }
     if (p->tracking) {
         /* Never below a range still marked: an allocation there must take
          * the slow path, which clears the mark first. */
@@ -49,7 +85,7 @@ static void vs_set_lim(vstack *st)
 static void vs_track_sync(vstack *st)
 {
     vstack_sp nlim = VS_ALIGN_DOWN(st->avma, 16);
-    if (!st->priv_.tracking || nlim <= st->lim)
+    if (!st->priv_.tracking || st->priv_.bound || nlim <= st->lim)
         return;
     vs_track_noaccess((void *)st->lim, nlim - st->lim);
     st->lim = nlim;
@@ -59,13 +95,25 @@ static void vs_track_sync(vstack *st)
 
 #define VS_STACK_OF(f) ((vstack *)(void *)((char *)(f) - offsetof(vstack, priv_.fork)))
 
-/* The free part touched since the last decommit, in whole units. */
+/* The free part touched since the last decommit, in whole units.  The
+ * library cannot see what the embedder of a bound stack touched: its free
+ * part is all of [bot, avma), marked only when it is at least
+ * VS_BOUND_WIPE_MIN, below which copying it costs a fork less than marking
+ * it; a pointer outside the stack marks nothing. */
 static int vs_stack_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
 {
     const vstack *st = VS_STACK_OF(f);
     const struct vstack_private_ *p = &st->priv_;
+    vstack_sp av = vs_sp(st);
+    if (p->bound) {
+        if (!vs_sp_inside(p, av))
+            return 0;
+        *lo = p->bot;
+        *hi = VS_ALIGN_DOWN(av, p->opts.unit);
+        return *lo < *hi && *hi - *lo >= VS_BOUND_WIPE_MIN;
+    }
     *lo = vs_round_up(p->low, p->opts.unit);
-    *hi = VS_ALIGN_DOWN(st->avma, p->opts.unit);
+    *hi = VS_ALIGN_DOWN(av, p->opts.unit);
     return *lo < *hi;
 }
 
@@ -87,6 +135,8 @@ void vs_stack_adopt(vstack *st, const struct vs_region *r)
     p->fork.stuck = vs_stack_fork_stuck;
     p->tracking = vs_running_on_valgrind();
     st->avma = st->lim = p->top;
+    if (p->bound)
+        *(volatile vstack_sp *)p->bound = p->top; /* the contents are gone */
     vs_track_noaccess((void *)p->bot, p->top - p->bot);
 }
 
@@ -94,7 +144,7 @@ vstack_sp vstack_top(const vstack *st) { return st->priv_.top; }
 
 void vstack_pop_all(vstack *st)
 {
-    st->avma = st->priv_.top;
+    vs_set_sp(st, st->priv_.top);
     vs_track_sync(st);
 }
 
@@ -143,7 +193,12 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
                           vs_fmt_size(newsize, b2));
     }
     size_t len = p->bot - nbot;
-    vs_track_noaccess((void *)nbot, len);
+    /* An embedder that allocates by itself never tells memcheck: its
+     * committed memory is all addressable. */
+    if (p->bound)
+        vs_track_undefined((void *)nbot, len);
+    else
+        vs_track_noaccess((void *)nbot, len);
     p->bot = nbot;
     /* The first commit, of parisize, is the stack's own size, not growth. */
     int grew = newsize > p->rsize;
@@ -159,7 +214,7 @@ static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
     char b1[48], b2[48], b3[48];
-    size_t cur = p->top - p->bot, used = p->top - st->avma;
+    size_t cur = p->top - p->bot, used = p->top - vs_sp(st);
     if (p->vsize)
         return vs_failf(o, VSTACK_ESTACK,
                         "the stack overflows: %zu bytes requested with %s in use; stack size %s, "
@@ -169,6 +224,14 @@ static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
                     "the stack overflows: %zu bytes requested with %s in use; fixed stack size %s "
                     "(parisizemax is 0): set parisizemax with default(parisizemax, \"4G\")",
                     nbytes, vs_fmt_size(used, b1), vs_fmt_size(cur, b2));
+}
+
+/* A bound stack's pointer outside the stack, for a call that needs it. */
+static int vs_outside(const vstack *st, vstack_sp av, const char *call, struct vs_out *o)
+{
+    const struct vstack_private_ *p = &st->priv_;
+    return vs_failf(o, VSTACK_EINVAL, "%s: the bound stack pointer %#" PRIxPTR " is outside the stack [%#" PRIxPTR
+                    ", %#" PRIxPTR "]", call, (uintptr_t)av, (uintptr_t)p->bot, (uintptr_t)p->top);
 }
 
 /* Clear a fork-wipe mark that could not be cleared after a fork, before
@@ -188,9 +251,11 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
     vstack_sp av, floor, nav = 0;
 
     vs_track_sync(st);
-    av = st->avma;
+    av = vs_sp(st);
     floor = p->top - vs_limit(p);
-    if (nbytes > av - floor || (nav = VS_ALIGN_DOWN(av - nbytes, 16)) < floor) {
+    if (p->bound && !vs_sp_inside(p, av)) {
+        vs_outside(st, av, "vstack_alloc", &o);
+    } else if (nbytes > av - floor || (nav = VS_ALIGN_DOWN(av - nbytes, 16)) < floor) {
         vs_overflow(st, nbytes, &o);
     } else if (nav < p->fork.hi && vs_unstick(st, &o) != VSTACK_OK) {
         ;
@@ -201,12 +266,10 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
         vs_deliver_alloc(st, &o);
         return NULL;
     }
-    if (nav < p->low) {
+    if (nav < p->low)
         p->low = VS_ALIGN_DOWN(nav, vs_page());
-        if (p->top - p->low > p->high_water)
-            p->high_water = p->top - p->low;
-    }
-    if (p->tracking) {
+    vs_saw(p, nav);
+    if (p->tracking && !p->bound) {
         vs_track_undefined((void *)nav, av - nav);
         st->lim = nav;
     }
@@ -215,7 +278,7 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
      * path's unsigned avma - lim would wrap and hand out any address. */
     vs_set_lim(st);
     atomic_signal_fence(memory_order_seq_cst);
-    st->avma = nav;
+    vs_set_sp(st, nav);
     /* Only now, with the stack in its final state, may a handler run. */
     if (o.nwarn)
         vs_deliver(st, &o);
@@ -227,14 +290,17 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
 void vstack_set_avma_debug(vstack *st, vstack_sp av)
 {
     struct vstack_private_ *p = &st->priv_;
-    if (av < st->lim || av > p->top) {
+    vstack_sp cur = vs_sp(st);
+    /* A pointer may only go up, to what is in use: [avma, top]. */
+    if (av < cur || av > p->top || (p->bound && !vs_sp_inside(p, cur))) {
         struct vs_out o = {0};
-        vs_failf(&o, VSTACK_EINVAL, "vstack_set_avma: %#lx is not inside the stack [%#lx, %#lx]",
-                 (unsigned long)av, (unsigned long)st->lim, (unsigned long)p->top);
+        vs_failf(&o, VSTACK_EINVAL,
+                 "vstack_set_avma: %#" PRIxPTR " is not in the part in use [%#" PRIxPTR ", %#" PRIxPTR "]",
+                 (uintptr_t)av, (uintptr_t)cur, (uintptr_t)p->top);
         vs_deliver_alloc(st, &o);
         return;
     }
-    st->avma = av;
+    vs_set_sp(st, av);
     vs_track_sync(st);
 }
 
@@ -246,6 +312,8 @@ int vstack_grow(vstack *st, size_t newsize)
     char b1[48], b2[48];
 
     vs_track_sync(st);
+    if (p->bound && vs_sp_inside(p, vs_sp(st)))
+        vs_saw(p, vs_sp(st));
     if (newsize == 0) {
         if (!p->vsize || cur >= p->vsize)
             vs_failf(&o, VSTACK_ESTACK, "cannot grow: the stack is at parisizemax %s",
@@ -325,7 +393,9 @@ static void vs_keep_free(vstack *st, struct vs_out *o)
     struct vs_out quiet = {0};
     struct vs_os_err e;
 
-    if (!p->fork.slot || vs_block(&saved, &quiet) != VSTACK_OK)
+    /* A bound stack keeps no mark: its embedder allocates below lim
+     * without a call, into memory the mark would hide from children. */
+    if (!p->fork.slot || p->bound || vs_block(&saved, &quiet) != VSTACK_OK)
         return;
     (void)vs_fork_keep(&p->fork, &e);
     vs_set_lim(st);
@@ -336,10 +406,16 @@ int vstack_reset(vstack *st)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    size_t used = vs_round_up(p->top - st->avma, p->opts.unit);
+    vstack_sp av = vs_sp(st);
+    size_t used = vs_round_up(p->top - av, p->opts.unit);
     size_t keep = used > p->rsize ? used : p->rsize;
 
     vs_track_sync(st);
+    if (p->bound && !vs_sp_inside(p, av)) {
+        vs_outside(st, av, "vstack_reset", &o);
+        return vs_deliver(st, &o);
+    }
+    vs_saw(p, av);
     if (keep < p->top - p->bot)
         vs_decommit_to(st, p->top - keep, &o);
     if (o.code == VSTACK_OK)
@@ -352,10 +428,14 @@ int vstack_trim(vstack *st)
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
     struct vs_os_err e;
-    vstack_sp end = VS_ALIGN_DOWN(st->avma, vs_page());
+    vstack_sp av = vs_sp(st), end = VS_ALIGN_DOWN(av, vs_page());
     char b1[48];
 
     vs_track_sync(st);
+    if (p->bound && !vs_sp_inside(p, av)) {
+        vs_outside(st, av, "vstack_trim", &o);
+        return vs_deliver(st, &o);
+    }
     if (end > p->bot) {
         /* The malloc layer writes zeros where memcheck was told nothing may go. */
         if (p->tracking && !vs_os_config()->reserves)
@@ -372,7 +452,9 @@ int vstack_trim(vstack *st)
                     vs_warnf(&o, d.code, "%s", d.msg);
             }
         }
-        if (p->tracking)
+        if (p->tracking && p->bound)
+            vs_track_defined((void *)p->bot, end - p->bot); /* zeros, as the contract says */
+        else if (p->tracking)
             vs_track_noaccess((void *)p->bot, st->lim - p->bot);
     }
     return vs_deliver(st, &o);
@@ -381,11 +463,55 @@ int vstack_trim(vstack *st)
 void vstack_get_stats(const vstack *st, struct vstack_stats *out)
 {
     const struct vstack_private_ *p = &st->priv_;
-    out->used = p->top - st->avma;
+    vstack_sp av = vs_sp(st);
+    out->used = p->bound && !vs_sp_inside(p, av) ? 0 : p->top - av;
     out->committed = p->top - p->bot;
     out->reserved = p->top - p->vbot;
     out->rsize = p->rsize;
     out->high_water = p->high_water;
     out->grows = p->grows;
     out->shrinks = p->shrinks;
+}
+
+/* ---- an embedder's own stack pointer ------------------------------------- */
+
+int vstack_bind_avma(vstack *st, vstack_sp *avma)
+{
+    struct vstack_private_ *p = &st->priv_;
+    struct vs_out o = {0};
+    struct vs_os_sigmask saved;
+    struct vs_os_err e;
+
+    vs_track_sync(st);
+    /* From the cleared mark to the new pointer, a fork from a signal
+     * handler must see one binding or the other, never half of each. */
+    if (vs_block(&saved, &o) != VSTACK_OK)
+        return vs_deliver(st, &o);
+    if (vs_fork_clear(&p->fork, &e) != 0) {
+        /* A kept mark (vstack_reset) would hide the embedder's data, which
+         * it writes without a call, from children. */
+        vs_fail_os(&o, &e, "vstack_bind_avma: cannot clear the fork-wipe mark of the free part");
+    } else if (avma) {
+        /* What memcheck was told is no-access below lim is the embedder's
+         * to use from now on. */
+        if (p->tracking && !p->bound)
+            vs_track_undefined((void *)p->bot, st->lim - p->bot);
+        p->bound = avma;
+        st->lim = st->avma = p->top;
+        vs_live_claim(&p->fork);
+    } else if (p->bound) {
+        vstack_sp av = vs_sp(st);
+        p->bound = NULL;
+        /* The embedder may have touched all that is committed. */
+        p->low = p->bot;
+        st->lim = p->bot;
+        st->avma = vs_sp_inside(p, av) ? av : p->top;
+        if (p->tracking) {
+            st->lim = VS_ALIGN_DOWN(st->avma, 16);
+            vs_track_noaccess((void *)p->bot, st->lim - p->bot);
+        }
+        vs_set_lim(st);
+    }
+    vs_unblock(&saved, &o);
+    return vs_deliver(st, &o);
 }

@@ -97,15 +97,34 @@ static void vs_fork_took(struct vstack_fork_ *f, uintptr_t lo, uintptr_t hi)
     f->hi = hi;
 }
 
+/* Clear what an earlier fork marked and could not clear; a kept mark
+ * stays.  0, or the errno of the failed unmark. */
+static int vs_unmark_try(struct vstack_fork_ *f)
+{
+    struct vs_os_err e;
+    if (f->hi <= f->keep)
+        return 0;
+    if (vs_os_wipe_on_fork((void *)f->keep, f->hi - f->keep, 0, &e) != 0)
+        return e.err;
+    if (f->lo < f->keep)
+        f->hi = f->keep;
+    else
+        vs_fork_none(f);
+    return 0;
+}
+
 /* Mark f's free part for this fork; the first mark of this fork blocks
  * signals first, so that no handler runs between the mark and the fork,
- * and then reads the range again. */
+ * and then reads the range again.  A mark an earlier fork could not clear
+ * is cleared first: a stack whose embedder allocates without a call
+ * (vstack_bind_avma) may hold live data there by now. */
 static void vs_mark(struct vstack_fork_ *f)
 {
     struct vs_os_err e;
     uintptr_t lo, hi;
     int unsure;
 
+    (void)vs_unmark_try(f);
     if (!vs_fork_todo(f, &lo, &hi))
         return;
     if (!vs_fork_blocked) {
@@ -157,15 +176,8 @@ int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
 /* Clear what this fork marked; a kept mark stays. */
 static void vs_unmark(struct vstack_fork_ *f)
 {
-    struct vs_os_err e;
-    if (f->hi <= f->keep)
-        return;
-    if (vs_os_wipe_on_fork((void *)f->keep, f->hi - f->keep, 0, &e) != 0)
-        f->stuck(f); /* cleared later, or the next use fails */
-    else if (f->lo < f->keep)
-        f->hi = f->keep;
-    else
-        vs_fork_none(f);
+    if (vs_unmark_try(f) != 0)
+        f->stuck(f); /* cleared later (the next fork, or the slow path), or the next use fails */
 }
 
 /* ---- the hooks --------------------------------------------------------------- */

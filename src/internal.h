@@ -132,6 +132,11 @@ int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct v
                 struct vs_out *o);
 
 /* ---- alloc.c: the running stack ------------------------------------------ */
+/* A bound stack's free part (vstack_bind_avma) is all of [bot, avma), since
+ * the library cannot see what its embedder touched.  Fork-wipe marks it
+ * only from this size on: below it, fork copies the page tables of that
+ * part in less time than the marks take (bench/: vsbench wipe-threshold). */
+#define VS_BOUND_WIPE_MIN ((size_t)8 << 20)
 /* Make the stack empty on memory [vbot, top) with [bot, top) committed, and
  * tell fork-wipe where its free part is. */
 void vs_stack_adopt(vstack *st, const struct vs_region *r);

@@ -12,10 +12,12 @@
 #include <valgrind/memcheck.h>
 #define vs_track_noaccess(p, n) ((void)VALGRIND_MAKE_MEM_NOACCESS((p), (n)))
 #define vs_track_undefined(p, n) ((void)VALGRIND_MAKE_MEM_UNDEFINED((p), (n)))
+#define vs_track_defined(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
 #define vs_running_on_valgrind() (RUNNING_ON_VALGRIND != 0)
 #else
 #define vs_track_noaccess(p, n) ((void)(p), (void)(n))
 #define vs_track_undefined(p, n) ((void)(p), (void)(n))
+#define vs_track_defined(p, n) ((void)(p), (void)(n))
 #define vs_running_on_valgrind() 0
 #endif
 

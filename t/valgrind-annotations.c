@@ -227,6 +227,17 @@ static void api_part(void)
         ok(logs.err.count == 1 && logs.err.last_err == VSTACK_EINVAL && vstack_avma(&st) == av,
            "VSTACK_DEBUG: vstack_set_avma above top is refused through the error handler");
         logs.err.count = 0;
+        /* Below avma is free memory, not a place a saved pointer can be:
+         * [avma, top] only, as documented, even where lim is lower. */
+        unsigned char *q = vstack_alloc(&st, 64 * KB);
+        vstack_set_avma(&st, av);
+        ok(q != NULL && logs.err.count == 0, "VSTACK_DEBUG: back up to a saved avma is accepted");
+        vstack_set_avma(&st, av - 4096);
+        ok(logs.err.count == 1 && logs.err.last_err == VSTACK_EINVAL && vstack_avma(&st) == av,
+           "VSTACK_DEBUG: vstack_set_avma below avma is refused (%s)", logs.err.last);
+        vstack_set_avma(&st, vstack_top(&st));
+        ok(logs.err.count == 1 && vstack_avma(&st) == vstack_top(&st), "VSTACK_DEBUG: the top itself is accepted");
+        logs.err.count = 0;
     }
     vstack_destroy(&st);
     is_int(logs.err.count, 0, "no other error message");
