@@ -62,6 +62,7 @@ struct vstack_fork_ {
     uintptr_t lo, hi;   /* the range marked for fork-wipe now, or lo == hi */
     uintptr_t keep;     /* [lo, keep) stays marked across forks; [keep, hi) is this fork's */
     void *slot;         /* the entry in the table of live stacks and pools */
+    uintptr_t check;    /* while in the table: the address of this struct, scrambled */
     int (*range)(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi);
     void (*stuck)(struct vstack_fork_ *f);
 };

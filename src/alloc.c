@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define VS_ALIGN_DOWN(x, a) ((x) & ~(vstack_sp)((a) - 1))
@@ -210,20 +211,29 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     return VSTACK_OK;
 }
 
+/* The request does not fit under the limit.  The sentence says what was
+ * asked, what is in use and what the limit is, and suggests a parisizemax
+ * that would hold twice what this request needs, or says that none can. */
 static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
 {
     struct vstack_private_ *p = &st->priv_;
-    char b1[48], b2[48], b3[48];
-    size_t cur = p->top - p->bot, used = p->top - vs_sp(st);
+    char b1[48], b2[48], hint[96];
+    size_t used = p->top - vs_sp(st);
+    size_t need = nbytes > VS_SIZE_CLAMP - used ? VS_SIZE_CLAMP : used + nbytes;
+
+    if (need > VS_SIZE_CLAMP / 2)
+        snprintf(hint, sizeof hint, "no parisizemax can hold that much here");
+    else
+        snprintf(hint, sizeof hint, "%s it with default(parisizemax, \"%zuG\")", p->vsize ? "raise" : "set",
+                 (2 * need + 999999999) / 1000000000);
     if (p->vsize)
         return vs_failf(o, VSTACK_ESTACK,
-                        "the stack overflows: %zu bytes requested with %s in use; stack size %s, "
-                        "parisizemax %s: raise it with default(parisizemax, ...)",
-                        nbytes, vs_fmt_size(used, b1), vs_fmt_size(cur, b2), vs_fmt_size(p->vsize, b3));
+                        "the stack overflows: %zu bytes requested with %s in use; parisizemax is %s: %s", nbytes,
+                        vs_fmt_size(used, b1), vs_fmt_size(p->vsize, b2), hint);
     return vs_failf(o, VSTACK_ESTACK,
-                    "the stack overflows: %zu bytes requested with %s in use; fixed stack size %s "
-                    "(parisizemax is 0): set parisizemax with default(parisizemax, \"4G\")",
-                    nbytes, vs_fmt_size(used, b1), vs_fmt_size(cur, b2));
+                    "the stack overflows: %zu bytes requested with %s in use; the stack has a fixed size of %s "
+                    "(parisizemax is 0): %s",
+                    nbytes, vs_fmt_size(used, b1), vs_fmt_size(p->rsize, b2), hint);
 }
 
 /* A bound stack's pointer outside the stack, for a call that needs it. */
@@ -253,7 +263,9 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
     vs_track_sync(st);
     av = vs_sp(st);
     floor = p->top - vs_limit(p);
-    if (p->bound && !vs_sp_inside(p, av)) {
+    if (vs_stack_gone(st, "vstack_alloc", &o)) {
+        ;
+    } else if (p->bound && !vs_sp_inside(p, av)) {
         vs_outside(st, av, "vstack_alloc", &o);
     } else if (nbytes > av - floor || (nav = VS_ALIGN_DOWN(av - nbytes, 16)) < floor) {
         vs_overflow(st, nbytes, &o);
@@ -291,9 +303,13 @@ void vstack_set_avma_debug(vstack *st, vstack_sp av)
 {
     struct vstack_private_ *p = &st->priv_;
     vstack_sp cur = vs_sp(st);
+    struct vs_out o = {0};
     /* A pointer may only go up, to what is in use: [avma, top]. */
+    if (vs_stack_gone(st, "vstack_set_avma", &o)) {
+        vs_deliver_alloc(st, &o);
+        return;
+    }
     if (av < cur || av > p->top || (p->bound && !vs_sp_inside(p, cur))) {
-        struct vs_out o = {0};
         vs_failf(&o, VSTACK_EINVAL,
                  "vstack_set_avma: %#" PRIxPTR " is not in the part in use [%#" PRIxPTR ", %#" PRIxPTR "]",
                  (uintptr_t)av, (uintptr_t)cur, (uintptr_t)p->top);
@@ -314,7 +330,9 @@ int vstack_grow(vstack *st, size_t newsize)
     vs_track_sync(st);
     if (p->bound && vs_sp_inside(p, vs_sp(st)))
         vs_saw(p, vs_sp(st));
-    if (newsize == 0) {
+    if (vs_stack_gone(st, "vstack_grow", &o)) {
+        ;
+    } else if (newsize == 0) {
         if (!p->vsize || cur >= p->vsize)
             vs_failf(&o, VSTACK_ESTACK, "cannot grow: the stack is at parisizemax %s",
                      vs_fmt_size(vs_limit(p), b1));
@@ -322,9 +340,12 @@ int vstack_grow(vstack *st, size_t newsize)
             vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
     } else {
         target = vs_clamp_round(newsize, p->opts.unit);
-        if (target > vs_limit(p) && target > cur)
-            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(target, b1),
+        if (target > vs_limit(p) && target > cur && p->vsize)
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(newsize, b1),
                      vs_fmt_size(p->vsize, b2));
+        else if (target > vs_limit(p) && target > cur)
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: the stack has a fixed size of %s (parisizemax is 0)",
+                     vs_fmt_size(newsize, b1), vs_fmt_size(p->rsize, b2));
         else
             vs_commit_to(st, target, &o);
     }
@@ -411,6 +432,8 @@ int vstack_reset(vstack *st)
     size_t keep = used > p->rsize ? used : p->rsize;
 
     vs_track_sync(st);
+    if (vs_stack_gone(st, "vstack_reset", &o))
+        return vs_deliver(st, &o);
     if (p->bound && !vs_sp_inside(p, av)) {
         vs_outside(st, av, "vstack_reset", &o);
         return vs_deliver(st, &o);
@@ -432,6 +455,8 @@ int vstack_trim(vstack *st)
     char b1[48];
 
     vs_track_sync(st);
+    if (vs_stack_gone(st, "vstack_trim", &o))
+        return vs_deliver(st, &o);
     if (p->bound && !vs_sp_inside(p, av)) {
         vs_outside(st, av, "vstack_trim", &o);
         return vs_deliver(st, &o);
@@ -483,6 +508,8 @@ int vstack_bind_avma(vstack *st, vstack_sp *avma)
     struct vs_os_err e;
 
     vs_track_sync(st);
+    if (vs_stack_gone(st, "vstack_bind_avma", &o))
+        return vs_deliver(st, &o);
     /* From the cleared mark to the new pointer, a fork from a signal
      * handler must see one binding or the other, never half of each. */
     if (vs_block(&saved, &o) != VSTACK_OK)

@@ -22,16 +22,36 @@
  * The table takes no lock, so that a fork from a signal handler can never
  * deadlock on it: slots are claimed with compare-and-swap, blocks of slots
  * are only ever added, and the fork hooks only read.  An idle stack (nothing
- * touched below avma) costs the hooks a few loads and no system call. */
+ * touched below avma) costs the hooks a few loads and no system call.
+ *
+ * A struct must stay at its address from init to destroy, and be destroyed
+ * before its memory is used again.  A program that breaks that rule (frees
+ * a stack, lets a local one go out of scope, initialises one twice) leaves
+ * an entry that points at memory that is no longer a stack.  The entry's
+ * check word, the struct's own address scrambled, which init sets and
+ * destroy clears, lets the hooks tell most such entries apart: they leave
+ * them out, drop them from the table, and say so under valgrind or in a
+ * library built with VSTACK_DEBUG.  The memory is read all the same, so
+ * memory that was unmapped, or a check word that the new contents happen
+ * to match, cannot be told: the rule stands. */
 #include "config.h"
 #include "internal.h"
+
+#include "track.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #define VS_SLOTS 64
+/* Scrambles an address into a check word: a stray copy of the address
+ * alone is not a valid one. */
+#define VS_CHECK_KEY ((uintptr_t)0x5a17c0de9e3779b9ULL)
 
 struct vs_slot {
     _Atomic(struct vstack_fork_ *) f;
@@ -182,6 +202,36 @@ static void vs_unmark(struct vstack_fork_ *f)
 
 /* ---- the hooks --------------------------------------------------------------- */
 
+static uintptr_t vs_check_of(const struct vstack_fork_ *f) { return (uintptr_t)f ^ VS_CHECK_KEY; }
+
+/* Tell of an entry whose struct went away without destroy, where misuse is
+ * to be reported: one line on stderr, with write(), which a fork hook may
+ * call. */
+static void vs_report_stale(const struct vstack_fork_ *f)
+{
+#if defined(VSTACK_DEBUG) || defined(HAVE_VALGRIND_MEMCHECK_H)
+#ifndef VSTACK_DEBUG
+    if (!vs_running_on_valgrind())
+        return;
+#endif
+#ifndef _WIN32
+    static const char digits[] = "0123456789abcdef";
+    char line[160] = "vstack: the stack or pool at 0x";
+    size_t n = strlen(line);
+    uintptr_t a = (uintptr_t)f;
+    for (int shift = (int)sizeof a * 8 - 4; shift >= 0; shift -= 4)
+        line[n++] = digits[(a >> shift) & 15];
+    const char *rest = " went away without vstack_destroy (freed, moved or initialised again): "
+                       "left out of fork-wipe\n";
+    size_t m = strlen(rest);
+    memcpy(line + n, rest, m < sizeof line - n ? m : sizeof line - n);
+    (void)!write(2, line, n + m < sizeof line ? n + m : sizeof line);
+#endif
+#else
+    (void)f;
+#endif
+}
+
 static void vs_each_mine(void (*fn)(struct vstack_fork_ *))
 {
     for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
@@ -190,8 +240,16 @@ static void vs_each_mine(void (*fn)(struct vstack_fork_ *))
             if (atomic_load_explicit(&s->owner, memory_order_acquire) != &vs_thread_tag)
                 continue;
             struct vstack_fork_ *f = atomic_load_explicit(&s->f, memory_order_acquire);
-            if (f)
-                fn(f);
+            if (!f)
+                continue;
+            if (f->check != vs_check_of(f) || f->slot != s) {
+                /* Not a live stack any more: leave it out, and free the slot. */
+                vs_report_stale(f);
+                if (atomic_compare_exchange_strong(&s->f, &f, NULL))
+                    atomic_store_explicit(&s->owner, NULL, memory_order_release);
+                continue;
+            }
+            fn(f);
         }
 }
 
@@ -222,9 +280,28 @@ static void vs_hooks_register(void)
 
 /* ---- the table --------------------------------------------------------------- */
 
+int vs_live_registered(const struct vstack_fork_ *f)
+{
+    const struct vs_slot *s = f->slot;
+    for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
+        if (s >= b->slot && s < b->slot + VS_SLOTS)
+            return atomic_load_explicit(&s->f, memory_order_acquire) == f && f->check == vs_check_of(f);
+    return 0;
+}
+
 int vs_live_add(struct vstack_fork_ *f)
 {
     pthread_once(&vs_hooks_once, vs_hooks_register);
+    /* An entry left for this address by a struct that went away without
+     * destroy goes first: one address, one entry. */
+    for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
+        for (int i = 0; i < VS_SLOTS; i++) {
+            struct vstack_fork_ *old = f;
+            if (atomic_load_explicit(&b->slot[i].f, memory_order_relaxed) == f &&
+                atomic_compare_exchange_strong(&b->slot[i].f, &old, NULL))
+                atomic_store_explicit(&b->slot[i].owner, NULL, memory_order_release);
+        }
+    f->check = vs_check_of(f);
     for (struct vs_block *b = &vs_table;;) {
         for (int i = 0; i < VS_SLOTS; i++) {
             struct vstack_fork_ *none = NULL;
@@ -237,8 +314,10 @@ int vs_live_add(struct vstack_fork_ *f)
         struct vs_block *next = atomic_load(&b->next);
         if (!next) {
             struct vs_block *fresh = calloc(1, sizeof *fresh), *none = NULL;
-            if (!fresh)
+            if (!fresh) {
+                f->check = 0;
                 return -1;
+            }
             if (atomic_compare_exchange_strong(&b->next, &none, fresh))
                 next = fresh;
             else {
@@ -253,12 +332,15 @@ int vs_live_add(struct vstack_fork_ *f)
 void vs_live_remove(struct vstack_fork_ *f)
 {
     struct vs_slot *s = f->slot;
-    if (!s)
-        return;
-    /* The owner goes first: a hook that still sees the owner sees the entry. */
-    atomic_store_explicit(&s->owner, NULL, memory_order_release);
-    atomic_store_explicit(&s->f, NULL, memory_order_release);
+    /* The owner goes first: a hook that still sees the owner sees the
+     * entry.  A slot that no longer holds f (a hook dropped it as stale,
+     * and another stack took it) is left alone. */
+    if (s && atomic_load_explicit(&s->f, memory_order_acquire) == f) {
+        atomic_store_explicit(&s->owner, NULL, memory_order_release);
+        atomic_store_explicit(&s->f, NULL, memory_order_release);
+    }
     f->slot = NULL;
+    f->check = 0;
 }
 
 void vs_live_claim(struct vstack_fork_ *f)

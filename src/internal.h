@@ -113,6 +113,9 @@ void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, str
  * with signals blocked; with no memory for the table, fork-wipe goes off
  * for this one (`what`: "stack", "pool") with a warning. */
 void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o);
+/* The warning of an init on a struct that vs_live_registered found live:
+ * `call` ("vstack_init"), `what` ("stack", "pool"). */
+void vs_live_misused(struct vs_out *o, const char *call, const char *what);
 /* [lo, hi) of the mapping *map_base, *map_len was unmapped and could not be
  * mapped again: it is no longer ours, and nothing may grow into it.
  * Release the part of the mapping beyond it (below it when downward, above
@@ -131,6 +134,12 @@ void vs_release(void *base, size_t len, struct vs_out *o);
 int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
                 struct vs_out *o);
 
+/* ---- stack.c: a stack's life ---------------------------------------------- */
+/* A struct that holds no stack (never initialised and zeroed, or
+ * destroyed): every call that uses the stack fails with VSTACK_EINVAL,
+ * recorded in o, naming `call`.  Returns whether it holds none. */
+int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o);
+
 /* ---- alloc.c: the running stack ------------------------------------------ */
 /* A bound stack's free part (vstack_bind_avma) is all of [bot, avma), since
  * the library cannot see what its embedder touched.  Fork-wipe marks it
@@ -148,6 +157,9 @@ void vs_stack_adopt(vstack *st, const struct vs_region *r);
 /* Enter f in the table, owned by the calling thread (and register the fork
  * hooks once).  -1 when no memory is left for the table. */
 int vs_live_add(struct vstack_fork_ *f);
+/* Is f, as its memory holds it now, a live entry of the table?  Reads
+ * nothing but f and the table: safe on a struct of garbage. */
+int vs_live_registered(const struct vstack_fork_ *f);
 void vs_live_remove(struct vstack_fork_ *f);
 /* The calling thread becomes f's owner. */
 void vs_live_claim(struct vstack_fork_ *f);

@@ -66,6 +66,12 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
     struct vs_region r;
     struct vs_os_sigmask saved;
     size_t min, max;
+    int again;
+
+    /* The struct may be garbage, which is read here on purpose (and
+     * overwritten next), looking only into the table. */
+    vs_track_defined(pool, sizeof *pool);
+    again = vs_live_registered(&p->fork);
 
     memset(pool, 0, sizeof *pool);
     if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
@@ -92,13 +98,14 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         p->opts = opts;
         p->fork.range = vs_pool_fork_range;
         p->fork.stuck = vs_pool_fork_stuck;
-        vs_track_undefined((void *)p->base, p->size);
+        vs_track_defined((void *)p->base, p->size); /* fresh pages: zeros */
         vs_live_join(&p->fork, &p->opts, "pool", &o);
     }
     vs_unblock(&saved, &o);
-    if (o.code != VSTACK_OK) {
+    if (o.code != VSTACK_OK)
         memset(pool, 0, sizeof *pool); /* nothing but the sentence of the failure */
-    }
+    else if (again)
+        vs_live_misused(&o, "vstack_pool_init", "pool");
     return vs_pool_deliver(pool, &o);
 }
 
@@ -152,13 +159,25 @@ void vstack_pool_get_stats(const vstack_pool *pool, struct vstack_pool_stats *ou
 
 /* ---- limits and use ------------------------------------------------------------ */
 
+/* A struct that holds no pool (never initialised and zeroed, or destroyed):
+ * the calls that use it fail with VSTACK_EINVAL, naming `call`. */
+static int vs_pool_gone(const vstack_pool *pool, const char *call, struct vs_out *o)
+{
+    if (pool->priv_.map_base)
+        return 0;
+    vs_failf(o, VSTACK_EINVAL, "%s: no pool here (never initialised, or destroyed)", call);
+    return 1;
+}
+
 int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
 {
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
     size_t s = vs_clamp_round(soft, p->opts.unit), h = vs_clamp_round(hard, p->opts.unit);
 
-    if (!h || (vs_check_sizes(p->minsize, h, "minsize", "hard limit", &o) == VSTACK_OK &&
+    if (vs_pool_gone(pool, "vstack_pool_set_limits", &o))
+        ;
+    else if (!h || (vs_check_sizes(p->minsize, h, "minsize", "hard limit", &o) == VSTACK_OK &&
                vs_check_sizes(p->size, h, "the pool's size", "hard limit", &o) == VSTACK_OK &&
                vs_check_sizes(s, h, "soft limit", "hard limit", &o) == VSTACK_OK)) {
         p->soft = s;
@@ -172,6 +191,10 @@ void vstack_pool_set_used(vstack_pool *pool, size_t used)
 {
     struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_out o = {0};
+    if (vs_pool_gone(pool, "vstack_pool_set_used", &o)) {
+        vs_pool_deliver(pool, &o);
+        return;
+    }
     p->used = used;
     if (p->fork.hi > p->fork.lo) {
         vs_pool_unstick(p, &o);
@@ -192,7 +215,9 @@ static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
     if (vs_os_commit((void *)at, len, &e) != 0)
         return vs_fail_os(o, &e, "cannot grow the pool from %s to %s", vs_fmt_size(p->size, b1),
                           vs_fmt_size(newsize, b2));
-    vs_track_undefined((void *)at, len);
+    /* Fresh pages, or pages given back and committed again: zeros, as
+     * vstack_pool(3) says, so memcheck takes them as defined. */
+    vs_track_defined((void *)at, len);
     p->size = newsize;
     p->grows++;
     if (newsize > p->high_water)
@@ -246,7 +271,9 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
 
     if (n < p->minsize)
         n = p->minsize;
-    if (p->hard && n > p->hard)
+    if (vs_pool_gone(pool, "vstack_pool_resize", &o))
+        ;
+    else if (p->hard && n > p->hard)
         vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: its hard limit is %s", vs_fmt_size(n, b1),
                  vs_fmt_size(p->hard, b2));
     else if (n > p->reserved)

@@ -98,6 +98,14 @@ void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char 
     }
 }
 
+void vs_live_misused(struct vs_out *o, const char *call, const char *what)
+{
+    vs_warnf(o, VSTACK_EINVAL,
+             "%s: this struct held a %s that was never destroyed: its entry is replaced and its reservation is "
+             "lost (destroy before initialising again)",
+             call, what);
+}
+
 void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
                    struct vs_out *o)
 {

@@ -2,6 +2,7 @@
  * parisizemax), which replace the stack's memory by a new reservation. */
 #include "config.h"
 #include "internal.h"
+#include "track.h"
 
 #include <string.h>
 
@@ -56,6 +57,12 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
     size_t r, v;
+    int again;
+
+    /* The struct may be garbage, which is read here on purpose (and
+     * overwritten next), looking only into the table. */
+    vs_track_defined(st, sizeof *st);
+    again = vs_live_registered(&p->fork);
 
     memset(st, 0, sizeof *st);
     if (vs_resolve_options(flags, &p->opts, &o) != VSTACK_OK)
@@ -64,6 +71,8 @@ int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
     v = vsize ? vs_round_size(&p->opts, vsize) : 0;
     if (vs_map(st, rsize, vsize ? vsize : rsize, r, v, 1, &o) != VSTACK_OK)
         memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
+    else if (again)
+        vs_live_misused(&o, "vstack_init", "stack");
     return vs_deliver(st, &o);
 }
 
@@ -91,13 +100,22 @@ void vstack_destroy(vstack *st)
 
 void vstack_claim(vstack *st) { vs_live_claim(&st->priv_.fork); }
 
+int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o)
+{
+    if (st->priv_.map_base)
+        return 0;
+    vs_failf(o, VSTACK_EINVAL, "%s: no stack here (never initialised, or destroyed)", call);
+    return 1;
+}
+
 /* ---- GP's default() ---------------------------------------------------------- */
 
 int vstack_set_size(vstack *st, size_t rsize)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    vs_map(st, rsize, p->vsize ? p->vsize : rsize, vs_round_size(&p->opts, rsize), p->vsize, 0, &o);
+    if (!vs_stack_gone(st, "vstack_set_size", &o))
+        vs_map(st, rsize, p->vsize ? p->vsize : rsize, vs_round_size(&p->opts, rsize), p->vsize, 0, &o);
     return vs_deliver(st, &o);
 }
 
@@ -105,8 +123,9 @@ int vstack_set_sizemax(vstack *st, size_t vsize)
 {
     struct vstack_private_ *p = &st->priv_;
     struct vs_out o = {0};
-    vs_map(st, p->rsize_given, vsize ? vsize : p->rsize_given, p->rsize, vsize ? vs_round_size(&p->opts, vsize) : 0, 0,
-           &o);
+    if (!vs_stack_gone(st, "vstack_set_sizemax", &o))
+        vs_map(st, p->rsize_given, vsize ? vsize : p->rsize_given, p->rsize,
+               vsize ? vs_round_size(&p->opts, vsize) : 0, 0, &o);
     return vs_deliver(st, &o);
 }
 
@@ -143,7 +162,7 @@ int vstack_default(vstack *st, const char *name, const char *value)
 int vstack_default_get(const vstack *st, const char *name, size_t *out)
 {
     int which = vs_default_name(name);
-    if (which < 0 || !out)
+    if (which < 0 || !out || !st->priv_.map_base)
         return VSTACK_EINVAL;
     *out = which ? st->priv_.vsize : st->priv_.rsize_given;
     return VSTACK_OK;
