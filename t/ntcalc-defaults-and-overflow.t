@@ -109,7 +109,7 @@ calc --parisize=9999 -e 1
 r2=$rc
 NTCALC_PARISIZEMAX=18446744073709551615 calc -e 1
 test "$r1" -eq 2 && test "$r2" -eq 2 && test "$rc" -eq 2 &&
-    grep -q '^ntcalc: bad size for NTCALC_PARISIZEMAX: 18446744073709551615 is not in \[0, [0-9]*\]$' "$tmp/err"
+    grep -q '^ntcalc: bad size for NTCALC_PARISIZEMAX: .*18446744073709551615' "$tmp/err"
 ok $? "the options and the environment have the same ranges: status 2 ($r1 $r2 $rc: $(cat "$tmp/err"))"
 
 # As in gp, setting a default to the value it has changes nothing: no
