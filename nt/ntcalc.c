@@ -56,7 +56,12 @@ static int output_gone(const struct calc *c)
 static int run_line(struct calc *c, const char *line, size_t len)
 {
     if (echo) {
-        printf("? %.*s%s", (int)len, line, len && line[len - 1] == '\n' ? "" : "\n");
+        /* fwrite: a line may be longer than printf's int precision. */
+        errno = 0;
+        fputs("? ", stdout);
+        fwrite(line, 1, len, stdout);
+        if (len == 0 || line[len - 1] != '\n')
+            putchar('\n');
         if (fflush(stdout) != 0 || ferror(stdout)) {
             c->out_errno = errno ? errno : EIO;
             return 1;
