@@ -118,13 +118,15 @@ cat >"$tmp/in" <<'END'
 default(parisize, "8M") + 1
 default(parisize, 8000000)
 default(parisizemax, 0) + 2
-x = default(parisizemax, 0); x + 3
 default(parisize, 8000000) * 5; 6
 END
 calc <"$tmp/in"
-printf '1\n2\n3\n6\n' >"$tmp/want"
+printf '1\n2\n6\n' >"$tmp/want"
 diffout "$tmp/want" && test "$rc" -eq 0 && test ! -s "$tmp/err"
 ok $? "default(name, its current value) is a no-op worth 0, as in gp (status $rc)"
+calc -e 'x = default(parisizemax, 0); x + 3'
+test "$(cat "$tmp/out")" = 3 && test "$rc" -eq 0
+okg $? "and x = default(...) sets x to 0, as in gp (status $rc)"
 
 calc --parisize=1x -e 1
 r1=$rc

@@ -77,10 +77,10 @@ if grep -q '^  \*\*\* fibonacci: overflow' "$tmp/err"; then
     skip "a long has 32 bits: fibonacci(-2^63) is a word overflow" "fibonacci(-2^63): no stack could hold it"
     skip "a long has 32 bits: binomial(10^12,10^11) is a word overflow" "binomial(10^12,10^11): the hint names a parisizemax"
 else
-    grep '^  \*\*\* fibonacci: the stack overflows! the result alone needs 8e+17 bytes, parisizemax: [0-9]* ([0-9.]* Mbytes) \[hint\] no address space is that large\.$' "$tmp/err" >/dev/null
+    grep '^  \*\*\* fibonacci: the stack overflows! the result alone needs 8e+17 bytes, parisizemax: .* \[hint\] no address space is that large\.$' "$tmp/err" >/dev/null
     ok $? "fibonacci(-2^63): no stack could hold it: $(grep fibonacci "$tmp/err" | head -1)"
-    grep -q '^  \*\*\* binomial: .*needs 37500000016 bytes .*\[hint\] raise it: default(parisizemax, "76G")\.$' "$tmp/err"
-    ok $? "binomial(10^12,10^11): the hint names a parisizemax: $(sed -n 5p "$tmp/err")"
+    grep -q '^  \*\*\* binomial: .*needs 37500000016 bytes .*\[hint\] \(raise it\|let it grow\): default(parisizemax, "76G")\.$' "$tmp/err"
+    ok $? "binomial(10^12,10^11): the hint names a parisizemax: $(grep -m 1 binomial "$tmp/err")"
 fi
 
 # The bounds are lower bounds: a result that fits is computed, and one
