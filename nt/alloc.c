@@ -31,3 +31,17 @@ mp_limb_t *nt_alloc(vstack *st, size_t nlimbs)
     x[0] = 0;
     return x;
 }
+
+void nt_need_bits(vstack *st, double bits)
+{
+    struct vstack_stats s;
+    size_t vsize = 0;
+    vstack_get_stats(st, &s);
+    vstack_default_get(st, "parisizemax", &vsize);
+    size_t limit = vsize ? vsize : s.rsize;
+    size_t room = limit > s.used ? limit - s.used : 0;
+    double bytes = bits / 8 + 2 * sizeof(mp_limb_t);
+    if (bytes > (double)room)
+        vnt_error(st, VSTACK_ESTACK, NT_NEEDS "%.0f bytes, more than the stack can hold "
+                  "(%zu bytes free of %zu)", bytes, room, limit);
+}

@@ -69,11 +69,23 @@ static struct calc_value fn_getheap(struct calc *c, struct calc_value *a, int n)
     return v;
 }
 
-/* default(name) prints a size; default(name, value) sets it, reports the
- * new size as gp does, and ends the line: the stack's contents are gone. */
+int calc_size_range(const char *name, size_t v, char *why, size_t whysize)
+{
+    size_t lo = strcmp(name, "parisize") == 0 ? CALC_PARISIZE_MIN : 0;
+    if (v >= lo && v <= CALC_SIZE_MAX)
+        return 0;
+    snprintf(why, whysize, "%zu is not in [%zu, %zu]", v, lo, (size_t)CALC_SIZE_MAX);
+    return -1;
+}
+
+/* default(name) prints a size; default(name, value) sets it.  As in gp, a
+ * value in bytes that equals the current one changes nothing, and the
+ * call is worth nothing (0 in arithmetic); a new value makes a new stack:
+ * its size is reported, and the line ends, since the stack's contents are
+ * gone.  Values outside gp's ranges are refused. */
 static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
 {
-    char name[32], value[64];
+    char name[32], value[64], why[160];
     if (a[0].type != CALC_STR || a[0].len >= sizeof name)
         calc_fail(c, "unknown default");
     memcpy(name, a[0].s, a[0].len);
@@ -81,29 +93,43 @@ static struct calc_value fn_default(struct calc *c, struct calc_value *a, int n)
     int max = strcmp(name, "parisizemax") == 0;
     if (!max && strcmp(name, "parisize") != 0)
         calc_fail(c, "unknown default: %s", name);
-    if (n == 1) {
-        size_t v = 0;
-        vstack_default_get(c->st, name, &v);
-        return calc_int(vnt_from_ui(c->st, v));
-    }
+    size_t cur = 0, v = 0;
+    int known = 1; /* v is the value in bytes */
+    vstack_default_get(c->st, name, &cur);
+    if (n == 1)
+        return calc_int(vnt_from_ui(c->st, cur));
     if (a[1].type == CALC_STR) {
         if (a[1].len >= sizeof value)
             calc_fail(c, "incorrect value for %s: too long", name);
         memcpy(value, a[1].s, a[1].len);
         value[a[1].len] = 0;
+        /* A string that is no size is left to the library's sentence. */
+        known = vstack_parse_size(value, &v) == VSTACK_OK;
+        if (known && calc_size_range(name, v, why, sizeof why) != 0)
+            calc_fail(c, "incorrect value for %s: %s (%s)", name, value, why);
     } else {
-        vnt_int v = calc_need_int(c, a[1]);
-        if (vnt_sign(v) < 0 || !vnt_fits_ui(v))
-            calc_fail(c, "incorrect value for %s", name);
-        snprintf(value, sizeof value, "%lu", vnt_get_ui(v));
+        vnt_int x = calc_need_int(c, a[1]);
+        if (vnt_sign(x) < 0 || !vnt_fits_ui(x) || vnt_get_ui(x) > CALC_SIZE_MAX) {
+            const char *digits = vnt_to_str(c->st, x);
+            calc_fail(c, "incorrect value for %s: %s is not in [%zu, %zu]", name, digits,
+                      max ? (size_t)0 : CALC_PARISIZE_MIN, (size_t)CALC_SIZE_MAX);
+        }
+        v = vnt_get_ui(x);
+        if (calc_size_range(name, v, why, sizeof why) != 0)
+            calc_fail(c, "incorrect value for %s: %s", name, why);
+        snprintf(value, sizeof value, "%zu", v);
+    }
+    if (known && v == cur) {
+        struct calc_value none = {.type = CALC_VOID};
+        return none;
     }
     calc_hold(); /* a new stack is not left halfway */
     int rc = vstack_default(c->st, name, value);
     calc_release();
     if (rc != VSTACK_OK) {
         /* The library's sentence says why ("parisizemax ... < parisize ..."). */
-        const char *why = vstack_last_error(c->st);
-        calc_fail(c, "incorrect value for %s: %s", name, *why ? why : vstack_strerror(rc));
+        const char *w = vstack_last_error(c->st);
+        calc_fail(c, "incorrect value for %s: %s", name, *w ? w : vstack_strerror(rc));
     }
     size_t rsize = 0, vsize = 0;
     vstack_default_get(c->st, "parisize", &rsize);

@@ -75,6 +75,7 @@ struct calc {
     unsigned depth;    /* nesting level at pos, at most CALC_MAXDEPTH */
     uintptr_t stack_floor; /* nesting stops before the C stack goes below it (0: none) */
     const char *op;    /* the operation being evaluated, named as GP does */
+    int out_errno;     /* why a result could not be written to stdout; 0: none yet */
     struct calc_vars vars;
 };
 
@@ -100,9 +101,29 @@ void calc_finish(struct calc *c);
 /* Run one line of len bytes (it need not end in a newline or a NUL; a NUL
  * inside is an error): check its syntax, evaluate it, print its value on
  * stdout and its errors on stderr.  The stack is empty afterwards.  Returns
- * 0 when the line succeeded, 1 when it failed or was interrupted.  Reads no
- * input and never exits. */
+ * 0 when the line succeeded, 1 when it failed or was interrupted, or its
+ * value could not be written (then c->out_errno says why, if it was not
+ * set already).  Reads no input and never exits. */
 int calc_run_line(struct calc *c, const char *line, size_t len);
+
+/* ---- the C stack (cstack.c) ----------------------------------------------- */
+/* The least soft RLIMIT_STACK (ulimit -s) with which ntcalc runs ordinary
+ * lines, with a margin: t/ntcalc-small-c-stack.t and ntcalc(1) say how it
+ * was measured. */
+#define CALC_CSTACK_FLOOR ((size_t)256 << 10)
+/* At start-up: when the soft RLIMIT_STACK is below CALC_CSTACK_FLOOR, raise
+ * it to the floor if the hard limit allows (the main thread's stack grows
+ * up to the limit in force when it grows); else say so on stderr.  Returns
+ * -1 to go on, or the exit status (2). */
+int calc_cstack_check(void);
+
+/* The ranges gp gives the stack's sizes: parisize from CALC_PARISIZE_MIN,
+ * parisizemax 0 (a fixed stack) or more; both up to CALC_SIZE_MAX. */
+#define CALC_PARISIZE_MIN ((size_t)10000)
+#define CALC_SIZE_MAX (SIZE_MAX / 2)
+/* 0 when v is in the range of default name ("parisize" or "parisizemax");
+ * else -1, with a phrase in why ("0 is not in [10000, ...]"). */
+int calc_size_range(const char *name, size_t v, char *why, size_t whysize);
 
 /* ---- SIGINT (interrupt.c) ----------------------------------------------- */
 /* Install the SIGINT handler, unless SIGINT is ignored (as it is for the

@@ -76,6 +76,8 @@ vnt_int vnt_factorial(vstack *st, unsigned long n)
 {
     if (n < 2)
         return vnt_from_ui(st, 1);
+    /* n! > (n/e)^n, and log2(e) < 1.4427. */
+    nt_need_bits(st, (double)n * ((double)ulbits(n) - 1 - 1.4427));
     vstack_sp av = vstack_avma(st);
     size_t k;
     unsigned long e2 = 0;
@@ -128,11 +130,15 @@ vnt_int vnt_binomial(vstack *st, vnt_int n, long k)
             vstack_set_avma(st, av);
             return vnt_from_si(st, neg ? -1 : 1);
         }
+        /* binomial(n, k) >= (n/k)^k */
+        nt_need_bits(st, (double)uk * (ulbits(un / uk) - 1));
         size_t cnt;
         unsigned long e2 = 0;
         mp_limb_t *v = pack_range(st, un - uk + 1, un, 0, &cnt, &e2);
         num = nt_prod_limbs(st, v, cnt);
     } else {
+        /* binomial(n, k) >= (n/k)^k, with n >= 2^64 > k */
+        nt_need_bits(st, (double)uk * ((double)vnt_bitlen(n) - 1 - ulbits(uk)));
         num = falling_big(st, n, 0, uk);
     }
     vnt_int q = vnt_divexact(st, num, vnt_factorial(st, uk));

@@ -8,6 +8,8 @@ vnt_int vnt_fibonacci(vstack *st, long n)
     unsigned long m = n < 0 ? -(unsigned long)n : (unsigned long)n;
     if (m == 0)
         return vnt_from_ui(st, 0);
+    /* F(m) > phi^(m-2), and log2(phi) > 0.694. */
+    nt_need_bits(st, 0.694 * ((double)m - 2));
     vstack_sp av = vstack_avma(st);
     /* (a, b) = (F(k), F(k+1)), k = the bits of m read so far. */
     vnt_int a = vnt_from_ui(st, 0), b = vnt_from_ui(st, 1);

@@ -109,6 +109,7 @@ static int evaluate(struct calc *c)
 int calc_run_line(struct calc *c, const char *line, size_t len)
 {
     int rc = CALC_FAILED;
+    int out_errno = c->out_errno;
     calc_sigint_enter();
     c->op = NULL;
     char *text = filtered(c, line, len);
@@ -119,5 +120,5 @@ int calc_run_line(struct calc *c, const char *line, size_t len)
         free(text);
     }
     calc_sigint_leave();
-    return rc == CALC_FAILED || rc == CALC_INTERRUPTED;
+    return rc == CALC_FAILED || rc == CALC_INTERRUPTED || c->out_errno != out_errno;
 }

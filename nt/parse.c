@@ -23,6 +23,7 @@
  * C stack overflow. */
 #include "calc.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -129,9 +130,10 @@ vnt_int calc_need_int(struct calc *c, struct calc_value v)
 {
     if (v.type == CALC_INT)
         return v.i;
-    calc_fail(c, "%s", v.type == CALC_STR   ? "a string is not an integer"
-                       : v.type == CALC_VEC ? "a vector is not an integer"
-                                            : "this expression has no value");
+    if (v.type == CALC_VOID)
+        return vnt_from_ui(c->st, 0); /* gp's void is 0 in arithmetic */
+    calc_fail(c, "%s", v.type == CALC_STR ? "a string is not an integer"
+                                          : "a vector is not an integer");
 }
 
 static void need_word(struct calc *c, int fits)
@@ -298,12 +300,12 @@ NOINLINE static struct calc_value assignment(struct calc *c, const char *name, s
     unnest(c);
     if (!c->eval)
         return v;
+    if (v.type == CALC_VOID)
+        v = calc_int(calc_need_int(c, v)); /* as in gp, x = (no value) sets x to 0 */
     if (v.type != CALC_INT) {
-        static const char *const what[] = {"this has no value", "", "this is a string",
-                                           "this is a vector"};
         c->op = NULL;
-        calc_fail(c, "%.*s = ...: variables hold integers only (%s)", (int)nlen, name,
-                  what[v.type]);
+        calc_fail(c, "%.*s = ...: variables hold integers only (this is a %s)", (int)nlen, name,
+                  v.type == CALC_STR ? "string" : "vector");
     }
     calc_var_set(c, name, nlen, v.i);
     return v;
@@ -546,6 +548,7 @@ static void print_value(struct calc *c, struct calc_value v)
             items[k] = vnt_to_str(c->st, v.elts[k]);
     }
     calc_hold();
+    errno = 0;
     if (digits != NULL) {
         printf("%s\n", digits);
     } else if (v.type == CALC_STR) {
@@ -556,7 +559,10 @@ static void print_value(struct calc *c, struct calc_value v)
             printf("%s%s", k ? ", " : "", items[k]);
         printf("]\n");
     }
-    fflush(stdout);
+    /* A result that cannot be written (EPIPE, ENOSPC) fails the line; the
+     * caller decides whether to go on. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && c->out_errno == 0)
+        c->out_errno = errno ? errno : EIO;
     calc_release();
 }
 

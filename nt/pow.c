@@ -26,6 +26,7 @@ vnt_int vnt_pow_ui(vstack *st, vnt_int a, unsigned long e)
         if (sh > (SIZE_MAX - 2 * GMP_NUMB_BITS) / e)
             vnt_error(st, VNT_EOVERFLOW, "overflow: the exponent is too large");
         sh *= e;
+        nt_need_bits(st, (double)sh);
         size_t n = sh / GMP_NUMB_BITS + 1;
         vnt_int r = nt_alloc(st, n);
         mpn_zero(r + 1, (mp_size_t)n);
@@ -34,6 +35,8 @@ vnt_int vnt_pow_ui(vstack *st, vnt_int a, unsigned long e)
     }
     if (bits > (SIZE_MAX - 4 * GMP_NUMB_BITS) / e)
         vnt_error(st, VNT_EOVERFLOW, "overflow: the exponent is too large");
+    /* |a| >= 2^(bits-1), so |a^e| >= 2^((bits-1) e). */
+    nt_need_bits(st, (double)(bits - 1) * (double)e);
     /* Every intermediate product fits bits*e/GMP_NUMB_BITS + 2 limbs: a
      * square of a^k (2k <= e) or a^(2k) * a (2k+1 <= e). */
     size_t lim = bits * e / GMP_NUMB_BITS + 3;

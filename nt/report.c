@@ -1,9 +1,11 @@
 /* report.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
  * each, and the handlers that turn library errors into them. */
 #include "calc.h"
+#include "nt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 double calc_mbytes(size_t nbytes)
@@ -59,6 +61,36 @@ void calc_warn(struct calc *c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Stacks beyond this are no hint: no address space holds them. */
+#define CALC_HINT_MAX ((double)((uint64_t)1 << (SIZE_MAX > 0xffffffffu ? 48 : 31)))
+
+/* A result refused before any work, too large for the stack (nt_need_bits):
+ * the bytes it needs, and a parisizemax that may hold its computation. */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+static void too_big(struct calc *c, vstack *st, double need)
+{
+    size_t vsize = 0;
+    struct vstack_stats s;
+    vstack_get_stats(st, &s);
+    vstack_default_get(st, "parisizemax", &vsize);
+    char limit[96];
+    if (vsize)
+        snprintf(limit, sizeof limit, "parisizemax: %zu (%.3f Mbytes)", vsize, calc_mbytes(vsize));
+    else
+        snprintf(limit, sizeof limit, "parisizemax: 0, a fixed stack of %zu (%.3f Mbytes)",
+                 s.rsize, calc_mbytes(s.rsize));
+    /* The hint leaves as much again for the work: twice the result. */
+    double hint = 2 * (need + (double)s.used);
+    if (hint > CALC_HINT_MAX)
+        calc_fail(c, "the stack overflows! the result alone needs %.3g bytes, %s "
+                  "[hint] no address space is that large", need, limit);
+    calc_fail(c, "the stack overflows! the result alone needs %.0f bytes (%.3f Mbytes), %s "
+              "[hint] %s: default(parisizemax, \"%.0fG\")",
+              need, need / 1048576.0, limit, vsize ? "raise it" : "let it grow", hint / 1e9 + 1);
+}
+
 void calc_on_error(vstack *st, int err, const char *msg, void *ctx)
 {
     struct calc *c = ctx;
@@ -67,6 +99,8 @@ void calc_on_error(vstack *st, int err, const char *msg, void *ctx)
         fprintf(stderr, "ntcalc: %s\n", msg);
         return;
     }
+    if (err == VSTACK_ESTACK && strncmp(msg, NT_NEEDS, strlen(NT_NEEDS)) == 0)
+        too_big(c, st, strtod(msg + strlen(NT_NEEDS), NULL));
     if (err == VSTACK_ESTACK) {
         size_t vsize = 0;
         struct vstack_stats s;

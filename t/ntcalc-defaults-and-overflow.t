@@ -80,6 +80,54 @@ grep -q 'increasing stack size to' "$tmp/err"; okg $? "-v shows the stack growin
 shrunk=$(sed -n 's/.*decreasing stack size to \([0-9]*\).*/\1/p' "$tmp/err" | tail -1)
 within "$shrunk" 1000000; okg $? "and shrinking back to parisize after the line ($shrunk)"
 
+# gp's ranges: parisize in [10000, 2^63-1], parisizemax 0 or up to 2^63-1
+# (on 64 bits); a value outside is refused, and nothing changes.
+cat >"$tmp/in" <<'END'
+default(parisize, 0)
+default(parisize, 9999)
+default(parisize, 2^63)
+default(parisize, "0")
+default(parisizemax, 2^64-1)
+default(parisizemax, 2^63)
+default(parisize)
+default(parisizemax)
+END
+calc <"$tmp/in"
+set -- $(cat "$tmp/out")
+test "$*" = "8000000 0" && test "$rc" -eq 1 && test "$(grep -c . "$tmp/err")" -eq 6
+ok $? "values outside gp's ranges are refused, one line each, and change nothing ($*)"
+big=$(awk 'BEGIN { printf "%.0f", 2^63 }')
+grep -q '^  \*\*\* default: incorrect value for parisize: 0 is not in \[10000, [0-9]*\]\.$' "$tmp/err" &&
+    grep -q "^  \*\*\* default: incorrect value for parisize: $big is not in \[10000, [0-9]*\]\.\$" "$tmp/err" &&
+    grep -q '^  \*\*\* default: incorrect value for parisize: 0 (0 is not in \[10000, [0-9]*\])\.$' "$tmp/err" &&
+    grep -q '^  \*\*\* default: incorrect value for parisizemax: 18446744073709551615 is not in \[0, [0-9]*\]\.$' "$tmp/err"
+ok $? "each names the value and the range: $(sed -n 1p "$tmp/err")"
+
+calc --parisize=0 -e 1
+r1=$rc
+calc --parisize=9999 -e 1
+r2=$rc
+NTCALC_PARISIZEMAX=18446744073709551615 calc -e 1
+test "$r1" -eq 2 && test "$r2" -eq 2 && test "$rc" -eq 2 &&
+    grep -q '^ntcalc: bad size for NTCALC_PARISIZEMAX: .*18446744073709551615' "$tmp/err"
+ok $? "the options and the environment have the same ranges: status 2 ($r1 $r2 $rc: $(cat "$tmp/err"))"
+
+# As in gp, setting a default to the value it has changes nothing: no
+# note, the line goes on, and default() is worth nothing, 0 in arithmetic.
+cat >"$tmp/in" <<'END'
+default(parisize, "8M") + 1
+default(parisize, 8000000)
+default(parisizemax, 0) + 2
+default(parisize, 8000000) * 5; 6
+END
+calc <"$tmp/in"
+printf '1\n2\n6\n' >"$tmp/want"
+diffout "$tmp/want" && test "$rc" -eq 0 && test ! -s "$tmp/err"
+ok $? "default(name, its current value) is a no-op worth 0, as in gp (status $rc)"
+calc -e 'x = default(parisizemax, 0); x + 3'
+test "$(cat "$tmp/out")" = 3 && test "$rc" -eq 0
+okg $? "and x = default(...) sets x to 0, as in gp (status $rc)"
+
 calc --parisize=1x -e 1
 r1=$rc
 calc --bogus -e 1

@@ -137,6 +137,18 @@ printf '2\n4000000\n-3\n42\n' >"$tmp/want"
 diffout "$tmp/want" && test "$rc" -eq 0
 ok $? "-e between other options (one with its value apart) run in order, then FILEs ($rc)"
 
+# Options may follow FILEs (the -e lines still run first); after --, an
+# argument that looks like an option is a FILE.
+calc "$tmp/f0" -e '2+2' --parisize=4M "$tmp/f0" -e 'default(parisize)'
+printf '4\n4000000\n42\n42\n' >"$tmp/want"
+diffout "$tmp/want" && test "$rc" -eq 0; ok $? "options after FILEs are options ($rc)"
+calc "$tmp/f0" -- -e
+test "$rc" -eq 2 && test ! -s "$tmp/out" && test "$(cat "$tmp/err")" = "ntcalc: -e: No such file or directory"
+ok $? "after --, -e is a FILE's name (status $rc: $(cat "$tmp/err"))"
+calc "$tmp/f0" -e
+test "$rc" -eq 2 && test ! -s "$tmp/out" && grep -q '^ntcalc: -e needs an expression$' "$tmp/err"
+ok $? "a last -e without its expression is a usage error (status $rc)"
+
 printf '2^10\n' >"$tmp/f1"
 printf 'fibonacci(10)\n' >"$tmp/f2"
 calc "$tmp/f1" - "$tmp/f2" <"$tmp/in"
