@@ -3,12 +3,15 @@
  * minsize; growing keeps the data and shrinking keeps the first bytes and
  * gives pages and commit charge back; a huge maxsize costs no commit charge;
  * the soft limit warns once per crossing and the hard limit refuses; bad
- * arguments are refused with a sentence and change nothing. */
+ * arguments are refused with a sentence and change nothing; a minsize that
+ * cannot be had is refused, never clipped. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <vstack.h>
 
+#include "os.h"
 #include "tap.h"
 #include "testutil.h"
 
@@ -189,6 +192,43 @@ static void bad_init(void)
     vstack_pool_destroy(&p);
 }
 
+/* Halving stops at minsize, which is committed at once: a minsize that
+ * cannot be had is VSTACK_ENOMEM, never a smaller minimum; above it the
+ * reservation halves as a stack's does, and the warning names the maxsize
+ * as it was given. */
+static void minsize_is_kept_or_refused(void)
+{
+    vstack_pool p;
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    is_int(vstack_pool_init(&p, 32 * MB, 32 * MB, 0), VSTACK_ENOMEM,
+           "minsize = maxsize = 32 MiB, refused once: VSTACK_ENOMEM, not a smaller pool");
+    ok(strstr(vstack_pool_last_error(&p), "committed at once") && tu_mentions_size(vstack_pool_last_error(&p), 32 * MB),
+       "the sentence names the minimum: %s", vstack_pool_last_error(&p));
+    ok(vstack_pool_base(&p) == NULL, "nothing is reserved");
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    is_int(vstack_pool_init(&p, 16 * MB, 64 * MB, 0), VSTACK_OK, "minsize 16 MiB, maxsize 64 MiB, refused once");
+    ok(stats(&p).reserved == 32 * MB && stats(&p).minsize == 16 * MB && vstack_pool_size(&p) == 16 * MB,
+       "maxsize halves to 32 MiB, minsize stays 16 MiB and is committed");
+    ok(tu_mentions_size(vstack_pool_last_error(&p), 64 * MB) && tu_mentions_size(vstack_pool_last_error(&p), 32 * MB),
+       "the warning names what was asked and what was granted: %s", vstack_pool_last_error(&p));
+    vstack_pool_destroy(&p);
+    vs_os_fail_reset();
+    if (sizeof(size_t) >= 8 && !tap_under_valgrind()) {
+        is_int(vstack_pool_init(&p, SIZE_MAX, SIZE_MAX, 0), VSTACK_ENOMEM,
+               "minsize SIZE_MAX: VSTACK_ENOMEM (it committed 16 GiB once)");
+        ok(vstack_pool_base(&p) == NULL, "nothing is reserved");
+        int rc = vstack_pool_init(&p, 0, SIZE_MAX, 0);
+        ok(rc == VSTACK_OK && strstr(vstack_pool_last_error(&p), "18446744073709551615"),
+           "maxsize SIZE_MAX: halved to fit, the warning names SIZE_MAX: %s", vstack_pool_last_error(&p));
+        if (rc == VSTACK_OK)
+            vstack_pool_destroy(&p);
+    } else {
+        skip(1, "SIZE_MAX is a quarter of the address space away from what fits on 32 bits, or valgrind caps it");
+    }
+}
+
 int main(void)
 {
     tu_require_mmap();
@@ -197,5 +237,6 @@ int main(void)
     huge_reservation();
     limits();
     bad_init();
+    minsize_is_kept_or_refused();
     return done_testing();
 }
