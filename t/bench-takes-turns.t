@@ -4,7 +4,8 @@
 # and before every slice of its measurement, says "turn" on stdout when it
 # gives the turn back, and keeps the turn for everything in between.  With
 # no turn to come (stdin closed) it stops with a clear message and prints no
-# result; a command that cannot take turns is refused.
+# result; a command that cannot take turns is refused.  vsbench runs under
+# $VSTACK_TEST_EMULATOR when make check has one for this build's programs.
 build=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 vsbench=$build/bench/vsbench
 n=0
@@ -18,7 +19,7 @@ if [ ! -x "$vsbench" ]; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-turns-t.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-fork() { "$vsbench" fork --contender=vstack --vsize=64MiB --used=8MiB --states=idle --child=exit \
+fork() { $VSTACK_TEST_EMULATOR "$vsbench" fork --contender=vstack --vsize=64MiB --used=8MiB --states=idle --child=exit \
     --forks=20 --lockstep=10; }
 
 # turns BYTES: that many turns on stdin.
@@ -50,7 +51,7 @@ ok $? "no turn at all: nothing is done or printed, status 2 (got $rc)"
 # growth takes turns every N chunks of its two computations: 4 MiB in
 # chunks of 1 MiB, a turn for each, is 4 turns each; one line at the end.
 # (4 MiB fits in the fixed stack of a build without mmap too.)
-turns 100 | "$vsbench" growth --contender=vstack --vsize=1GiB --used=4MiB --chunk=1MiB --lockstep=1 \
+turns 100 | $VSTACK_TEST_EMULATOR "$vsbench" growth --contender=vstack --vsize=1GiB --used=4MiB --chunk=1MiB --lockstep=1 \
     >"$tmp/o" 2>"$tmp/e"
 rc=$?
 test "$rc" -eq 0 && test "$(grep -c '^turn$' "$tmp/o")" -eq 8 && test "$(grep -c '^growth,' "$tmp/o")" -eq 1 \
@@ -59,11 +60,11 @@ ok $? "growth: 8 turns, then one whole result line (status $rc: $(tr '\n' ' ' <"
 fields=$(grep '^growth,' "$tmp/o" | tr ',' '\n' | grep -c .)
 test "$fields" -eq 12; ok $? "the growth line has all 12 fields, none split by a turn (got $fields)"
 
-turns 100 | "$vsbench" reuse --contender=vstack --lockstep=10 >"$tmp/o" 2>"$tmp/e"
+turns 100 | $VSTACK_TEST_EMULATOR "$vsbench" reuse --contender=vstack --lockstep=10 >"$tmp/o" 2>"$tmp/e"
 rc=$?
 test "$rc" -eq 2 && grep -q 'only fork, stacks and growth take turns' "$tmp/e" && ! test -s "$tmp/o"
 ok $? "reuse --lockstep is refused with a reason (status $rc: $(head -c 200 "$tmp/e"))"
-"$vsbench" fork --contender=bare --lockstep=0 >"$tmp/o" 2>"$tmp/e" </dev/null
+$VSTACK_TEST_EMULATOR "$vsbench" fork --contender=bare --lockstep=0 >"$tmp/o" 2>"$tmp/e" </dev/null
 rc=$?
 test "$rc" -eq 2 && grep -q -- '--lockstep=0: not a positive integer' "$tmp/e"
 ok $? "--lockstep=0 is refused (status $rc: $(head -c 200 "$tmp/e"))"

@@ -83,6 +83,14 @@ static void count_dead(const struct bound *b, size_t *zero, size_t *kept)
 
 static int live_intact(const struct bound *b) { return tu_check(b->live, 256 * KB, b->seed) < 0; }
 
+/* Bytes of [lo, hi) marked wipe-on-fork, from smaps; -1 where it cannot
+ * be read (then the check is skipped with tu_proc_why's reason). */
+static long long wf_bytes(uintptr_t lo, uintptr_t hi)
+{
+    struct tu_smaps sm;
+    return tu_smaps_range(lo, hi, &sm) == 0 ? (long long)sm.wf_bytes : -1;
+}
+
 /* Fork; the child reports through fn; returns how many wipe calls this
  * process made around the fork. */
 static unsigned long fork_checked(void (*fn)(int, void *), void *arg, const char *what)
@@ -169,11 +177,10 @@ static void child_sees_new(int fd, void *arg)
 static void reset_keeps_no_mark(void)
 {
     struct bound b;
-    struct tu_smaps sm;
     make_bound(&b, &g_avma, 16 * MB, 32 * MB, 5);
     is_int(vstack_reset(&b.st), VSTACK_OK, "vstack_reset");
-    unsigned long long wf = tu_smaps_range(tu_bot(&b.st), vstack_top(&b.st), &sm) == 0 ? sm.wf_bytes : 0;
-    is_int(wf, 0, "a bound stack keeps no mark after a reset");
+    long long wf = wf_bytes(tu_bot(&b.st), vstack_top(&b.st));
+    is_int_or_skip(wf < 0 ? tu_proc_why() : NULL, wf, 0, "a bound stack keeps no mark after a reset");
     reset_b = &b;
     reset_new = emb_alloc(&b.st, &g_avma, 4 * MB);
     tu_fill(reset_new, 4 * MB, 77);
@@ -191,12 +198,12 @@ static void reset_keeps_no_mark(void)
     memset(w, 1, 8 * MB);
     vstack_set_avma(&st, av);
     vstack_reset(&st);
-    wf = tu_smaps_range(tu_bot(&st), vstack_top(&st), &sm) == 0 ? sm.wf_bytes : 0;
-    ok(wf > 0, "an unbound stack keeps its mark after a reset (%llu bytes)", wf);
+    wf = wf_bytes(tu_bot(&st), vstack_top(&st));
+    ok_or_skip(wf < 0 ? tu_proc_why() : NULL, wf > 0, "an unbound stack keeps its mark after a reset (%lld bytes)", wf);
     g_avma = vstack_avma(&st);
     is_int(vstack_bind_avma(&st, &g_avma), VSTACK_OK, "bind it");
-    wf = tu_smaps_range(tu_bot(&st), vstack_top(&st), &sm) == 0 ? sm.wf_bytes : ~0ULL;
-    is_int(wf, 0, "binding cleared the kept mark");
+    wf = wf_bytes(tu_bot(&st), vstack_top(&st));
+    is_int_or_skip(wf < 0 ? tu_proc_why() : NULL, wf, 0, "binding cleared the kept mark");
     vstack_destroy(&st);
 }
 
@@ -214,9 +221,8 @@ static void stuck_mark_is_cleared_by_the_next_fork(void)
     reset_new = emb_alloc(&b.st, &g_avma, 4 * MB);
     tu_fill(reset_new, 4 * MB, 77);
     fork_checked(child_sees_new, NULL, "the next fork, after the embedder wrote where the mark was");
-    struct tu_smaps sm;
-    unsigned long long wf = tu_smaps_range(tu_bot(&b.st), vstack_top(&b.st), &sm) == 0 ? sm.wf_bytes : 0;
-    is_int(wf, 0, "no mark is left after that fork");
+    long long wf = wf_bytes(tu_bot(&b.st), vstack_top(&b.st));
+    is_int_or_skip(wf < 0 ? tu_proc_why() : NULL, wf, 0, "no mark is left after that fork");
     vstack_destroy(&b.st);
 }
 
@@ -338,8 +344,7 @@ int main(void)
 {
     tu_require_mmap();
     ps = tu_page_size();
-    if (!vs_os_config()->wipes_on_fork)
-        skip_all("this system has no wipe-on-fork: fork copies the stack as it is");
+    tu_require(tu_lacks_wipe_on_fork());
     alarm(tap_under_valgrind() ? 600 : 120);
     large_free_part_is_wiped();
     small_free_part_is_copied();

@@ -59,8 +59,7 @@ int main(void)
 {
     pthread_t th;
     tu_require_mmap();
-    if (!vs_os_config()->wipes_on_fork)
-        skip_all("this system has no wipe-on-fork");
+    tu_require(tu_lacks_wipe_on_fork());
     if (tap_under_valgrind())
         skip_all("the child reads popped memory, which memcheck forbids");
     if (pthread_create(&th, NULL, make, NULL) != 0 || pthread_join(th, NULL) != 0 || !live || !popped)

@@ -142,6 +142,10 @@ static void system_refuses(void)
         skip(1, "RLIMIT_DATA also limits the checker's own memory");
         return;
     }
+    if (tu_lacks_rlimit(RLIMIT_DATA)) {
+        skip(1, "%s", tu_lacks_rlimit(RLIMIT_DATA));
+        return;
+    }
     fflush(stdout);
     if (pipe(fds) != 0)
         bail_out("pipe: %s", strerror(errno));

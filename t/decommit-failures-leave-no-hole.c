@@ -42,7 +42,7 @@ struct fault {
 static void no_hole(vstack *st, vstack_sp old_vbot, const char *what)
 {
     struct tu_smaps sm = {0}, gone = {0};
-    const char *why = tu_have_proc() ? NULL : "no /proc/self/smaps";
+    const char *why = tu_have_proc() ? NULL : tu_proc_why();
     if (!why) {
         tu_smaps_range(tu_vbot(st), vstack_top(st), &sm);
         if (tu_vbot(st) > old_vbot)

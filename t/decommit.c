@@ -99,7 +99,7 @@ void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int w
             "%s: live data and avma intact across the cycles", what))
         diag("  first bad byte at %ld", tu_check(live, live_n, 42));
     if (maps0 < 0 || !tu_have_proc()) {
-        skip(1, "%s: no /proc/self/maps", what);
+        skip(1, "%s: %s", what, tu_proc_why());
     } else {
         /* The stack itself is at most two mappings (read/write and
          * PROT_NONE); allow one more for a split, nothing that grows. */
@@ -113,7 +113,7 @@ void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int w
         struct tu_smaps sm;
         int mode = tu_overcommit_mode();
         if (!tu_have_proc() || tu_smaps_range(tu_vbot(&st), vstack_top(&st), &sm) != 0)
-            skip(1, "%s: no /proc/self/smaps", what);
+            skip(1, "%s: %s", what, tu_proc_why());
         else if (mode != 0 && mode != 1)
             skip(1, "%s: MAP_NORESERVE is ignored in overcommit mode %d", what, mode);
         else if (!ok(sm.without_nr == 0 && sm.none_with_ac == 0,

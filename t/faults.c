@@ -144,7 +144,8 @@ void tf_swept(const struct tu_maps_snap *snap, long long want, const char *what)
 {
     long long got = tu_maps_sweep(snap, 1);
     if (got < 0)
-        skip(1, "%s: what stays mapped cannot be told here", what);
+        skip(1, "%s: what stays mapped cannot be told here: %s", what,
+             tu_maps_sweep_safe() ? tu_proc_why() : "the checker maps memory of its own");
     else
         is_int(got, want, "%s: the seam kept %lld bytes mapped, no more", what, want);
 }

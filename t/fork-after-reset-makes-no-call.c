@@ -184,7 +184,7 @@ static void own_stack(void)
            (size_t)(a.hi - a.lo) / KB);
         ok(wf_bytes(a.hi, vstack_top(&a.s.st)) == 0, "smaps: nothing in use carries it");
     } else {
-        skip(2, "no /proc/self/smaps");
+        skip(2, "%s", tu_proc_why());
     }
 
     vs_os_fail_reset();
@@ -212,7 +212,7 @@ static void own_stack(void)
     if (tu_have_proc())
         ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "smaps: no part of the stack carries wipe-on-fork any more");
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     tu_fill(g.p, g.n, g.seed);
     ok(child_sees(grown_intact, &g), "a child sees the data allocated where the mark was");
     is_int(vs_os_count(VS_OS_WIPE), 3, "that fork marked and unmarked the rest of the free part");
@@ -242,7 +242,7 @@ static void own_stack(void)
         ok(wf_bytes(a.lo, a.hi) == a.hi - a.lo && wf_bytes(a.hi, vstack_top(&a.s.st)) == 0,
            "smaps: the mark of the reset is still there, and nothing above it");
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     ok(tu_check(a.s.live, a.s.live_n, a.s.seed) < 0, "the parent's live data is unchanged");
     tf_usable(&a.s, 4 * MB, "after all that");
     tf_close(&a.s, maps0, "own stack");
@@ -258,7 +258,7 @@ static void switched_off(void)
     if (tu_have_proc())
         ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "VSTACK_NOFORKWIPE: nothing carries wipe-on-fork");
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     vstack_destroy(&a.s.st);
 }
 
@@ -285,7 +285,7 @@ static void clears_first(struct after *a, uint64_t seed, const char *what)
     if (tu_have_proc())
         ok(wf_bytes(a->lo, vstack_top(&a->s.st)) == 0, "%s: nothing carries wipe-on-fork then", what);
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     if (g.p) {
         tu_fill(g.p, g.n, g.seed);
         ok(child_sees(grown_intact, &g), "%s: what it hands out reaches a child", what);
@@ -317,7 +317,7 @@ static void mark_fails(int late)
     if (tu_have_proc())
         ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == 0, "%s: nothing carries wipe-on-fork", what);
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     vs_os_fail_reset();
     ok(child_sees(child_reads_zero, &a), "%s: the fork marks instead, the child reads zeros", what);
     is_int(vs_os_count(VS_OS_WIPE), 2, "%s: that fork marked and unmarked", what);
@@ -343,7 +343,7 @@ static void undo_fails(void)
     if (tu_have_proc())
         ok(wf_bytes(a.lo, vstack_top(&a.s.st)) == a.hi - a.lo, "the undo fails too: the free part is still marked");
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     vs_os_fail_reset();
     ok(child_sees(child_reads_zero, &a) && vs_os_count(VS_OS_WIPE) == 0,
        "the undo fails too: a fork makes no call, the child reads zeros");
@@ -517,8 +517,7 @@ int main(void)
     tu_require_mmap();
     ps = tu_page_size();
     vg = tap_under_valgrind();
-    if (!vs_os_config()->wipes_on_fork)
-        skip_all("this system has no wipe-on-fork: a reset marks nothing");
+    tu_require(tu_lacks_wipe_on_fork());
     alarm(vg ? 600 : 120);
     own_stack();
     switched_off();

@@ -185,7 +185,7 @@ int main(void)
                 NCHILD, sum >> 20, limit >> 20, reserved >> 20))
             diag("  the parent is charged %lld MiB", before.total_ac >> 20);
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
 
     /* Committed_AS is system-wide: another process may add a large charge

@@ -228,7 +228,7 @@ static void mark_fails_partway(int undo_fails)
     if (marked_bytes() >= 0)
         is_int((int)marked_bytes(), 0, "%s: nothing carries wipe-on-fork", what);
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     is_int(middle_state(), 0, "%s: the parent's popped part is untouched", what);
     p = vstack_alloc(&s.st, popped_n);
     if (p != popped)
@@ -352,8 +352,7 @@ static void restore_fails(void)
 int main(void)
 {
     tu_require_mmap();
-    if (!vs_os_config()->wipes_on_fork)
-        skip_all("this system has no wipe-on-fork");
+    tu_require(tu_lacks_wipe_on_fork());
     maps0 = tu_maps_baseline();
     tf_mask(&mask0);
     mark_fails();

@@ -438,8 +438,7 @@ int main(void)
 {
     tu_require_mmap();
     ps = tu_page_size();
-    if (!vs_os_config()->wipes_on_fork)
-        skip_all("this system has no wipe-on-fork: fork copies the stack as it is");
+    tu_require(tu_lacks_wipe_on_fork());
     /* A watchdog: a deadlock fails the test instead of hanging it. */
     alarm(tap_under_valgrind() ? 600 : 120);
     own_stack();

@@ -143,23 +143,29 @@ exec 3>&-
 test "$rc" -eq 130; ok $? "SIGINT while it waits for input ends it as SIGINT does (status $rc)"
 test "$(cat "$tmp/out")" = 2; ok $? "after the line it had printed"
 
-# SIGINT ignored by whoever started it: ntcalc goes on.
-fresh
-(
-    trap '' INT
-    exec $VSTACK_TEST_WRAPPER "$NTCALC" <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
-) &
-pid=$!
-exec 3>"$tmp/fifo"
-echo '1+1' >&3
-wait_for '[ -s "$tmp/out" ]'
-kill -INT "$pid"
-sleep 0.3
-echo '3+4' >&3
-exec 3>&-
-finish
-test "$rc" -eq 0 && test "$(cat "$tmp/out")" = "2
+# SIGINT ignored by whoever started it: ntcalc goes on.  That needs a
+# system on which such a signal does not interrupt a read either.
+why=$(trap '' INT; probe ignored-sigint)
+if [ -n "$why" ]; then
+    skip "$why" "an ignored SIGINT stays ignored"
+else
+    fresh
+    (
+        trap '' INT
+        exec $VSTACK_TEST_WRAPPER "$NTCALC" <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
+    ) &
+    pid=$!
+    exec 3>"$tmp/fifo"
+    echo '1+1' >&3
+    wait_for '[ -s "$tmp/out" ]'
+    kill -INT "$pid"
+    sleep 0.3
+    echo '3+4' >&3
+    exec 3>&-
+    finish
+    test "$rc" -eq 0 && test "$(cat "$tmp/out")" = "2
 7"; ok $? "an ignored SIGINT stays ignored (status $rc)"
+fi
 
 test "$vgerr" -eq 0; ok $? "no run reported memory errors"
 done_testing

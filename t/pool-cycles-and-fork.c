@@ -59,7 +59,7 @@ static void cycles(unsigned flags, const char *what)
         ok(vs_os_count(VS_OS_REMAP) >= (unsigned long)n && vs_os_count(VS_OS_UNMAP) == 0,
            "%s: the remap path ran", what);
     if (maps0 < 0)
-        skip(1, "%s: no /proc/self/maps", what);
+        skip(1, "%s: %s", what, tu_proc_why());
     else
         ok(maps_max <= maps0 + (tap_under_valgrind() || tu_under_asan() ? 32 : 3),
            "%s: mappings stay bounded (max %ld, baseline %ld)", what, maps_max, maps0);
@@ -129,8 +129,8 @@ static void fork_plain_child(int fd, void *arg)
 
 static void forks(void)
 {
-    if (!vs_os_config()->wipes_on_fork) {
-        skip(1, "this system has no wipe-on-fork");
+    if (tu_lacks_wipe_on_fork()) {
+        skip(1, "%s", tu_lacks_wipe_on_fork());
         return;
     }
     if (vstack_pool_init(&fp, 1 * MB, 256 * MB, 0) != VSTACK_OK)
@@ -182,8 +182,12 @@ int main(void)
     ps = tu_page_size();
     cycles(VSTACK_DECOMMIT_REMAP, "remap path");
     cycles(VSTACK_DECOMMIT_UNMAP, "unmap path");
-    if (!tu_have_proc() || tap_under_valgrind())
-        skip(1, "RLIMIT_AS: needs /proc, and limits valgrind itself");
+    if (tap_under_valgrind())
+        skip(1, "RLIMIT_AS: it limits valgrind itself");
+    else if (tu_lacks_rlimit(RLIMIT_AS))
+        skip(1, "RLIMIT_AS: %s", tu_lacks_rlimit(RLIMIT_AS));
+    else if (!tu_have_proc())
+        skip(1, "RLIMIT_AS: needs /proc/self/maps: %s", tu_proc_why());
     else
         tu_in_child(halved, NULL, "RLIMIT_AS");
     forks();

@@ -121,8 +121,8 @@ static void forkwipe(void)
 {
     int child_ok;
     unsigned long n;
-    if (!vs_os_config()->wipes_on_fork) {
-        skip_check("no wipe-on-fork on this system", "VSTACK_FORKWIPE=1 marks the free tail");
+    if (tu_lacks_wipe_on_fork()) {
+        skip_check(tu_lacks_wipe_on_fork(), "VSTACK_FORKWIPE=1 marks the free tail");
     } else {
         n = wipes("1", 0, &child_ok);
         ok(n == 2 && child_ok, "VSTACK_FORKWIPE=1: the free tail is marked and unmarked (%lu calls); the child has the used part", n);

@@ -72,7 +72,7 @@ static void sizes_and_data(void)
     if (charge(&p, &sm) == 0)
         ok(sm.rss_kb >= (long)(99 * MB / KB), "it is resident once written (%ld kB)", sm.rss_kb);
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
 
     is_int(vstack_pool_resize(&p, 10 * MB + 5), VSTACK_OK, "resize down to 10 MiB + 5");
     is_int(vstack_pool_size(&p), tu_round_up(10 * MB + 5, ps), "size page-rounded up");
@@ -81,7 +81,7 @@ static void sizes_and_data(void)
         ok(sm.rss_kb <= (long)(11 * MB / KB), "the tail's pages went back (Rss %ld kB)", sm.rss_kb);
         ok(sm.ac_bytes <= 11 * MB, "and its commit charge (%llu bytes charged)", sm.ac_bytes);
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
     is_int(vstack_pool_resize(&p, 100 * MB), VSTACK_OK, "grow again");
     if (tap_under_valgrind()) {
@@ -128,11 +128,11 @@ static void huge_reservation(void)
         ok((long long)sm.ac_bytes - before < 64 * (long long)MB,
            "the process's commit charge grew by %lld kB, under 64 MiB", ((long long)sm.ac_bytes - before) / 1024);
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     if (charge(&p, &sm) == 0)
         ok(sm.without_nr == 0 || tu_overcommit_mode() == 2, "the reservation is MAP_NORESERVE");
     else
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     vstack_pool_destroy(&p);
 }
 

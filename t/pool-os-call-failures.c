@@ -182,7 +182,7 @@ static void lost_range(void)
         tu_smaps_range((uintptr_t)base + 2 * MB, (uintptr_t)base + 64 * MB, &sm);
         is_int(sm.nmaps, 0, "nothing of ours is mapped above the lost range");
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
     teardown(&p, "a lost range: nothing left mapped");
 
@@ -205,12 +205,14 @@ static void lost_range(void)
     ok(tu_check(base, 2 * MB, 3) < 0, "the data below is intact");
     vs_os_fail_reset();
     vstack_pool_destroy(&p);
-    if (tu_maps_sweep_safe()) {
+    if (!tu_maps_sweep_safe())
+        skip(1, "the range the seam kept cannot be found again here");
+    else if (!tu_have_proc())
+        skip(1, "the range the seam kept cannot be found again: %s", tu_proc_why());
+    else {
         long long kept = tu_maps_sweep(&snap, 1);
         ok(kept == 60 * MB, "what stays mapped is the 60 MiB above the lost range (%lld)", kept);
     }
-    else
-        skip(1, "the range the seam kept cannot be found again here");
     tu_maps_check(maps0, 0, 32, "a lost range with a refused release: nothing left mapped after the sweep");
 }
 
@@ -336,7 +338,7 @@ static void restore_in_destroy(void)
     if (tu_smaps_range((uintptr_t)base, (uintptr_t)base + 64 * MB, &sm) == 0)
         is_int(sm.nmaps, 0, "%s: nothing of the pool stays mapped", what);
     else
-        skip(1, "%s: no /proc/self/smaps", what);
+        skip(1, "%s: %s", what, tu_proc_why());
     vs_os_fail_reset();
     tu_maps_check(maps0, 0, 32, what);
 }
@@ -418,7 +420,7 @@ static void stray(const struct stray *f)
             is_int(sm.nmaps, 0, "%s: nothing of ours is mapped where the pool gave up", what);
         }
     } else {
-        skip(1 + f->hole, "%s: no /proc/self/smaps", what);
+        skip(1 + f->hole, "%s: %s", what, tu_proc_why());
     }
 
     if (f->hole) {
@@ -437,8 +439,9 @@ static void stray(const struct stray *f)
     vs_os_fail_reset();
     vstack_pool_destroy(&p);
     if (other) {
-        ok(tu_mapped_as(b + 2 * MB, b + 4 * MB, 1) && tu_check(other, 2 * MB, 5) < 0,
-           "%s: destroy leaves alone what was mapped since in the lost range", what);
+        ok_or_skip(tu_have_proc() ? NULL : tu_proc_why(),
+                   tu_mapped_as(b + 2 * MB, b + 4 * MB, 1) && tu_check(other, 2 * MB, 5) < 0,
+                   "%s: destroy leaves alone what was mapped since in the lost range", what);
         if (munmap(other, 2 * MB) != 0)
             bail_out("munmap of the mapping in the lost range: %s", strerror(errno));
     } else if (f->hole) {
@@ -447,7 +450,7 @@ static void stray(const struct stray *f)
     if (tu_smaps_range(b, b + 64 * MB, &sm) == 0)
         is_int(sm.nmaps, 0, "%s: destroy leaves nothing of the pool mapped", what);
     else
-        skip(1, "%s: no /proc/self/smaps", what);
+        skip(1, "%s: %s", what, tu_proc_why());
     /* What the seam kept mapped is not the pool's: destroy left it. */
     tf_swept(&snap, f->stray_err ? 2 * MB : 0, what);
     tu_maps_check(maps0, 0, 32, what);
@@ -489,8 +492,8 @@ static void child_wiped(int fd, void *arg)
 
 static void wipe_failures(void)
 {
-    if (!vs_os_config()->wipes_on_fork) {
-        skip(1, "this system has no wipe-on-fork");
+    if (tu_lacks_wipe_on_fork()) {
+        skip(1, "%s", tu_lacks_wipe_on_fork());
         return;
     }
     unsigned char *base = setup(&wp, 0);

@@ -28,7 +28,7 @@ static void check_no_ac(const vstack *st, int have_proc, const char *what)
     struct tu_smaps sm;
     int mode = tu_overcommit_mode();
     if (!have_proc) {
-        skip(1, "%s: no /proc/self/smaps", what);
+        skip(1, "%s: %s", what, tu_proc_why());
         return;
     }
     if (scan(st, &sm) < 0) {
@@ -77,7 +77,7 @@ int main(void)
                 sm.rss_kb))
             diag("  expected about %zu kB", big / KB);
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
     check_no_ac(&st, have_proc, "grown stack");
 
@@ -94,7 +94,7 @@ int main(void)
             diag("  parisize is %zu kB", rsize / KB);
         ok(sm.nmaps <= 3, "the reservation is %ld mapping(s) after reset", sm.nmaps);
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
     check_no_ac(&st, have_proc, "after reset");
 
@@ -131,7 +131,7 @@ int main(void)
             ok(sm.rss_kb <= (long)((s.committed + 256 * KB) / KB),
                "Rss follows: %ld kB for %zu committed", sm.rss_kb, s.committed);
         else
-            skip(1, "no /proc/self/smaps");
+            skip(1, "%s", tu_proc_why());
         check_no_ac(&st, have_proc, "after a partial reset");
 
         /* Reset again with nothing to give back: nothing changes. */

@@ -237,10 +237,11 @@ static void child_clips_rsize(int fd, void *arg)
 int main(void)
 {
     tu_require_mmap();
-    if (!tu_have_proc())
-        skip_all("needs /proc/self/maps");
     if (tap_under_valgrind())
         skip_all("RLIMIT_AS also limits valgrind itself");
+    tu_require(tu_lacks_rlimit(RLIMIT_AS));
+    if (!tu_have_proc())
+        skip_all("needs /proc/self/maps: %s", tu_proc_why());
     sizes();
     tu_in_child(child_halves, NULL, "halving");
     tu_in_child(child_monotonic, NULL, "asking for more");

@@ -11,8 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
+#ifndef _WIN32
 #include <sys/mman.h>
+#endif
+#ifdef HAVE_SYS_RESOURCE_H
+#include <sys/resource.h>
 #endif
 #include <sys/types.h>
 #include <unistd.h>
@@ -210,6 +213,188 @@ void tu_require_mmap(void)
         skip_all("the library was built without mmap (see t/without-mmap)");
 }
 
+/* ---- what this system does ------------------------------------------------ */
+
+void tu_require(const char *why)
+{
+    if (why)
+        skip_all("%s", why);
+}
+
+#ifndef _WIN32
+/* A fresh private anonymous mapping of n pages, or NULL. */
+static unsigned char *probe_map(size_t n, int prot)
+{
+    void *p = mmap(NULL, n * tu_page_size(), prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* fn(arg) in a child of fork: its exit status, or -1 when the child could
+ * not run or did not exit (the probe then cannot tell). */
+static int probe_in_child(int (*fn)(void *), void *arg)
+{
+    int status;
+    pid_t pid;
+    fflush(stdout);
+    fflush(stderr);
+    if ((pid = fork()) < 0)
+        return -1;
+    if (pid == 0)
+        _exit(fn(arg));
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+#endif
+
+#if defined(__linux__) && defined(MADV_WIPEONFORK)
+static int child_reads_zero(void *arg)
+{
+    const unsigned char *p = arg;
+    return p[0] == 0 && p[tu_page_size() - 1] == 0 ? 0 : 1;
+}
+#endif
+
+const char *tu_lacks_wipe_on_fork(void)
+{
+    static int done;
+    static const char *why;
+    if (done)
+        return why;
+    done = 1;
+    if (!vs_os_config()->wipes_on_fork)
+        return why = "this system has no wipe-on-fork";
+#if defined(__linux__) && defined(MADV_WIPEONFORK)
+    static char buf[160];
+    unsigned char *p = probe_map(1, PROT_READ | PROT_WRITE);
+    if (!p)
+        return why = NULL; /* cannot tell: let the test run */
+    memset(p, 0x5a, tu_page_size());
+    if (madvise(p, tu_page_size(), MADV_WIPEONFORK) != 0) {
+        snprintf(buf, sizeof buf, "madvise(MADV_WIPEONFORK) fails here: %s", strerror(errno));
+        why = buf;
+    } else if (probe_in_child(child_reads_zero, p) == 1) {
+        why = "a page marked MADV_WIPEONFORK keeps its data in a child of fork (the advice is accepted and ignored)";
+    }
+    munmap(p, tu_page_size());
+#endif
+    return why;
+}
+
+const char *tu_lacks_huge_advice(void)
+{
+    static int done;
+    static const char *why;
+    if (done)
+        return why;
+    done = 1;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    static char buf[160];
+    unsigned char *p = probe_map(1, PROT_READ | PROT_WRITE);
+    if (p && madvise(p, tu_page_size(), MADV_HUGEPAGE) != 0) {
+        snprintf(buf, sizeof buf, "madvise(MADV_HUGEPAGE) fails here (no transparent huge pages): %s",
+                 strerror(errno));
+        why = buf;
+    }
+    if (p)
+        munmap(p, tu_page_size());
+#else
+    why = "no MADV_HUGEPAGE on this system";
+#endif
+    return why;
+}
+
+const char *tu_lacks_enomem_for_unmapped(void)
+{
+    static int done;
+    static const char *why;
+    if (done)
+        return why;
+    done = 1;
+#ifdef __linux__
+    unsigned char *p = probe_map(1, PROT_NONE);
+    if (!p || munmap(p, tu_page_size()) != 0)
+        return why = NULL;
+    errno = 0;
+    if (madvise(p, tu_page_size(), MADV_DONTNEED) == 0 || errno != ENOMEM)
+        why = "madvise of a range that nothing maps does not fail with ENOMEM here";
+    else if (mprotect(p, tu_page_size(), PROT_READ) == 0 || errno != ENOMEM)
+        why = "mprotect of a range that nothing maps does not fail with ENOMEM here";
+#endif
+    return why;
+}
+
+const char *tu_lacks_mincore_of_prot_none(void)
+{
+    static int done;
+    static const char *why;
+    if (done)
+        return why;
+    done = 1;
+#ifdef __linux__
+    static char buf[160];
+    unsigned char vec[1];
+    unsigned char *p = probe_map(1, PROT_NONE);
+    if (p && mincore(p, tu_page_size(), vec) != 0) {
+        snprintf(buf, sizeof buf, "mincore of a PROT_NONE mapping fails here (%s), so a hole cannot be told from it",
+                 strerror(errno));
+        why = buf;
+    }
+    if (p)
+        munmap(p, tu_page_size());
+#else
+    why = "mincore is checked on Linux only";
+#endif
+    return why;
+}
+
+#if !defined(_WIN32) && defined(HAVE_SYS_RESOURCE_H)
+/* In the child: 2 when setrlimit fails, 1 when a 64 MiB read/write mmap
+ * succeeds under a 16 MiB limit, 0 when the limit refuses it. */
+static int child_limited_mmap(void *arg)
+{
+    struct rlimit rl;
+    if (getrlimit(*(int *)arg, &rl) != 0)
+        return 2;
+    rl.rlim_cur = (rlim_t)16 << 20;
+    if (setrlimit(*(int *)arg, &rl) != 0)
+        return 2;
+    return probe_map(((size_t)64 << 20) / tu_page_size(), PROT_READ | PROT_WRITE) ? 1 : 0;
+}
+#endif
+
+const char *tu_lacks_rlimit(int resource)
+{
+    static int done[2];
+    static const char *why[2];
+    static char buf[2][160];
+#if !defined(_WIN32) && defined(HAVE_SYS_RESOURCE_H)
+    const char *name = resource == RLIMIT_AS ? "RLIMIT_AS" : "RLIMIT_DATA";
+    int i = resource == RLIMIT_AS ? 0 : 1;
+    if (resource != RLIMIT_AS && resource != RLIMIT_DATA)
+        bail_out("tu_lacks_rlimit probes RLIMIT_AS and RLIMIT_DATA only");
+    if (done[i])
+        return why[i];
+    done[i] = 1;
+    switch (probe_in_child(child_limited_mmap, &resource)) {
+    case 1:
+        snprintf(buf[i], sizeof buf[i], "setrlimit(%s) is accepted but does not limit mmap here", name);
+        return why[i] = buf[i];
+    case 2:
+        snprintf(buf[i], sizeof buf[i], "setrlimit(%s) fails here", name);
+        return why[i] = buf[i];
+    default:
+        return why[i] = NULL;
+    }
+#else
+    (void)resource;
+    (void)done;
+    (void)buf;
+    return why[0] = "no setrlimit on this system";
+#endif
+}
+
 /* ---- the page size, stats ------------------------------------------------ */
 
 size_t tu_page_size(void)
@@ -305,19 +490,76 @@ static void lr_close(struct line_reader *lr)
     close(lr->fd);
 }
 
-int tu_have_proc(void)
-{
+static int smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out);
+
 #ifdef __linux__
-    return access("/proc/self/smaps", R_OK) == 0 && access("/proc/self/maps", R_OK) == 0;
-#else
-    return 0;
+/* Does /proc/self/maps list a PROT_NONE mapping that holds addr? */
+static int maps_lists_prot_none(uintptr_t addr)
+{
+    const char *l;
+    int found = 0;
+    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+        return 0;
+    while ((l = lr_next(&tu_reader))) {
+        unsigned long long lo, hi;
+        char perms[5];
+        if (sscanf(l, "%llx-%llx %4s", &lo, &hi, perms) == 3 && lo <= addr && addr < hi)
+            found = strcmp(perms, "---p") == 0;
+    }
+    lr_close(&tu_reader);
+    return found;
+}
 #endif
+
+const char *tu_lacks_proc_maps(void)
+{
+    static int done;
+    static const char *why;
+    if (done)
+        return why;
+    done = 1;
+#ifdef __linux__
+    if (access("/proc/self/smaps", R_OK) != 0 || access("/proc/self/maps", R_OK) != 0)
+        return why = "no /proc/self/maps and /proc/self/smaps";
+    /* Three pages: PROT_NONE, read/write, and unmapped again. */
+    size_t ps = tu_page_size();
+    unsigned char *p = probe_map(3, PROT_NONE);
+    struct tu_smaps none, rw, hole;
+    if (!p)
+        return why = NULL; /* cannot tell */
+    if (mprotect(p + ps, ps, PROT_READ | PROT_WRITE) != 0 || munmap(p + 2 * ps, ps) != 0) {
+        munmap(p, 3 * ps);
+        return why = NULL;
+    }
+    uintptr_t a = (uintptr_t)p;
+    if (smaps_range(a, a + ps, &none) != 0 || smaps_range(a + ps, a + 2 * ps, &rw) != 0 ||
+        smaps_range(a + 2 * ps, a + 3 * ps, &hole) != 0)
+        why = "/proc/self/smaps cannot be read";
+    else if (hole.covered != 0)
+        why = "/proc/self/smaps shows an unmapped page as mapped";
+    else if (none.covered != ps || none.none_maps != 1 || rw.covered != ps || rw.rw_maps != 1)
+        why = "/proc/self/smaps does not show a PROT_NONE and a read/write page as they are";
+    else if (!maps_lists_prot_none(a))
+        why = "/proc/self/maps leaves out a PROT_NONE mapping";
+    munmap(p, 2 * ps);
+#else
+    why = "no /proc/self/maps and /proc/self/smaps";
+#endif
+    return why;
+}
+
+int tu_have_proc(void) { return tu_lacks_proc_maps() == NULL; }
+
+const char *tu_proc_why(void)
+{
+    const char *why = tu_lacks_proc_maps();
+    return why ? why : "/proc/self/smaps could not be read";
 }
 
 long tu_maps_count(void)
 {
     long n = 0;
-    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+    if (!tu_have_proc() || lr_open(&tu_reader, "/proc/self/maps") < 0)
         return -1;
     while (lr_next(&tu_reader))
         n++;
@@ -351,7 +593,7 @@ void tu_maps_check(long baseline, long slack, long slack_vg, const char *what)
 {
     long now;
     if (baseline < 0 || !tu_have_proc()) {
-        skip(1, "%s: no /proc/self/maps", what);
+        skip(1, "%s: %s", what, tu_proc_why());
         return;
     }
     if (tu_under_asan()) {
@@ -375,7 +617,7 @@ long long tu_maps_total(void)
 {
     long long total = 0;
     const char *l;
-    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+    if (!tu_have_proc() || lr_open(&tu_reader, "/proc/self/maps") < 0)
         return -1;
     while ((l = lr_next(&tu_reader))) {
         unsigned long long lo, hi;
@@ -404,7 +646,7 @@ void tu_maps_snapshot(struct tu_maps_snap *s)
 {
     const char *l;
     s->n = -1;
-    if (lr_open(&tu_reader, "/proc/self/maps") < 0)
+    if (!tu_have_proc() || lr_open(&tu_reader, "/proc/self/maps") < 0)
         return;
     s->n = 0;
     while ((l = lr_next(&tu_reader))) {
@@ -479,6 +721,15 @@ static int smaps_flag(const char *l, const char flag[static 3])
 }
 
 int tu_smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
+{
+    if (!tu_have_proc()) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    return smaps_range(lo, hi, out);
+}
+
+static int smaps_range(uintptr_t lo, uintptr_t hi, struct tu_smaps *out)
 {
     const char *l;
     int inside = 0, none = 0;

@@ -1,7 +1,8 @@
 /* testutil.h -- helpers shared by the vstack tests: message capture, data
- * patterns, and what Linux shows of our mappings (/proc/self/maps, smaps,
- * Committed_AS).  The /proc readers return -1 where /proc is missing, so the
- * tests can skip those checks on other systems. */
+ * patterns, probes of what this system does, and what Linux shows of our
+ * mappings (/proc/self/maps, smaps, Committed_AS).  The /proc readers return
+ * -1 where /proc is missing or does not show the mappings as they are, so
+ * the tests can skip those checks there. */
 #ifndef VSTACK_TESTUTIL_H
 #define VSTACK_TESTUTIL_H
 
@@ -59,6 +60,33 @@ long tu_check(const void *p, size_t nbytes, uint64_t seed);
  * --without-mmap build has a fixed-size stack: t/without-mmap covers it). */
 void tu_require_mmap(void);
 
+/* ---- what this system does ------------------------------------------------ */
+/* Each probe tries one feature the tests rely on, once (the answer is kept),
+ * and returns NULL when it works here, or the reason it cannot be checked
+ * here, which names the feature: for skip_all, skip_check and ok_or_skip.
+ * They try the feature itself rather than guess from the system's name: a
+ * kernel may lack it (MADV_WIPEONFORK before Linux 4.14), and an emulator
+ * such as qemu-user accepts some calls and does nothing. */
+
+/* skip_all(why), unless why is NULL. */
+void tu_require(const char *why);
+/* A page marked wipe-on-fork reads as zero in a child of fork. */
+const char *tu_lacks_wipe_on_fork(void);
+/* madvise(MADV_HUGEPAGE) is accepted on a mapped range. */
+const char *tu_lacks_huge_advice(void);
+/* madvise and mprotect of a range that nothing maps fail with ENOMEM. */
+const char *tu_lacks_enomem_for_unmapped(void);
+/* mincore of a PROT_NONE mapping succeeds, so that ENOMEM from it means a
+ * hole in the range. */
+const char *tu_lacks_mincore_of_prot_none(void);
+/* Under a low limit on resource (RLIMIT_AS, RLIMIT_DATA), set in a child of
+ * fork, a larger read/write mmap fails. */
+const char *tu_lacks_rlimit(int resource);
+/* /proc/self/maps and /proc/self/smaps show this process's mappings as they
+ * are: a PROT_NONE mapping is listed, and an unmapped page is a hole.
+ * Without that, tu_have_proc is 0 and the /proc readers below return -1. */
+const char *tu_lacks_proc_maps(void);
+
 /* ---- the page size, stats ------------------------------------------------ */
 
 size_t tu_page_size(void);
@@ -72,8 +100,12 @@ size_t tu_default(const vstack *st, const char *name);
 
 /* ---- Linux /proc --------------------------------------------------------- */
 
-/* Non-zero when /proc/self/maps and /proc/self/smaps can be read. */
+/* Non-zero when /proc/self/maps and /proc/self/smaps can be read and show
+ * the mappings as they are (tu_lacks_proc_maps). */
 int tu_have_proc(void);
+/* Why they cannot be used, for a skip: tu_lacks_proc_maps's reason, or
+ * "/proc/self/smaps could not be read" where that found nothing wrong. */
+const char *tu_proc_why(void);
 /* Number of lines of /proc/self/maps, or -1. */
 long tu_maps_count(void);
 /* The same, after making sure stdio and malloc have set up their memory, so

@@ -141,7 +141,7 @@ int main(void)
         }
         is_int(left, 0, "every reservation was released (no mapping left in their ranges)");
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
     return done_testing();
 }

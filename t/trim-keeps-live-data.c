@@ -43,7 +43,7 @@ int main(void)
                 "the dead pages were discarded (Rss %ld kB -> %ld kB)", rss_before, sm.rss_kb))
             diag("  %zu kB were dead", ndead / KB);
     } else {
-        skip(1, "no /proc/self/smaps");
+        skip(1, "%s", tu_proc_why());
     }
     if (!ok(tu_check(live, 1 * MB, 77) < 0, "the data in use is intact"))
         diag("  first bad byte at %ld", tu_check(live, 1 * MB, 77));
