@@ -44,7 +44,7 @@ fibonacci(2^64)|fibonacci: overflow
 (2^64)!|_!: overflow
 "a"+1|a string is not an integer
 fibonacci(4*10^7)|fibonacci: the stack overflows! current stack size: 40
-2^(10^8)|_^_: the stack overflows! the result alone needs 12500016 bytes (11.921 Mbytes), parisizemax: 0, a fixed stack of 40
+2^(10^8)|_^_: the stack overflows! the result alone needs 125000
 default(foo)|unknown default: foo
 default(parisize, "1x")|default: incorrect value for parisize: default(parisize): bad size "1x"
 default(parisizemax, 1000)|incorrect value for parisizemax: parisizemax < parisize: parisizemax is 65536 bytes (64 KiB), parisize is 4
