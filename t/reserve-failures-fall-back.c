@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vstack.h>
 
@@ -240,10 +241,48 @@ static void pool_fails(int err)
     tu_maps_check(maps0, 0, -1, what);
 }
 
+/* One call with more warnings than it keeps (four): three environment
+ * variables set to nonsense, the probe's refusal and a failed restore of
+ * the signal mask.  The handler hears the first three and the latest, the
+ * last error is the latest, and the stack is made. */
+static void more_warnings_than_slots(void)
+{
+    static const char *const vars[] = {"VSTACK_DECOMMIT", "VSTACK_HUGEPAGES", "VSTACK_FORKWIPE"};
+    const char *what = "five warnings in one vstack_init";
+    struct tu_logs logs;
+    vstack st;
+    tu_capture_defaults(&logs);
+    for (int i = 0; i < 3; i++)
+        setenv(vars[i], "maybe", 1);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    int rc = vstack_init(&st, 1 * MB, 64 * MB, 0);
+    for (int i = 0; i < 3; i++)
+        unsetenv(vars[i]);
+    vs_os_fail_reset();
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    is_int(rc, VSTACK_OK, "%s: the stack is made", what);
+    is_int(logs.warn.count, 4, "%s: the handler hears four", what);
+    int envs = 0;
+    for (int i = 0; i < 3; i++)
+        envs += strstr(logs.warn.all, vars[i]) != NULL;
+    ok(envs == 3 && !strstr(logs.warn.all, "lowered") && tf_mentions(logs.warn.last, "pthread_sigmask (restore)", EINVAL, NULL),
+       "%s: the three variables and the latest, the failed restore; the halving's is dropped", what);
+    if (envs != 3)
+        tu_logs_diag(&logs);
+    ok(rc == VSTACK_OK && strcmp(vstack_last_error(&st), logs.warn.last) == 0, "%s: the last error is the latest", what);
+    is_int(tu_default(&st, "parisizemax"), 32 * MB, "%s: parisizemax was halved all the same", what);
+    if (rc == VSTACK_OK)
+        vstack_destroy(&st);
+    tu_maps_check(maps0, 0, -1, what);
+}
+
 int main(void)
 {
     tu_require_mmap();
     maps0 = tu_maps_baseline();
+    more_warnings_than_slots();
 
     /* The probe's trial mapping. */
     init_falls_back(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "probe refused once");
