@@ -4,7 +4,8 @@
  * or 2 MiB when that file is missing, unreadable or 0.  Without huge pages,
  * VSTACK_HUGEPAGES still makes a working stack of normal pages, with a
  * warning; VSTACK_HUGEPAGES=1 in the environment is ignored quietly.  With
- * them, the unit of a VSTACK_HUGEPAGES stack is the size read.  Each case
+ * them, the unit of a VSTACK_HUGEPAGES stack is the size read, and a refused
+ * reservation of one such unit is not halved.  Each case
  * runs in a child that reads the files for the first time, through a
  * stand-in for fopen (the linker's --wrap) that serves the test's contents
  * for those two files only, so that every kind of system is tried here. */
@@ -89,6 +90,19 @@ static void in_child(int fd, void *arg)
     tu_child_ok(fd, p && tu_check(p, 3 * MB, 11) < 0 && vstack_reset(&st) == VSTACK_OK, "the stack works");
     vstack_destroy(&st);
 
+    if (c->want) {
+        /* One huge page refused: half of it rounds up to it again, so
+         * there is nothing smaller to try. */
+        vs_os_fail_reset();
+        vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+        rc = vstack_init(&st, unit, unit, VSTACK_HUGEPAGES);
+        tu_child_ok(fd, rc == VSTACK_ENOMEM && vs_os_count(VS_OS_PROBE) == 1,
+                    "one huge page refused: VSTACK_ENOMEM after one trial (%d, %lu trials)", rc,
+                    vs_os_count(VS_OS_PROBE));
+        vs_os_fail_reset();
+        if (rc == VSTACK_OK)
+            vstack_destroy(&st);
+    }
     if (!c->want) {
         tu_logs_clear(&logs);
         setenv("VSTACK_HUGEPAGES", "1", 1);

@@ -180,6 +180,17 @@ static void memcheck_part(void)
         is_state(below, 4096, UNDEFINED, "bound: the committed part below avma is addressable");
         var -= 128 * KB; /* the embedder's own allocation */
         memset((void *)var, 6, 128 * KB);
+        unsigned char *c = vstack_alloc(&st, 4096);
+        ok(c && var == (vstack_sp)c, "bound: vstack_alloc moves the variable");
+        is_state(c, 4096, UNDEFINED, "bound: what it hands out is addressable, as it was");
+        if (c)
+            memset(c, 7, 4096);
+        static vstack_sp var2;
+        var2 = var;
+        is_int(vstack_bind_avma(&st, &var2), VSTACK_OK, "bound again, to another variable");
+        is_state(c, 4096, DEFINED, "rebinding changes nothing memcheck knows");
+        var = var2;
+        is_int(vstack_bind_avma(&st, &var), VSTACK_OK, "and back");
         is_int(vstack_grow(&st, 4 * MB), VSTACK_OK, "bound: grow");
         is_state((void *)(tu_bot(&st) + 4096), 4096, UNDEFINED, "bound: what growth commits is addressable");
         is_int(vstack_trim(&st), VSTACK_OK, "bound: trim");
