@@ -46,9 +46,13 @@ static unsigned char *live, *dead;
 static void child_reads(int fd, void *arg)
 {
     size_t n = *(size_t *)arg, samples = 0, kept = 0;
+    tu_child_ok(fd, tu_check(live, 256 * KB, 7) < 0, "the child: the live data is intact");
+    if (tap_under_valgrind()) {
+        tu_child_ok(fd, 1, "the child: the popped part is not read under memcheck, which forbids it");
+        return;
+    }
     for (size_t i = 0; i < n; i += 4096, samples++)
         kept += dead[i] == 0xee;
-    tu_child_ok(fd, tu_check(live, 256 * KB, 7) < 0, "the child: the live data is intact");
     tu_child_ok(fd, samples > 0 && kept == samples,
                 "the child: the popped part is a plain copy (%zu of %zu sampled bytes 0xee)", kept, samples);
 }
@@ -116,6 +120,6 @@ int main(void)
     is_int(vs_os_count(VS_OS_WIPE) - w, 0, "and the fork made no call");
     vstack_pool_destroy(&pool);
     vstack_destroy(&st);
-    tu_maps_check(maps0, 0, 0, "after destroy");
+    tu_maps_check(maps0, 0, -1, "after destroy");
     return done_testing();
 }

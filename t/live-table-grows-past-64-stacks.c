@@ -140,6 +140,8 @@ static void child_reads(int fd, void *arg)
             intact = 0;
             bad = i;
         }
+        if (tap_under_valgrind())
+            continue; /* memcheck forbids reading what was popped */
         dead_pages(&stacks[i], &zero, &kept);
         if (i == x->copied) {
             tu_child_ok(fd, kept > 0 && zero == 0, "the stack left out of the table: its free part is copied (%zu pages 0xee, %zu zero)",
@@ -150,7 +152,10 @@ static void child_reads(int fd, void *arg)
         }
     }
     tu_child_ok(fd, intact, "the child: every live byte of %d stacks intact (first bad: %d)", x->n, bad);
-    tu_child_ok(fd, wiped, "the child: the free part of every stack in the table reads as zero (first bad: %d)", bad);
+    if (tap_under_valgrind() && x->copied >= 0)
+        tu_child_ok(fd, 1, "the stack left out of the table: not read under memcheck");
+    tu_child_ok(fd, wiped, "the child: the free part of every stack in the table reads as zero (first bad: %d)%s", bad,
+                tap_under_valgrind() ? " (not read under memcheck)" : "");
 }
 
 /* Fork with stacks[0 .. n) filled: the hooks mark (and unmark) `marked`
@@ -268,6 +273,6 @@ int main(void)
     fork_checks(last, -1, last, "the slots reused");
     for (int i = 0; i < last; i++)
         vstack_destroy(&stacks[i].st);
-    tu_maps_check(maps0, 0, 0, "every stack destroyed");
+    tu_maps_check(maps0, 0, -1, "every stack destroyed");
     return done_testing();
 }
