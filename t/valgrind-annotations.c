@@ -284,9 +284,9 @@ static void api_part(void)
         logs.err.count = 0;
         /* Below avma is free memory, not a place a saved pointer can be:
          * [avma, top] only, as documented, even where lim is lower. */
-        unsigned char *q = vstack_alloc(&st, 64 * KB);
+        unsigned char *below = vstack_alloc(&st, 64 * KB);
         vstack_set_avma(&st, av);
-        ok(q != NULL && logs.err.count == 0, "VSTACK_DEBUG: back up to a saved avma is accepted");
+        ok(below != NULL && logs.err.count == 0, "VSTACK_DEBUG: back up to a saved avma is accepted");
         vstack_set_avma(&st, av - 4096);
         ok(logs.err.count == 1 && logs.err.last_err == VSTACK_EINVAL && vstack_avma(&st) == av,
            "VSTACK_DEBUG: vstack_set_avma below avma is refused (%s)", logs.err.last);
