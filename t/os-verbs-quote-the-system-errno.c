@@ -4,11 +4,12 @@
  * These are the calls that cannot be made to fail for real on a valid
  * range (t/os-verbs-report-real-failures makes the others fail): munmap of
  * the trial mapping, of a whole reservation, of the unmap path's range and
- * of a mapping the system placed elsewhere, and the mmap that puts
- * PROT_NONE over a committed range.  The stand-ins (the linker's --wrap)
- * fail the next call with an errno the seam never uses; a munmap that
- * "fails" still unmaps where the real one would have left nothing behind
- * to clean up, so that the test leaks nothing. */
+ * of a mapping the system placed elsewhere, the mmap that puts PROT_NONE
+ * over a committed range, and the unmap path's map-again (which another
+ * thread's mapping makes fail only when it wins a race).  The stand-ins
+ * (the linker's --wrap) fail the next call with the errno given; a munmap
+ * that "fails" still unmaps where the real one would have left nothing
+ * behind to clean up, so that the test leaks nothing. */
 #include "config.h"
 
 #include <errno.h>
@@ -71,6 +72,7 @@ int main(void)
 {
     size_t ps;
     struct vs_os_err e;
+    struct tu_smaps sm;
     void *base = NULL;
     int hole;
 
@@ -118,6 +120,19 @@ int main(void)
     quoted(vs_os_decommit((char *)base + 32 * ps, 8 * ps, 0, &hole, &e), &e, EPERM,
            "munmap (of a mapping placed elsewhere)", "the stray of a misplaced remap");
     ok(!hole && ((unsigned char *)base)[32 * ps] == 0x77, "no hole, the range still holds its data");
+
+    /* The unmap path's map-again fails (another thread's mapping took the
+     * hole first, EEXIST): the range is a hole now, and said to be. */
+    mmap_fails = EEXIST;
+    memset(&e, 0, sizeof e);
+    quoted(vs_os_decommit((char *)base + 56 * ps, 8 * ps, 1, &hole, &e), &e, EEXIST, "mmap (map again after munmap)",
+           "the unmap path's map-again");
+    ok(hole, "a hole: the range was unmapped and not mapped again");
+    if (tu_have_proc())
+        ok(tu_smaps_range((uintptr_t)base + 56 * ps, (uintptr_t)base + 64 * ps, &sm) == 0 && sm.covered == 0,
+           "and nothing is mapped there");
+    else
+        skip_check("no /proc/self/smaps", "and nothing is mapped there");
 
     /* The release of the reservation. */
     munmap_fails = EINVAL, munmap_unmaps = 1;
