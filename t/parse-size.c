@@ -118,6 +118,8 @@ int main(void)
         is_int(vstack_parse_size("4294967296", &n), VSTACK_EINVAL, "\"4294967296\" overflows");
         is_int(vstack_parse_size("5G", &n), VSTACK_EINVAL, "\"5G\" overflows");
         is_int(vstack_parse_size("4GiB", &n), VSTACK_EINVAL, "\"4GiB\" overflows");
+        is_int(vstack_parse_size("1T", &n), VSTACK_EINVAL, "\"1T\" overflows");
+        is_int(vstack_parse_size("1TiB", &n), VSTACK_EINVAL, "\"1TiB\" overflows");
     }
 
     /* Every code has its own non-empty sentence; unknown codes get one too. */
