@@ -5,7 +5,8 @@
  * leaves the variable as it was.  A variable that points outside the stack
  * (the embedder on another stack for now) makes reset, trim and allocation
  * fail with VSTACK_EINVAL, changing nothing, and the stats count nothing in
- * use.  The binding survives vstack_set_size, vstack_set_sizemax and
+ * use; vstack_grow still commits, and VSTACK_DEBUG's pop refuses (on the
+ * stack it moves the variable).  The binding survives vstack_set_size, vstack_set_sizemax and
  * vstack_default, which set the variable to the new top.  Unbinding gives
  * the pointer back to the head.  Threads bind thread-local variables of
  * their own, each to its own stack. */
@@ -109,6 +110,27 @@ static void binding_reads_the_variable(void)
        "an allocation fails through the error handler with VSTACK_EINVAL");
     ok(g_avma == (vstack_sp)elsewhere && tu_stats(&st).committed == committed,
        "nothing changed: the variable, the committed size");
+    /* vstack_grow only commits: it works from another stack too, and
+     * counts nothing in use. */
+    size_t hw = tu_stats(&st).high_water;
+    is_int(vstack_grow(&st, committed + 4 * MB), VSTACK_OK, "vstack_grow works with the variable outside the stack");
+    ok(tu_stats(&st).committed >= committed + 4 * MB && tu_stats(&st).high_water == hw,
+       "it commits, and the high water mark is unchanged");
+    committed = tu_stats(&st).committed;
+    /* VSTACK_DEBUG's pop checks the variable: outside the stack (here below
+     * it, so that the top is above it), no pop is valid. */
+    errs = logs.err.count;
+    vstack_sp below = tu_vbot(&st) - 4096;
+    g_avma = below;
+    vstack_set_avma_debug(&st, top);
+    ok(logs.err.count == errs + 1 && logs.err.last_err == VSTACK_EINVAL && g_avma == below,
+       "vstack_set_avma_debug refuses with VSTACK_EINVAL, the variable unchanged");
+    g_avma = before;
+    vstack_set_avma_debug(&st, before + 64 * KB);
+    ok(logs.err.count == errs + 1 && g_avma == before + 64 * KB,
+       "on the stack, vstack_set_avma_debug pops by moving the variable");
+    vstack_set_avma_debug(&st, before);
+    ok(logs.err.count == errs + 2 && g_avma == before + 64 * KB, "and refuses to push it back down");
     g_avma = before;
     ok(tu_check(live, 256 * KB, 1) < 0 && used(&st) == 256 * KB, "back on the stack: data and use as before");
 

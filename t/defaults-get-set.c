@@ -118,6 +118,11 @@ int main(void)
                "vstack_set_size(300 MiB) above parisizemax is VSTACK_EINVAL");
         is_int(vstack_default(&st, "stacksize", "1G"), VSTACK_EINVAL,
                "an unknown default is VSTACK_EINVAL");
+        is_int(vstack_default(&st, NULL, "1G"), VSTACK_EINVAL, "a NULL name is VSTACK_EINVAL");
+        ok(strstr(vstack_last_error(&st), "unknown default '(null)'") != NULL, "and the sentence says so: %s",
+           vstack_last_error(&st));
+        is_int(vstack_default_get(&st, "parisize", NULL), VSTACK_EINVAL,
+               "default_get with nowhere to write is VSTACK_EINVAL");
         for (size_t i = 0; i < sizeof badsizes / sizeof badsizes[0]; i++) {
             is_int(vstack_default(&st, "parisize", badsizes[i]), VSTACK_EINVAL,
                    "parisize \"%s\" is VSTACK_EINVAL", badsizes[i]);

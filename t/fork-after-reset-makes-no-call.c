@@ -11,7 +11,9 @@
  * the seam costs only the mark: reset succeeds quietly and forks mark at
  * fork time; one that fails partway is undone at once, or, when that
  * fails too, recorded as kept, so nothing stays marked unrecorded; a clear that fails fails the allocation with the call's name,
- * and the stack stays usable. */
+ * or the binding of vstack_bind_avma, and the stack stays usable.  A
+ * system without the advice (EINVAL, ENOSYS) turns fork-wipe off for the
+ * process: later resets make no call. */
 #include "config.h"
 
 #include <errno.h>
@@ -375,6 +377,32 @@ static void clear_fails(void)
     tf_close(&a.s, maps0, "the clear fails");
 }
 
+/* Binding clears a kept mark first (the embedder writes below avma
+ * without a call); when that fails, nothing is bound and nothing changes. */
+static void bind_clear_fails(void)
+{
+    struct after a;
+    long maps0 = tu_maps_baseline();
+    make_after(&a, 0, 43, 1);
+    vstack_sp var = vstack_avma(&a.s.st), was = var;
+    vs_os_fail_nth(VS_OS_WIPE, 1, ENOMEM);
+    tu_logs_clear(&a.s.logs);
+    is_int(vstack_bind_avma(&a.s.st, &var), tf_code(ENOMEM), "binding, the clear fails: %s",
+           tf_code_name(tf_code(ENOMEM)));
+    tf_names(vstack_last_error(&a.s.st), UNMARK, ENOMEM, NULL, "binding, the clear fails");
+    ok(strstr(vstack_last_error(&a.s.st), "vstack_bind_avma") && tu_contains_nocase(vstack_last_error(&a.s.st), "fork-wipe mark"),
+       "binding, the clear fails: the sentence names the call and the mark");
+    is_int(a.s.logs.err.count, 0, "binding, the clear fails: no error handler call");
+    tf_consistent(&a.s.st, "binding, the clear fails");
+    vs_os_fail_reset();
+    ok(child_sees(child_reads_zero, &a) && vs_os_count(VS_OS_WIPE) == 0,
+       "binding failed: the mark is still kept, a child reads zeros, the fork makes no call");
+    clears_first(&a, 44, "binding failed");
+    ok(var == was, "binding failed: the stack is not bound, the variable is untouched");
+    tf_usable(&a.s, 4 * MB, "binding failed");
+    tf_close(&a.s, maps0, "binding, the clear fails");
+}
+
 /* A second reset finds nothing to give back: its only signal mask calls
  * are the mark's. */
 static void make_second_reset(struct after *a, uint64_t seed)
@@ -420,8 +448,9 @@ static void sigmask_fails(void)
     tf_close(&a.s, maps0, "restoring fails");
 }
 
-/* EINVAL says the system has no such advice: fork-wipe goes off for the
- * whole process, so this runs in a child. */
+/* EINVAL or ENOSYS says the system has no such advice: fork-wipe goes off
+ * for the whole process, so this runs in a child.  A later reset marks
+ * nothing, and makes no call. */
 static int popped_copied(void *arg)
 {
     const struct after *a = arg;
@@ -434,19 +463,22 @@ static int popped_copied(void *arg)
     return kept == (a->hi - a->lo) / ps;
 }
 
-static void einval_in_child(int fd, void *arg)
+static void unavailable_in_child(int fd, void *arg)
 {
+    const int err = *(const int *)arg;
+    const char *name = err == EINVAL ? "EINVAL" : "ENOSYS";
     struct after a;
-    (void)arg;
     make_after(&a, 0, 61, 0);
-    vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
-    tu_child_ok(fd, vstack_reset(&a.s.st) == VSTACK_OK, "EINVAL: reset still succeeds");
+    vs_os_fail_nth(VS_OS_WIPE, 1, err);
+    tu_child_ok(fd, vstack_reset(&a.s.st) == VSTACK_OK, "%s: reset still succeeds", name);
     a.lo = tu_bot(&a.s.st);
     a.hi = page_down(vstack_avma(&a.s.st));
     unsigned long n = vs_os_count(VS_OS_WIPE);
-    tu_child_ok(fd, child_sees(popped_copied, &a), "EINVAL: fork-wipe is off, a child gets the popped data");
-    tu_child_ok(fd, vs_os_count(VS_OS_WIPE) == n, "EINVAL: that fork made no madvise call");
-    tu_child_ok(fd, vstack_alloc(&a.s.st, 256 * KB) != NULL, "EINVAL: the stack allocates below");
+    tu_child_ok(fd, child_sees(popped_copied, &a), "%s: fork-wipe is off, a child gets the popped data", name);
+    tu_child_ok(fd, vs_os_count(VS_OS_WIPE) == n, "%s: that fork made no madvise call", name);
+    tu_child_ok(fd, vstack_alloc(&a.s.st, 256 * KB) != NULL, "%s: the stack allocates below", name);
+    tu_child_ok(fd, vstack_reset(&a.s.st) == VSTACK_OK && vs_os_count(VS_OS_WIPE) == n,
+                "%s: a later reset succeeds and makes no madvise call", name);
     vstack_destroy(&a.s.st);
 }
 
@@ -525,8 +557,11 @@ int main(void)
     mark_fails(1);
     undo_fails();
     clear_fails();
+    bind_clear_fails();
     sigmask_fails();
-    tu_in_child(einval_in_child, NULL, "EINVAL turns fork-wipe off");
+    static const int einval = EINVAL, enosys = ENOSYS;
+    tu_in_child(unavailable_in_child, (void *)&einval, "EINVAL turns fork-wipe off");
+    tu_in_child(unavailable_in_child, (void *)&enosys, "ENOSYS turns fork-wipe off");
     other_threads_stack();
     return done_testing();
 }

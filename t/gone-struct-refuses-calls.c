@@ -56,6 +56,9 @@ static void stack_calls(vstack *st, const char *how)
            says_no_stack(logs.err.last, "vstack_alloc"),
        "%s: vstack_alloc fails through the error handler: %s", how, logs.err.last);
     ok(vstack_new_chunk(st, 10) == NULL && logs.err.count == errs + 2, "%s: vstack_new_chunk too", how);
+    vstack_set_avma_debug(st, 4096);
+    ok(logs.err.count == errs + 3 && logs.err.last_err == VSTACK_EINVAL && says_no_stack(logs.err.last, "vstack_set_avma"),
+       "%s: vstack_set_avma_debug too: %s", how, logs.err.last);
     vstack_get_stats(st, &s);
     ok(s.used == 0 && s.committed == 0 && s.reserved == 0, "%s: the stats are zeros", how);
     ok(vstack_top(st) == 0, "%s: vstack_top is 0", how);

@@ -158,6 +158,14 @@ static void explicit_grow(void)
     is_int(vstack_grow(&st, 64 * MB + 1), VSTACK_ESTACK,
            "vstack_grow beyond parisizemax is VSTACK_ESTACK");
     is_int(vstack_grow(&st, SIZE_MAX), VSTACK_ESTACK, "vstack_grow(SIZE_MAX) is VSTACK_ESTACK");
+    {
+        /* The sentence gives the size asked in bytes and in the largest
+         * unit that fits: EiB on 64 bits, GiB on 32. */
+        char want[64];
+        snprintf(want, sizeof want, "cannot grow to %zu bytes (%s", (size_t)SIZE_MAX,
+                 SIZE_MAX > 0xffffffffu ? "16 EiB)" : "4 GiB)");
+        ok(strstr(vstack_last_error(&st), want) != NULL, "and says so: %s", vstack_last_error(&st));
+    }
     ok(tu_stats(&st).committed <= 16 * MB, "a refused growth commits nothing");
     is_int(vstack_grow(&st, 64 * MB), VSTACK_OK, "vstack_grow(parisizemax) is allowed");
     is_int(tu_stats(&st).committed, 64 * MB, "all of parisizemax is committed");

@@ -80,6 +80,10 @@ int main(void)
         shown[k] = '\0';
         is_int(vstack_parse_size(bads[i], &n), VSTACK_EINVAL, "\"%s\" is rejected", shown);
     }
+    n = 12345;
+    is_int(vstack_parse_size(NULL, &n), VSTACK_EINVAL, "a NULL string is rejected");
+    is_int(vstack_parse_size("1M", NULL), VSTACK_EINVAL, "nowhere to write the size: rejected");
+    is_int(n, 12345, "a rejected string leaves the size alone");
 
     /* The edges of size_t: the largest value parses, one more overflows,
      * also through a suffix. */
@@ -114,6 +118,8 @@ int main(void)
         is_int(vstack_parse_size("4294967296", &n), VSTACK_EINVAL, "\"4294967296\" overflows");
         is_int(vstack_parse_size("5G", &n), VSTACK_EINVAL, "\"5G\" overflows");
         is_int(vstack_parse_size("4GiB", &n), VSTACK_EINVAL, "\"4GiB\" overflows");
+        is_int(vstack_parse_size("1T", &n), VSTACK_EINVAL, "\"1T\" overflows");
+        is_int(vstack_parse_size("1TiB", &n), VSTACK_EINVAL, "\"1TiB\" overflows");
     }
 
     /* Every code has its own non-empty sentence; unknown codes get one too. */

@@ -164,6 +164,21 @@ static void limits(void)
     is_int(vstack_pool_resize(&p, 64 * MB), VSTACK_OK, "up to maxsize");
     is_int(w.count, 2, "and no warning");
 
+    /* A soft limit set below the size was crossed already: the next
+     * growth says nothing, nor does a shrink that stays above it; going
+     * down to it re-arms the warning. */
+    is_int(vstack_pool_resize(&p, 20 * MB), VSTACK_OK, "down to 20 MiB");
+    is_int(vstack_pool_set_limits(&p, 8 * MB, 0), VSTACK_OK, "soft 8 MiB below the size, no hard limit");
+    is_int(vstack_pool_resize(&p, 24 * MB), VSTACK_OK, "growth past a soft limit crossed already");
+    is_int(vstack_pool_resize(&p, 12 * MB), VSTACK_OK, "a shrink that stays above it");
+    is_int(vstack_pool_resize(&p, 16 * MB), VSTACK_OK, "growth again");
+    is_int(w.count, 2, "no warning: it was crossed before the limit was set");
+    is_int(vstack_pool_resize(&p, 8 * MB), VSTACK_OK, "down to the soft limit");
+    is_int(vstack_pool_resize(&p, 10 * MB), VSTACK_OK, "across it");
+    ok(w.count == 3 && tu_mentions_size(w.last, 8 * MB), "now it warns: %s", w.last);
+    is_int(vstack_pool_set_limits(&p, 0, 0), VSTACK_OK, "no limits again");
+    is_int(vstack_pool_resize(&p, 64 * MB), VSTACK_OK, "back up to maxsize");
+
     /* Bad limits: refused, nothing changed. */
     is_int(vstack_pool_set_limits(&p, 0, 32 * MB), VSTACK_EINVAL, "a hard limit below the size");
     ok(strstr(vstack_pool_last_error(&p), "the pool's size") != NULL, "names the pool's size: %s",

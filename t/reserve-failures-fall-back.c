@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vstack.h>
 
@@ -240,10 +241,69 @@ static void pool_fails(int err)
     tu_maps_check(maps0, 0, -1, what);
 }
 
+/* A pool's halving stops at its minsize, which must be committed at once:
+ * with a minsize of 32 MiB, the probe refused at 64 MiB and the
+ * reservation at 32 MiB, it fails naming both sizes.  With VSTACK_NOHALVE
+ * one refusal fails, and the sentence names the size asked only, whatever
+ * the minsize. */
+static void pool_halving_stops(size_t min, unsigned flags, int twice, const char *want, const char *what)
+{
+    vstack_pool p;
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    if (twice)
+        vs_os_fail_nth(VS_OS_RESERVE, 1, ENOMEM);
+    is_int(vstack_pool_init(&p, min, 64 * MB, flags), VSTACK_ENOMEM, "%s: VSTACK_ENOMEM", what);
+    ok(strstr(vstack_pool_last_error(&p), want) != NULL, "%s: the sentence says \"%s\": %s", what, want,
+       vstack_pool_last_error(&p));
+    is_int(vs_os_count(VS_OS_PROBE), twice ? 2 : 1, "%s: %d trial mapping%s", what, twice ? 2 : 1, twice ? "s" : "");
+    ok(vstack_pool_base(&p) == NULL, "%s: nothing is kept", what);
+    vs_os_fail_reset();
+    tu_maps_check(maps0, 0, -1, what);
+}
+
+/* One call with more warnings than it keeps (four): three environment
+ * variables set to nonsense, the probe's refusal and a failed restore of
+ * the signal mask.  The handler hears the first three and the latest, the
+ * last error is the latest, and the stack is made. */
+static void more_warnings_than_slots(void)
+{
+    static const char *const vars[] = {"VSTACK_DECOMMIT", "VSTACK_HUGEPAGES", "VSTACK_FORKWIPE"};
+    const char *what = "five warnings in one vstack_init";
+    struct tu_logs logs;
+    vstack st;
+    tu_capture_defaults(&logs);
+    for (int i = 0; i < 3; i++)
+        setenv(vars[i], "maybe", 1);
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    int rc = vstack_init(&st, 1 * MB, 64 * MB, 0);
+    for (int i = 0; i < 3; i++)
+        unsetenv(vars[i]);
+    vs_os_fail_reset();
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    is_int(rc, VSTACK_OK, "%s: the stack is made", what);
+    is_int(logs.warn.count, 4, "%s: the handler hears four", what);
+    int envs = 0;
+    for (int i = 0; i < 3; i++)
+        envs += strstr(logs.warn.all, vars[i]) != NULL;
+    ok(envs == 3 && !strstr(logs.warn.all, "lowered") && tf_mentions(logs.warn.last, "pthread_sigmask (restore)", EINVAL, NULL),
+       "%s: the three variables and the latest, the failed restore; the halving's is dropped", what);
+    if (envs != 3)
+        tu_logs_diag(&logs);
+    ok(rc == VSTACK_OK && strcmp(vstack_last_error(&st), logs.warn.last) == 0, "%s: the last error is the latest", what);
+    is_int(tu_default(&st, "parisizemax"), 32 * MB, "%s: parisizemax was halved all the same", what);
+    if (rc == VSTACK_OK)
+        vstack_destroy(&st);
+    tu_maps_check(maps0, 0, -1, what);
+}
+
 int main(void)
 {
     tu_require_mmap();
     maps0 = tu_maps_baseline();
+    more_warnings_than_slots();
 
     /* The probe's trial mapping. */
     init_falls_back(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "probe refused once");
@@ -278,6 +338,14 @@ int main(void)
     pool_falls_back();
     pool_fails(ENOMEM);
     pool_fails(EACCES);
+    pool_halving_stops(32 * MB, 0, 1,
+                       "cannot reserve maxsize of 33554432 bytes (32 MiB) with 33554432 bytes (32 MiB) committed at "
+                       "once: mmap (reservation)",
+                       "a pool refused down to its minsize");
+    pool_halving_stops(1 * MB, VSTACK_NOHALVE, 0, "cannot reserve maxsize of 67108864 bytes (64 MiB): mmap (trial",
+                       "a pool refused, VSTACK_NOHALVE");
+    pool_halving_stops(48 * MB, VSTACK_NOHALVE, 0, "cannot reserve maxsize of 67108864 bytes (64 MiB): mmap (trial",
+                       "a pool refused, VSTACK_NOHALVE, minsize above half");
 
     /* The same calls when default() rebuilds the stack. */
     rebuild_keeps_old(VS_OS_PROBE, ENOMEM, "mmap (trial read/write mapping)", "rebuild: probe refused");

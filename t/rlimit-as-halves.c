@@ -55,10 +55,10 @@ static void sizes(void)
 }
 
 /* The largest of the halvings of want (rounded up to the page, as the
- * library halves) that is at most room. */
-static size_t halved_to_fit(size_t want, size_t room)
+ * library halves) that is at most limit. */
+static size_t halved_to_fit(size_t want, size_t limit)
 {
-    while (want > room)
+    while (want > limit)
         want = tu_round_up(want / 2, tu_page_size());
     return want;
 }

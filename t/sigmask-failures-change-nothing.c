@@ -2,7 +2,8 @@
  * with asynchronous signals blocked (pthread_sigmask).  The block is made to
  * fail at each place: vstack_init and a rebuild (the new reservation),
  * growth in an allocation and in vstack_grow, a decommit on either path,
- * the unmap window inside the unmap path, and vstack_destroy.  A failed
+ * the unmap window inside the unmap path, vstack_bind_avma and
+ * vstack_destroy.  A failed
  * block changes nothing and is reported (a code and a sentence naming
  * pthread_sigmask and the errno text; destroy, which goes on regardless,
  * warns).  A failed restore is a warning after a change that was made; the
@@ -213,6 +214,38 @@ static void rebuild(enum vs_os_call call, const char *what)
     tf_close(&s, maps0, what);
 }
 
+/* vstack_bind_avma: the cleared mark and the new stack pointer are one
+ * change. */
+static void bind(enum vs_os_call call, const char *what)
+{
+    struct tf_stack s;
+    tf_open(&s, 1 * MB, 64 * MB, 0, 512 * KB, 86);
+    vstack_sp av = vstack_avma(&s.st), var = av;
+    vs_os_fail_nth(call, 1, EINVAL);
+    int rc = vstack_bind_avma(&s.st, &var);
+    void *p;
+    if (call == VS_OS_SIGBLOCK) {
+        is_int(rc, VSTACK_ESYS, "%s: VSTACK_ESYS", what);
+        tf_names(vstack_last_error(&s.st), BLOCK, EINVAL, NULL, what);
+        tf_mask_same(&mask0, what);
+        p = vstack_alloc(&s.st, 64 * KB);
+        ok(p && vstack_avma(&s.st) == (vstack_sp)p && var == av,
+           "%s: not bound: an allocation moves the head, not the variable", what);
+        vstack_set_avma(&s.st, av);
+    } else {
+        is_int(rc, VSTACK_OK, "%s: bound", what);
+        restore_warned(&s.logs, &s.st, 1, what);
+        p = vstack_alloc(&s.st, 64 * KB);
+        ok(p && var == (vstack_sp)p, "%s: an allocation moves the variable", what);
+        var = av;
+        is_int(vstack_bind_avma(&s.st, NULL), VSTACK_OK, "%s: unbinding works", what);
+        ok(vstack_avma(&s.st) == av, "%s: the head takes the variable's value", what);
+    }
+    tf_intact(&s, what);
+    tf_usable(&s, 8 * MB, what);
+    tf_close(&s, maps0, what);
+}
+
 static void destroy(enum vs_os_call call, const char *what)
 {
     struct tf_stack s;
@@ -252,6 +285,8 @@ int main(void)
     decommit(VSTACK_DECOMMIT_UNMAP, VS_OS_SIGRESTORE, 2, 1, "restore fails after the unmap window");
     rebuild(VS_OS_SIGBLOCK, "block fails in a rebuild");
     rebuild(VS_OS_SIGRESTORE, "restore fails in a rebuild");
+    bind(VS_OS_SIGBLOCK, "block fails in vstack_bind_avma");
+    bind(VS_OS_SIGRESTORE, "restore fails in vstack_bind_avma");
     destroy(VS_OS_SIGBLOCK, "block fails in vstack_destroy");
     destroy(VS_OS_SIGRESTORE, "restore fails in vstack_destroy");
     vs_os_fail_reset();

@@ -5,9 +5,10 @@
  * that holds a live stack replaces its entry, with a warning that says the
  * old reservation is lost; an entry whose struct was overwritten is left
  * out of fork-wipe and dropped; under valgrind that misuse is reported on
- * stderr.  The same holds for pools.  (Reading memory that was unmapped
- * cannot be made safe: the man pages say a struct stays at its address
- * until destroyed.) */
+ * stderr.  The same holds for pools.  A copy of a live struct is no stack
+ * of its own: initialising it says nothing and leaves the original live.
+ * (Reading memory that was unmapped cannot be made safe: the man pages say
+ * a struct stays at its address until destroyed.) */
 #include "config.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "tap.h"
 #include "testutil.h"
 
+#define KB ((size_t)1 << 10)
 #define MB ((size_t)1 << 20)
 
 /* Fork; the child exits at once.  Returns whether both went well. */
@@ -151,6 +153,33 @@ static void overwritten(void)
     vstack_destroy(&st);
 }
 
+/* A struct assigned from a live one (a copy, as vstack b = a): the copy is
+ * not a stack of its own, so initialising it is no misuse and says nothing,
+ * and the original stays live and whole. */
+static void copied_then_initialised(void)
+{
+    struct tu_logs logs;
+    vstack a, b;
+    tu_capture_defaults(&logs);
+    if (vstack_init(&a, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+        bail_out("init");
+    unsigned char *p = vstack_alloc(&a, 1 * MB);
+    if (!p)
+        bail_out("alloc");
+    tu_fill(p, 1 * MB, 5);
+    memcpy(&b, &a, sizeof a);
+    is_int(vstack_init(&b, 1 * MB, 64 * MB, 0), VSTACK_OK, "a struct copied from a live one, initialised");
+    is_int(logs.warn.count, 0, "no warning: the copy held no stack of its own");
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    ok(tu_check(p, 1 * MB, 5) < 0 && vstack_alloc(&a, 64 * KB) != NULL && vstack_alloc(&b, 64 * KB) != NULL,
+       "the original is intact, and both stacks work");
+    vstack_pop_all(&a);
+    unsigned long wipes = vs_os_count(VS_OS_WIPE);
+    ok(forks_fine() && vs_os_count(VS_OS_WIPE) - wipes == 2, "a fork marks the original's free part, once");
+    vstack_destroy(&b);
+    vstack_destroy(&a);
+}
+
 int main(void)
 {
     tu_require_mmap();
@@ -167,5 +196,6 @@ int main(void)
         pools();
     }
     overwritten();
+    copied_then_initialised();
     return done_testing();
 }

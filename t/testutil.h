@@ -173,7 +173,7 @@ void tu_decommit_env(const char *value);
  * and avma survive, and that what decommit leaves is MAP_NORESERVE. */
 void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int want_unmap, int ncycles);
 /* An unknown VSTACK_DECOMMIT value is ignored with a warning that names the
- * variable; the platform default runs. */
+ * variable, an empty one quietly; the platform default runs. */
 void tu_decommit_bogus_env(void);
 
 /* ---- stderr capture ------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /* trim-keeps-live-data: vstack_trim discards the dead pages below avma (the
  * stack's Rss drops, the popped memory reads as zero when handed out again)
- * while everything in use is kept, and the pages stay committed. */
+ * while everything in use is kept, and the pages stay committed.  With no
+ * free page below avma it changes nothing. */
 #include "config.h"
 
 #include <string.h>
@@ -59,6 +60,19 @@ int main(void)
                 nonzero += again[i] != 0;
             is_int(nonzero, 0, "the discarded pages read as zero");
         }
+    }
+    /* Nothing free below avma: the whole committed part in use, a trim
+     * has nothing to discard and changes nothing. */
+    {
+        struct vstack_stats s = tu_stats(&st);
+        size_t room = (size_t)(vstack_avma(&st) - tu_bot(&st));
+        unsigned char *last = vstack_alloc(&st, room);
+        if (last)
+            memset(last, 0x5c, room);
+        ok(last && vstack_avma(&st) == tu_bot(&st), "all that is committed is in use");
+        is_int(vstack_trim(&st), VSTACK_OK, "vstack_trim with nothing free below avma");
+        ok(last && last[0] == 0x5c && last[room - 1] == 0x5c && tu_stats(&st).committed == s.committed,
+           "changes nothing");
     }
     vstack_destroy(&st);
     is_int(logs.err.count, 0, "no error message");

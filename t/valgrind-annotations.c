@@ -1,7 +1,8 @@
 /* valgrind-annotations: under memcheck, the stack tells valgrind what is
  * live: a fresh chunk is addressable but undefined, memory popped by
  * vstack_set_avma or never handed out is not addressable, and a huge
- * parisizemax is capped at VSTACK_VALGRIND_MAX with a warning.  This test is
+ * parisizemax (or a pool's maxsize and minsize) is capped at
+ * VSTACK_VALGRIND_MAX with a warning.  This test is
  * built with VSTACK_DEBUG, so that every pop is a library call and memcheck
  * knows at once; a pop by the plain store of a normal build is seen at the
  * next library call.  The checks use VALGRIND_GET_VBITS, which reports
@@ -163,15 +164,69 @@ static void memcheck_part(void)
             tu_logs_diag(&logs);
     }
     vstack_destroy(&st);
-    /* A pool: a fresh commit is undefined, what it gives back no-access. */
+    /* A bound stack (vstack_bind_avma): the embedder allocates without a
+     * call, so all that is committed is addressable once bound; a trim
+     * leaves defined zeros; unbinding makes what is below avma no-access
+     * again. */
+    {
+        static vstack_sp var;
+        if (vstack_init(&st, 1 * MB, 64 * MB, 0) != VSTACK_OK || !vstack_alloc(&st, 64 * KB))
+            bail_out("a stack to bind");
+        vstack_pop_all(&st);
+        unsigned char *below = (unsigned char *)vstack_top(&st) - 64 * KB;
+        is_state(below, 4096, NOACCESS, "before binding, what was popped");
+        var = vstack_top(&st);
+        is_int(vstack_bind_avma(&st, &var), VSTACK_OK, "bind");
+        is_state(below, 4096, UNDEFINED, "bound: the committed part below avma is addressable");
+        var -= 128 * KB; /* the embedder's own allocation */
+        memset((void *)var, 6, 128 * KB);
+        unsigned char *c = vstack_alloc(&st, 4096);
+        ok(c && var == (vstack_sp)c, "bound: vstack_alloc moves the variable");
+        is_state(c, 4096, UNDEFINED, "bound: what it hands out is addressable, as it was");
+        if (c)
+            memset(c, 7, 4096);
+        static vstack_sp var2;
+        var2 = var;
+        is_int(vstack_bind_avma(&st, &var2), VSTACK_OK, "bound again, to another variable");
+        is_state(c, 4096, DEFINED, "rebinding changes nothing memcheck knows");
+        var = var2;
+        is_int(vstack_bind_avma(&st, &var), VSTACK_OK, "and back");
+        is_int(vstack_grow(&st, 4 * MB), VSTACK_OK, "bound: grow");
+        is_state((void *)(tu_bot(&st) + 4096), 4096, UNDEFINED, "bound: what growth commits is addressable");
+        is_int(vstack_trim(&st), VSTACK_OK, "bound: trim");
+        is_state((void *)(var - 4096), 4096, DEFINED, "bound: trimmed pages are defined zeros");
+        is_state((void *)var, 4096, DEFINED, "bound: the embedder's data is still defined");
+        is_int(vstack_bind_avma(&st, NULL), VSTACK_OK, "unbind");
+        ok(vstack_avma(&st) == var, "unbound: the head takes the variable's value");
+        is_state((void *)(var - 4096), 4096, NOACCESS, "unbound: below avma is no-access again");
+        is_state((void *)var, 4096, DEFINED, "unbound: the data above avma is still defined");
+        vstack_destroy(&st);
+    }
+    /* So is a pool's, and a minsize above the cap with it. */
+    {
+        vstack_pool pool;
+        struct vstack_pool_stats ps;
+        int rc = vstack_pool_init(&pool, 768 * MB, 1024 * MB, 0);
+        ok(rc == VSTACK_OK && strstr(vstack_pool_last_error(&pool), "valgrind"),
+           "a pool whose minsize is above the cap: made, and the sentence mentions valgrind: %s",
+           vstack_pool_last_error(&pool));
+        vstack_pool_get_stats(&pool, &ps);
+        ok(rc == VSTACK_OK && ps.reserved == VSTACK_VALGRIND_MAX && ps.size == VSTACK_VALGRIND_MAX &&
+               ps.minsize == VSTACK_VALGRIND_MAX,
+           "reservation, size and minsize are all the cap (%zu, %zu, %zu)", ps.reserved, ps.size, ps.minsize);
+        if (rc == VSTACK_OK)
+            vstack_pool_destroy(&pool);
+    }
+    /* A pool: a fresh commit is defined (zeros, as vstack_pool(3) says),
+     * what it gives back no-access. */
     {
         vstack_pool pool;
         if (vstack_pool_init(&pool, 64 * KB, 16 * MB, 0) != VSTACK_OK)
             bail_out("vstack_pool_init failed");
         unsigned char *b = vstack_pool_base(&pool);
-        is_state(b, 4096, UNDEFINED, "a pool's first commit");
+        is_state(b, 4096, DEFINED, "a pool's first commit");
         vstack_pool_resize(&pool, 1 * MB);
-        is_state(b + 512 * KB, 4096, UNDEFINED, "what a pool's growth commits");
+        is_state(b + 512 * KB, 4096, DEFINED, "what a pool's growth commits");
         memset(b, 1, 1 * MB);
         vstack_pool_resize(&pool, 0);
         is_state(b + 512 * KB, 4096, NOACCESS, "what a pool gives back");
@@ -229,9 +284,9 @@ static void api_part(void)
         logs.err.count = 0;
         /* Below avma is free memory, not a place a saved pointer can be:
          * [avma, top] only, as documented, even where lim is lower. */
-        unsigned char *q = vstack_alloc(&st, 64 * KB);
+        unsigned char *below = vstack_alloc(&st, 64 * KB);
         vstack_set_avma(&st, av);
-        ok(q != NULL && logs.err.count == 0, "VSTACK_DEBUG: back up to a saved avma is accepted");
+        ok(below != NULL && logs.err.count == 0, "VSTACK_DEBUG: back up to a saved avma is accepted");
         vstack_set_avma(&st, av - 4096);
         ok(logs.err.count == 1 && logs.err.last_err == VSTACK_EINVAL && vstack_avma(&st) == av,
            "VSTACK_DEBUG: vstack_set_avma below avma is refused (%s)", logs.err.last);

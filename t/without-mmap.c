@@ -14,8 +14,47 @@
 #include "tap.h"
 #include "testutil.h"
 
+#if defined(__linux__) && defined(HAVE_SYS_RESOURCE_H)
+#include <sys/resource.h>
+#define T_RLIMIT_AS 1
+#endif
+
 #define KB ((size_t)1 << 10)
 #define MB ((size_t)1 << 20)
+
+#ifdef T_RLIMIT_AS
+/* The system refuses the block for real: an address space limited to what
+ * is mapped now and 64 MiB more. */
+static void refused_for_real(int fd, void *arg)
+{
+    struct tu_logs logs;
+    struct rlimit rl;
+    vstack st;
+    long long now = tu_maps_total();
+    (void)arg;
+    rl.rlim_cur = rl.rlim_max = (rlim_t)now + 64 * MB;
+    if (now < 0 || setrlimit(RLIMIT_AS, &rl) != 0) {
+        tu_child_ok(fd, 0, "setrlimit(RLIMIT_AS): %s", strerror(errno));
+        return;
+    }
+    tu_capture_defaults(&logs);
+    int rc = vstack_init(&st, 256 * MB, 0, VSTACK_NOHALVE);
+    tu_child_ok(fd, rc == VSTACK_ENOMEM && strstr(vstack_last_error(&st), "aligned_alloc: ") &&
+                        strstr(vstack_last_error(&st), strerror(ENOMEM)),
+                "256 MiB, VSTACK_NOHALVE: VSTACK_ENOMEM naming aligned_alloc: %s", vstack_last_error(&st));
+    rc = vstack_init(&st, 256 * MB, 0, 0);
+    size_t got = rc == VSTACK_OK ? tu_default(&st, "parisize") : 0;
+    tu_child_ok(fd, rc == VSTACK_OK && got >= 16 * MB && got <= 64 * MB && logs.warn.count == 1 &&
+                        strstr(logs.warn.last, "aligned_alloc"),
+                "256 MiB: halved to what fits (%zu bytes), with a warning: %s", got, logs.warn.last);
+    unsigned char *p = rc == VSTACK_OK ? vstack_alloc(&st, got / 2) : NULL;
+    if (p)
+        memset(p, 1, got / 2);
+    tu_child_ok(fd, p != NULL, "and the smaller stack works");
+    if (rc == VSTACK_OK)
+        vstack_destroy(&st);
+}
+#endif
 
 int main(void)
 {
@@ -118,6 +157,14 @@ int main(void)
     }
     vs_os_fail_reset();
     vstack_set_default_handlers(NULL, NULL, NULL);
+#ifdef T_RLIMIT_AS
+    if (tap_under_valgrind() || tu_under_asan() || !tu_have_proc())
+        skip(1, "a real refusal needs RLIMIT_AS and /proc, with no valgrind or ASan allocator");
+    else
+        tu_in_child(refused_for_real, NULL, "a block the system refuses");
+#else
+    skip(1, "a real refusal needs RLIMIT_AS (Linux)");
+#endif
 
     /* A pool needs address space reserved apart from memory: refused here,
      * with the reason, and nothing allocated. */
