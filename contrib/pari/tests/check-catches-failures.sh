@@ -3,7 +3,9 @@
 # harness, on a fake build tree whose make targets print what PARI's dotest
 # prints.  A test reported as BUG, a test that never ran, a gp binary that
 # left no result on a test's line, and a target that ran no test at all
-# must each fail; a passed test and a skipped one must not.  Needs no PARI.
+# must each fail; a passed test and a skipped one must not; a difference
+# listed in known-differences passes only when the stock build shows the
+# same one.  Needs no PARI.
 # Prints TAP; exits 1 if check read something wrong.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,11 +46,30 @@ test-all:
 	@true
 EOF
 
+# Two fake stock builds: one where beta shows the same difference, one
+# where it shows another.
+for kind in same other; do
+    mkdir -p "$tmp/stock-$kind/lib/pari" "$tmp/work-$kind/pari/Obuild"
+    echo "{ \"pari\": \"2.15.2\", \"mt\": \"pthread\", \"stock\": \"yes\", \"work\": \"$tmp/work-$kind\" }" \
+        >"$tmp/stock-$kind/lib/pari/vstack-build.json"
+    new=3
+    [ $kind = other ] && new=4
+    printf 'dotest-beta:\n\t@printf "%%s\\n" "*** 1,1 ****" "! 2" "--- 1,1 ----" "! %s" >beta-dyn.dif\n' $new \
+        >"$tmp/work-$kind/pari/Obuild/Makefile"
+done
+echo "beta a reason of ours" >"$tmp/known"
+
 out=$tmp/check.out
 "$here/../check" --prefix="$tmp/prefix" --only=pari >"$out" 2>&1
 status=$?
 "$here/../check" --prefix="$tmp/prefix" --only=pari --tests=all >"$tmp/all.out" 2>&1
 status_all=$?
+
+for kind in same other; do
+    "$here/../check" --prefix="$tmp/prefix" --only=pari --known="$tmp/known" --stock="$tmp/stock-$kind" \
+        >"$tmp/known-$kind.out" 2>&1
+done
+"$here/../check" --prefix="$tmp/prefix" --only=pari --known="$tmp/known" >"$tmp/known-alone.out" 2>&1
 
 n=0 bad=0
 expect() { # WHAT PATTERN FILE: the file has a line matching the pattern
@@ -68,6 +89,15 @@ if [ $status -eq 1 ]; then echo "ok $n - check exits 1"; else echo "not ok $n - 
 expect "a target that runs no test fails" '^not ok [0-9]+ - test-all: 4 of the 4 tests PARI lists did not run' "$tmp/all.out"
 n=$((n + 1))
 if [ $status_all -eq 1 ]; then echo "ok $n - check --tests=all exits 1"; else echo "not ok $n - check --tests=all exits $status_all"; bad=1; fi
+expect "a known difference that stock shows too passes" \
+    '^ok [0-9]+ - dyntest-all: beta with gp-dyn differs from PARI.s reference as in the stock build: a reason of ours$' \
+    "$tmp/known-same.out"
+expect "a known difference that stock shows otherwise fails" \
+    '^not ok [0-9]+ - dyntest-all: beta: .*lists it \(a reason of ours\), but the stock build .* does not show the same' \
+    "$tmp/known-other.out"
+expect "a known difference without a stock build fails" \
+    '^not ok [0-9]+ - dyntest-all: beta: .*lists it \(a reason of ours\), but no --stock build to confirm it' \
+    "$tmp/known-alone.out"
 echo "1..$n"
 if [ $bad -ne 0 ]; then sed 's/^/# /' "$out"; fi
 exit $bad
