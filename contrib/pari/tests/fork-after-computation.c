@@ -17,8 +17,9 @@
  *
  * The same again after PARI's parallel engine has run (parvector with
  * nbthreads 2), a fork from a thread of our own that has its own PARI
- * stack (pari_thread_valloc/pari_thread_start), and a fork from a SIGALRM
- * handler in the middle of a computation.
+ * stack (pari_thread_valloc/pari_thread_start), a fork from a SIGALRM
+ * handler in the middle of a computation, and a fork after
+ * paristack_newrsize (gp's allocatemem) replaced the stack.
  *
  * Prints TAP lines without numbers ("ok - ...", "not ok - ...", "# ..."),
  * which contrib/pari/check numbers; exits 1 if any check failed. */
@@ -361,12 +362,32 @@ fork_in_signal_handler(struct computation *c, GEN keep, long nkeep)
   report_child(what, alarm_pid, c);
 }
 
+/* ---- after paristack_newrsize ------------------------------------------------------ */
+
+static void no_recover(long e) { (void)e; }
+
+/* gp's allocatemem and default(parisize) call paristack_newrsize, which
+ * replaces the stack (its contents go) without pari_mainstack_use.  It ends
+ * with the error-recovery callback, which in a library program exits:
+ * held off here. */
+static void
+fork_after_newrsize(struct computation *c, long n)
+{
+  void (*saved)(long) = cb_pari_err_recover;
+  GEN keep;
+  cb_pari_err_recover = no_recover;
+  paristack_newrsize(16 * 1000000);
+  cb_pari_err_recover = saved;
+  keep = make_keep(1000);
+  fork_after("after paristack_newrsize (gp's allocatemem)", c, n, keep, 1000, NULL, 0);
+}
+
 /* ---- main ---------------------------------------------------------------------- */
 
 int
 main(int argc, char **argv)
 {
-  struct computation c1, c2, c3;
+  struct computation c1, c2, c3, c4;
   struct thread_arg ta;
   pthread_t th;
   GEN keep, par;
@@ -411,6 +432,7 @@ main(int argc, char **argv)
          && is_word(gmael(par, 1, 4), 4000000) && is_word(gmael(par, 2, 4), 16), what);
   fork_after("after the parallel engine ran, 1 GiB again", &c2, n, keep, 10000, NULL, 0);
 
+#ifdef ENABLE_TLS
   ta.main_keep = keep;
   ta.nkeep = 10000;
   pari_thread_valloc(&ta.pth, 8 * 1000000, 256 * MiB, NULL);
@@ -424,10 +446,18 @@ main(int argc, char **argv)
     pthread_join(th, NULL);
   }
   pari_thread_free(&ta.pth);
+#else
+  (void)ta; (void)th; (void)err; (void)thread_main;
+  skip("a fork from a thread of ours",
+       "PARI built without TLS: avma and pari_mainstack are shared by all threads, so no second thread has a stack");
+#endif
 
   /* c3: a computation whose pages lie below the signal's avma. */
   compute(&c3, n / 4);
   fork_in_signal_handler(&c3, keep, 10000);
+
+  /* Last: it replaces the stack, keep and all. */
+  fork_after_newrsize(&c4, n / 4);
 
   pari_close();
   printf("# %s\n", failures ? "some checks failed" : "all checks passed");
