@@ -140,6 +140,12 @@ pari_mainstack_alloc(int numerr, struct pari_mainstack *st, size_t rsize, size_t
     pari_err(e_MEM);
   }
   st->memused = 0;
+  /* PARI's paristack_newrsize (gp's allocatemem and default(parisize))
+   * replaces the calling thread's stack without pari_mainstack_use: bind
+   * avma here, or the new stack would run unbound, the library taking
+   * its own untouched stack pointer for PARI's.  A thread's stack, made
+   * by another thread, is bound by its thread in pari_mainstack_use. */
+  if (st == pari_mainstack) (void)vstack_bind_avma(&e->vs, (vstack_sp *)&avma);
 }
 
 static void
