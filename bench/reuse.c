@@ -44,7 +44,7 @@ int vsb_reuse(const struct contender *c, const struct vsb_opts *o)
     warm_ms = compute(c, o, &warm_flt);
     fork_us = vsb_fork_once(c, NULL) / 1000.0;
     reuse_ms = compute(c, o, &reuse_flt);
-    printf("reuse,%s,%zu,%zu,%.2f,%ld,%.1f,%.2f,%ld\n", c->name, o->vsize, o->used, warm_ms,
+    printf("reuse,%s,%zu,%zu,%.4f,%ld,%.1f,%.4f,%ld\n", c->name, o->vsize, o->used, warm_ms,
            warm_flt, fork_us, reuse_ms, reuse_flt);
     return 0;
 }

@@ -11,11 +11,11 @@
 
 extern const struct contender vsb_bare, vsb_bare2, vsb_vstack, vsb_vstack_noforkwipe, vsb_vstack_huge,
     vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe, vsb_vstack_pool,
-    vsb_floor;
+    vsb_floor, vsb_bound;
 
 const struct contender *const vsb_contenders[] = {
     &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_trim,
-    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, &vsb_floor, &vsb_bare2, NULL,
+    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, &vsb_floor, &vsb_bare2, &vsb_bound, NULL,
 };
 
 const char *const vsb_missing_notes[] = {

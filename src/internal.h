@@ -144,8 +144,11 @@ int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o);
 /* A bound stack's free part (vstack_bind_avma) is all of [bot, avma), since
  * the library cannot see what its embedder touched.  Fork-wipe marks it
  * only from this size on: below it, fork copies the page tables of that
- * part in less time than the marks take (bench/: vsbench wipe-threshold). */
+ * part in less time than the marks take (bench/run --only=wipe).  Read in
+ * alloc.c alone: the benchmark compiles alloc.c again with 1 and SIZE_MAX. */
+#ifndef VS_BOUND_WIPE_MIN
 #define VS_BOUND_WIPE_MIN ((size_t)8 << 20)
+#endif
 /* Make the stack empty on memory [vbot, top) with [bot, top) committed, and
  * tell fork-wipe where its free part is. */
 void vs_stack_adopt(vstack *st, const struct vs_region *r);
