@@ -99,8 +99,8 @@ static void vs_track_sync(vstack *st)
 /* The free part touched since the last decommit, in whole units.  The
  * library cannot see what the embedder of a bound stack touched: its free
  * part is all of [bot, avma), marked only when it is at least
- * VS_BOUND_WIPE_MIN, below which copying it costs a fork less than marking
- * it; a pointer outside the stack marks nothing. */
+ * VS_BOUND_WIPE_MIN (internal.h says why); a pointer outside the stack
+ * marks nothing. */
 static int vs_stack_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
 {
     const vstack *st = VS_STACK_OF(f);

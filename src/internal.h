@@ -143,9 +143,12 @@ int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o);
 /* ---- alloc.c: the running stack ------------------------------------------ */
 /* A bound stack's free part (vstack_bind_avma) is all of [bot, avma), since
  * the library cannot see what its embedder touched.  Fork-wipe marks it
- * only from this size on: below it, fork copies the page tables of that
- * part in less time than the marks take (bench/run --only=wipe).  Read in
- * alloc.c alone: the benchmark compiles alloc.c again with 1 and SIZE_MAX. */
+ * only from this size on.  Marking costs a fork 0.1-0.5 ms at any size;
+ * copying costs nothing for untouched pages and more than marking for
+ * written ones from about 4 MiB (bench/run --only=wipe).  8 MiB leaves an
+ * idle gp (parisize 8,000,000 bytes, untouched) unmarked, so it forks as
+ * stock PARI does.  Read in alloc.c alone: the benchmark compiles alloc.c
+ * again with 1 and SIZE_MAX. */
 #ifndef VS_BOUND_WIPE_MIN
 #define VS_BOUND_WIPE_MIN ((size_t)8 << 20)
 #endif
