@@ -126,7 +126,7 @@ pari_mainstack_alloc(int numerr, struct pari_mainstack *st, size_t rsize, size_t
     int rc = vsize ? vstack_init(&e->vs, r, s, VSTACK_NOHALVE)
                    : vstack_init(&e->vs, s, 0, VSTACK_NOHALVE);
     if (rc == VSTACK_OK) break;
-    if (s == MIN_STACK) { pv_drop(e); pari_err(e_MEM); } /* no way out. Die */
+    if (s == MIN_STACK) { pv_drop(e); pari_err(e_MEM); } /* nothing smaller to try */
     s = fix_size(s >> 1);
     pari_warn(numerr, s);
   }
@@ -135,10 +135,9 @@ pari_mainstack_alloc(int numerr, struct pari_mainstack *st, size_t rsize, size_t
   st->vbot = st->top - stats.reserved; /* s, but under valgrind no more than its cap */
   st->vsize = vsize ? stats.reserved: 0;
   st->rsize = minuu(rsize, stats.reserved);
-  if (!pari_mainstack_setsize(st, st->rsize))
-  { /* This should never happen since we only decrease the allocated space */
-    pari_err(e_MEM);
-  }
+  /* Committing rsize of a reservation of at least rsize: a refusal here
+   * means the system has no memory at all. */
+  if (!pari_mainstack_setsize(st, st->rsize)) pari_err(e_MEM);
   st->memused = 0;
   /* PARI's paristack_newrsize (gp's allocatemem and default(parisize))
    * replaces the calling thread's stack without pari_mainstack_use: bind
@@ -164,6 +163,6 @@ pari_mainstack_use(struct pari_mainstack *st)
 {
   struct pv_entry *e = pv_find(st);
   pari_mainstack = st;
-  avma = st->top; /* don't use set_avma */
+  avma = st->top; /* the stack starts empty */
   if (e) (void)vstack_bind_avma(&e->vs, (vstack_sp *)&avma); /* a fresh stack has no mark to clear */
 }
