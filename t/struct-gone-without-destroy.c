@@ -174,8 +174,12 @@ static void copied_then_initialised(void)
     ok(tu_check(p, 1 * MB, 5) < 0 && vstack_alloc(&a, 64 * KB) != NULL && vstack_alloc(&b, 64 * KB) != NULL,
        "the original is intact, and both stacks work");
     vstack_pop_all(&a);
+    const char *nowipe = tu_lacks_wipe_on_fork(); /* its fork runs the hooks: before the count */
     unsigned long wipes = vs_os_count(VS_OS_WIPE);
-    ok(forks_fine() && vs_os_count(VS_OS_WIPE) - wipes == 2, "a fork marks the original's free part, once");
+    if (!nowipe)
+        ok(forks_fine() && vs_os_count(VS_OS_WIPE) - wipes == 2, "a fork marks the original's free part, once");
+    else /* a kernel that refuses the advice turns fork-wipe off after one call */
+        ok(forks_fine(), "a fork works (%s: marks not counted)", nowipe);
     vstack_destroy(&b);
     vstack_destroy(&a);
 }
