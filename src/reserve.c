@@ -13,6 +13,8 @@
 #include "internal.h"
 #include "track.h"
 
+#include <stdio.h>
+
 /* One try at want bytes: the probe, the reservation, its first commit.  0,
  * or the errno of the call that refused, with *e saying which; nothing is
  * left mapped then (a release that fails is a warning). */
@@ -69,10 +71,14 @@ int vs_reserve(const struct vstack_opts_ *opts, size_t asked, size_t want, size_
         if (!refusal.err)
             refusal = e;
         if (!opts->halve || next < VSTACK_MIN_SIZE || next < unit || next >= want || next < commit) {
+            /* What was asked, and the last size tried when it was less. */
+            char tried[80] = "";
+            if (want != asked)
+                snprintf(tried, sizeof tried, " or its halvings down to %s", vs_fmt_size(want, b2));
             if (commit && next < commit && opts->halve)
-                return vs_fail_os(o, &e, "cannot reserve %s of %s with %s committed at once", what,
-                                  vs_fmt_size(want, b1), vs_fmt_size(commit, b2));
-            return vs_fail_os(o, &e, "cannot reserve %s of %s", what, vs_fmt_size(want, b1));
+                return vs_fail_os(o, &e, "cannot reserve %s of %s%s with %s committed at once", what,
+                                  vs_fmt_size(asked, b1), tried, vs_fmt_size(commit, b2));
+            return vs_fail_os(o, &e, "cannot reserve %s of %s%s", what, vs_fmt_size(asked, b1), tried);
         }
         want = next;
     }

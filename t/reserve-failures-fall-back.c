@@ -339,8 +339,8 @@ int main(void)
     pool_fails(ENOMEM);
     pool_fails(EACCES);
     pool_halving_stops(32 * MB, 0, 1,
-                       "cannot reserve maxsize of 33554432 bytes (32 MiB) with 33554432 bytes (32 MiB) committed at "
-                       "once: mmap (reservation)",
+                       "cannot reserve maxsize of 67108864 bytes (64 MiB) or its halvings down to 33554432 bytes "
+                       "(32 MiB) with 33554432 bytes (32 MiB) committed at once: mmap (reservation)",
                        "a pool refused down to its minsize");
     pool_halving_stops(1 * MB, VSTACK_NOHALVE, 0, "cannot reserve maxsize of 67108864 bytes (64 MiB): mmap (trial",
                        "a pool refused, VSTACK_NOHALVE");
