@@ -215,6 +215,21 @@ void tu_require_mmap(void)
 
 /* ---- what this system does ------------------------------------------------ */
 
+/* A probe's answer, worked out at the first call and kept. */
+struct probe_memo {
+    int done;
+    const char *why;
+};
+
+static const char *probe_once(struct probe_memo *m, const char *(*probe)(void))
+{
+    if (!m->done) {
+        m->done = 1;
+        m->why = probe();
+    }
+    return m->why;
+}
+
 void tu_require(const char *why)
 {
     if (why)
@@ -256,20 +271,16 @@ static int child_reads_zero(void *arg)
 }
 #endif
 
-const char *tu_lacks_wipe_on_fork(void)
+static const char *probe_wipe_on_fork(void)
 {
-    static int done;
-    static const char *why;
-    if (done)
-        return why;
-    done = 1;
+    const char *why = NULL;
     if (!vs_os_config()->wipes_on_fork)
-        return why = "this system has no wipe-on-fork";
+        return "this system has no wipe-on-fork";
 #if defined(__linux__) && defined(MADV_WIPEONFORK)
     static char buf[160];
     unsigned char *p = probe_map(1, PROT_READ | PROT_WRITE);
     if (!p)
-        return why = NULL; /* cannot tell: let the test run */
+        return NULL; /* cannot tell: let the test run */
     memset(p, 0x5a, tu_page_size());
     if (madvise(p, tu_page_size(), MADV_WIPEONFORK) != 0) {
         snprintf(buf, sizeof buf, "madvise(MADV_WIPEONFORK) fails here: %s", strerror(errno));
@@ -282,13 +293,15 @@ const char *tu_lacks_wipe_on_fork(void)
     return why;
 }
 
-const char *tu_lacks_huge_advice(void)
+const char *tu_lacks_wipe_on_fork(void)
 {
-    static int done;
-    static const char *why;
-    if (done)
-        return why;
-    done = 1;
+    static struct probe_memo m;
+    return probe_once(&m, probe_wipe_on_fork);
+}
+
+static const char *probe_huge_advice(void)
+{
+    const char *why = NULL;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     static char buf[160];
     unsigned char *p = probe_map(1, PROT_READ | PROT_WRITE);
@@ -305,17 +318,19 @@ const char *tu_lacks_huge_advice(void)
     return why;
 }
 
-const char *tu_lacks_enomem_for_unmapped(void)
+const char *tu_lacks_huge_advice(void)
 {
-    static int done;
-    static const char *why;
-    if (done)
-        return why;
-    done = 1;
+    static struct probe_memo m;
+    return probe_once(&m, probe_huge_advice);
+}
+
+static const char *probe_enomem_for_unmapped(void)
+{
+    const char *why = NULL;
 #ifdef __linux__
     unsigned char *p = probe_map(1, PROT_NONE);
     if (!p || munmap(p, tu_page_size()) != 0)
-        return why = NULL;
+        return NULL;
     errno = 0;
     if (madvise(p, tu_page_size(), MADV_DONTNEED) == 0 || errno != ENOMEM)
         why = "madvise of a range that nothing maps does not fail with ENOMEM here";
@@ -325,13 +340,15 @@ const char *tu_lacks_enomem_for_unmapped(void)
     return why;
 }
 
-const char *tu_lacks_mincore_of_prot_none(void)
+const char *tu_lacks_enomem_for_unmapped(void)
 {
-    static int done;
-    static const char *why;
-    if (done)
-        return why;
-    done = 1;
+    static struct probe_memo m;
+    return probe_once(&m, probe_enomem_for_unmapped);
+}
+
+static const char *probe_mincore_of_prot_none(void)
+{
+    const char *why = NULL;
 #ifdef __linux__
     static char buf[160];
     unsigned char vec[1];
@@ -347,6 +364,12 @@ const char *tu_lacks_mincore_of_prot_none(void)
     why = "mincore is checked on Linux only";
 #endif
     return why;
+}
+
+const char *tu_lacks_mincore_of_prot_none(void)
+{
+    static struct probe_memo m;
+    return probe_once(&m, probe_mincore_of_prot_none);
 }
 
 #if !defined(_WIN32) && defined(HAVE_SYS_RESOURCE_H)
@@ -511,25 +534,21 @@ static int maps_lists_prot_none(uintptr_t addr)
 }
 #endif
 
-const char *tu_lacks_proc_maps(void)
+static const char *probe_proc_maps(void)
 {
-    static int done;
-    static const char *why;
-    if (done)
-        return why;
-    done = 1;
+    const char *why = NULL;
 #ifdef __linux__
     if (access("/proc/self/smaps", R_OK) != 0 || access("/proc/self/maps", R_OK) != 0)
-        return why = "no /proc/self/maps and /proc/self/smaps";
+        return "no /proc/self/maps and /proc/self/smaps";
     /* Three pages: PROT_NONE, read/write, and unmapped again. */
     size_t ps = tu_page_size();
     unsigned char *p = probe_map(3, PROT_NONE);
     struct tu_smaps none, rw, hole;
     if (!p)
-        return why = NULL; /* cannot tell */
+        return NULL; /* cannot tell */
     if (mprotect(p + ps, ps, PROT_READ | PROT_WRITE) != 0 || munmap(p + 2 * ps, ps) != 0) {
         munmap(p, 3 * ps);
-        return why = NULL;
+        return NULL;
     }
     uintptr_t a = (uintptr_t)p;
     if (smaps_range(a, a + ps, &none) != 0 || smaps_range(a + ps, a + 2 * ps, &rw) != 0 ||
@@ -546,6 +565,12 @@ const char *tu_lacks_proc_maps(void)
     why = "no /proc/self/maps and /proc/self/smaps";
 #endif
     return why;
+}
+
+const char *tu_lacks_proc_maps(void)
+{
+    static struct probe_memo m;
+    return probe_once(&m, probe_proc_maps);
 }
 
 int tu_have_proc(void) { return tu_lacks_proc_maps() == NULL; }
