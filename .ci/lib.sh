@@ -48,18 +48,23 @@ ci_copy() {
     ci_dir=$dir
 }
 
-# The totals of automake's test-suite.log in DIR, as "NAME: N passed, M
-# failed, K skipped"; sets ci_pass, ci_fail, ci_skip.
+# The totals of automake's test-suite.log in DIR, or of the logs named
+# after DIR added up, as "NAME: N passed, M failed, K skipped"; sets
+# ci_pass, ci_fail, ci_skip.  A log that is missing counts as a failure.
 ci_summary() {
-    local name=$1 log=$2/test-suite.log
+    local name=$1 dir=$2 log p f s
+    shift 2
+    [ $# -gt 0 ] || set -- "$dir/test-suite.log"
     ci_pass=0 ci_fail=0 ci_skip=0
-    if [ -f "$log" ]; then
-        ci_pass=$(awk '/^# PASS:/{print $3}' "$log")
-        ci_fail=$(awk '/^# (FAIL|ERROR|XPASS):/{s += $3} END{print s + 0}' "$log")
-        ci_skip=$(awk '/^# SKIP:/{print $3}' "$log")
-    else
-        ci_fail=1
-    fi
+    for log in "$@"; do
+        if [ ! -f "$log" ]; then
+            ci_fail=$((ci_fail + 1))
+            continue
+        fi
+        read -r p f s < <(awk '/^# PASS:/{p=$3} /^# (FAIL|ERROR|XPASS):/{f+=$3} /^# SKIP:/{s=$3}
+                              END{print p+0, f+0, s+0}' "$log")
+        ci_pass=$((ci_pass + p)) ci_fail=$((ci_fail + f)) ci_skip=$((ci_skip + s))
+    done
     echo "$name: $ci_pass passed, $ci_fail failed, $ci_skip skipped"
 }
 
