@@ -18,97 +18,25 @@
 #ifndef VSTACK_H
 #define VSTACK_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "vstack_common.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
-#define VSTACK_LIKELY(x) __builtin_expect(!!(x), 1)
-#define VSTACK_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#else
-#define VSTACK_LIKELY(x) (x)
-#define VSTACK_UNLIKELY(x) (x)
-#endif
-
-/* Error codes.  Every function returning int returns VSTACK_OK or one of these. */
-#define VSTACK_OK 0
-#define VSTACK_ENOMEM 1 /* the system refused memory (reservation or commit) */
-#define VSTACK_ESTACK 2 /* the stack overflows: the request exceeds parisizemax */
-#define VSTACK_EINVAL 3 /* bad argument; nothing was changed */
-#define VSTACK_ESYS 4   /* an OS call failed in a way that is not lack of memory */
-
-/* Flags for vstack_init. */
-#define VSTACK_NOPROBE 0x1u         /* skip the trial read/write mapping before reserving */
-#define VSTACK_DECOMMIT_UNMAP 0x2u  /* decommit by munmap + mmap (Cygwin's safe path) */
-#define VSTACK_DECOMMIT_REMAP 0x4u  /* decommit by mmap(PROT_NONE|MAP_FIXED) over the range */
-#define VSTACK_HUGEPAGES 0x8u       /* commit in transparent-huge-page units */
-#define VSTACK_NOHUGEPAGES 0x10u    /* never use huge pages, whatever the environment says */
-#define VSTACK_NOFORKWIPE 0x20u     /* let fork() copy the free part, as a plain mapping would */
-#define VSTACK_NOHALVE 0x40u        /* all or nothing: VSTACK_ENOMEM rather than a smaller reservation */
-
-/* The smallest stack, and the reservation cap while running under valgrind. */
-#define VSTACK_MIN_SIZE ((size_t)64 << 10)        /* 64 KiB */
-#define VSTACK_VALGRIND_MAX ((size_t)512 << 20)   /* 512 MiB */
-
 typedef uintptr_t vstack_sp; /* an address on the stack, like PARI's pari_sp */
 typedef struct vstack vstack;
 typedef void (*vstack_handler)(vstack *st, int err, const char *msg, void *ctx);
-
-/* Fork-wipe's bookkeeping for one stack or pool: private, like the rest. */
-struct vstack_fork_ {
-    uintptr_t lo, hi;   /* the range marked for fork-wipe now, or lo == hi */
-    uintptr_t keep;     /* [lo, keep) stays marked across forks; [keep, hi) is this fork's */
-    void *slot;         /* the entry in the table of live stacks and pools */
-    uintptr_t check;    /* while in the table: the address of this struct, scrambled */
-    int (*range)(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi);
-    void (*stuck)(struct vstack_fork_ *f);
-};
-
-/* The options of a stack or pool, resolved once from flags and environment
- * at init: private, like the rest. */
-struct vstack_opts_ {
-    size_t unit;            /* commit granularity: the page or the huge page */
-    unsigned char probe;    /* try a read/write mapping before reserving */
-    unsigned char unmap;    /* decommit by munmap + mmap */
-    unsigned char huge;     /* transparent huge pages */
-    unsigned char forkwipe; /* fork gets zeros for the free part */
-    unsigned char halve;    /* a refused reservation is retried at half the size */
-};
-
-/* The library's own state of a stack.  It is declared here only so that a
- * vstack can live in the caller's memory: its fields are private, may change
- * in any release, and must never be read or written outside the library. */
-struct vstack_private_ {
-    vstack_sp bot;          /* lowest committed address */
-    vstack_sp top;          /* one past the highest address of the stack */
-    vstack_sp vbot;         /* lowest reserved address */
-    vstack_sp low;          /* lowest page handed out since the last decommit */
-    void *map_base;         /* the mapping as the system returned it */
-    size_t map_len;
-    size_t rsize;           /* parisize, rounded */
-    size_t rsize_given;     /* parisize as given, as vstack_default_get reads it */
-    size_t vsize;           /* parisizemax, rounded; 0 for a fixed-size stack */
-    size_t high_water;      /* the most ever used, to the page */
-    unsigned long grows, shrinks;
-    struct vstack_opts_ opts;
-    unsigned char tracking, verbose;
-    int errcode;            /* see vstack_last_error_code */
-    vstack_handler err_fn, warn_fn;
-    void *err_ctx, *warn_ctx;
-    struct vstack_fork_ fork;
-    vstack_sp *bound;       /* the embedder's stack pointer (vstack_bind_avma), or NULL */
-    char errmsg[256];       /* see vstack_last_error */
-};
 
 /* A stack.  avma and lim are the public head, read and written by the
  * inline fast path below; everything else is the library's. */
 struct vstack {
     vstack_sp avma; /* the stack pointer: [avma, top) is in use */
     vstack_sp lim;  /* allocations that stay at or above lim need no library call */
-    struct vstack_private_ priv_;
+    /* The library's own state: opaque storage of a fixed size, so that a
+     * vstack can live in the caller's memory and the library may change
+     * what it keeps there without changing the ABI.  Never read or write it. */
+    union vstack_opaque_ private_;
 };
 
 struct vstack_stats {
@@ -224,6 +152,8 @@ void vstack_get_stats(const vstack *st, struct vstack_stats *out);
 }
 #endif
 
+/* The pool's API comes with the stack's, as it always has; vstack_pool.h
+ * also stands alone. */
 #include "vstack_pool.h"
 
 #endif /* VSTACK_H */

@@ -6,15 +6,13 @@
  * gives pages and commit charge back when it shrinks.  A soft limit warns
  * once when crossed; a hard limit refuses.  The client manages what is
  * inside (a garbage collector, say) and tells the pool how much of it is in
- * use, so that fork() does not copy the free tail.  Included by vstack.h.
+ * use, so that fork() does not copy the free tail.  It stands alone, and
+ * vstack.h includes it too.
  */
 #ifndef VSTACK_POOL_H
 #define VSTACK_POOL_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-#include "vstack.h"
+#include "vstack_common.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,27 +21,11 @@ extern "C" {
 typedef struct vstack_pool vstack_pool;
 typedef void (*vstack_pool_handler)(vstack_pool *p, int err, const char *msg, void *ctx);
 
-/* Private: declared here only so that a pool can live in the caller's memory. */
-struct vstack_pool_private_ {
-    uintptr_t base;        /* the first byte; never moves */
-    size_t size;           /* committed from the base */
-    size_t reserved;       /* the reservation as granted */
-    size_t minsize, soft, hard, high_water;
-    size_t used;           /* in use from the base; SIZE_MAX: all of it */
-    void *map_base;
-    size_t map_len;
-    unsigned long grows, shrinks;
-    struct vstack_opts_ opts;
-    unsigned char soft_warned;
-    struct vstack_fork_ fork;
-    vstack_pool_handler warn_fn;
-    void *warn_ctx;
-    int errcode;
-    char errmsg[256];
-};
-
+/* A pool.  It lives in the caller's memory; its contents are the
+ * library's: opaque storage of a fixed size, never read or written outside
+ * the library. */
 struct vstack_pool {
-    struct vstack_pool_private_ priv_; /* the library's: users allocate the pool, nothing more */
+    union vstack_opaque_ private_;
 };
 
 struct vstack_pool_stats {

@@ -32,41 +32,41 @@ static size_t vs_page(void) { return vs_os_config()->page_size; }
  * head's. */
 static vstack_sp vs_sp(const vstack *st)
 {
-    const vstack_sp *b = st->priv_.bound;
+    const vstack_sp *b = vs_cstack_state(st)->bound;
     return b ? *(const volatile vstack_sp *)b : st->avma;
 }
 
 /* Move the stack pointer: the embedder's variable, or the head's. */
 static void vs_set_sp(vstack *st, vstack_sp av)
 {
-    if (st->priv_.bound)
-        *(volatile vstack_sp *)st->priv_.bound = av;
+    if (vs_cstack_state(st)->bound)
+        *(volatile vstack_sp *)vs_cstack_state(st)->bound = av;
     else
         st->avma = av;
 }
 
 /* A bound stack's pointer may be elsewhere for a while (the embedder on
  * another stack): only a pointer inside [bot, top] is this stack's. */
-static int vs_sp_inside(const struct vstack_private_ *p, vstack_sp av) { return av >= p->bot && av <= p->top; }
+static int vs_sp_inside(const struct vs_stack *p, vstack_sp av) { return av >= p->r.edge && av <= p->r.hi; }
 
 /* Record what a call of the library sees in use: for a stack whose
  * embedder allocates without calling it, that is all it can know. */
-static void vs_saw(struct vstack_private_ *p, vstack_sp av)
+static void vs_saw(struct vs_stack *p, vstack_sp av)
 {
-    size_t used = p->top - VS_ALIGN_DOWN(av, vs_page());
+    size_t used = p->r.hi - VS_ALIGN_DOWN(av, vs_page());
     if (used > p->high_water)
         p->high_water = used;
 }
 
 /* The largest committed size the stack may reach. */
-static size_t vs_limit(const struct vstack_private_ *p) { return p->vsize ? p->vsize : p->rsize; }
+static size_t vs_limit(const struct vs_stack *p) { return p->vsize ? p->vsize : p->rsize; }
 
 /* Where the fast path must stop: the low-water mark, and never inside a
  * range still marked for fork-wipe.  Under memcheck lim instead follows
  * avma (vs_track_sync), so that every allocation is seen. */
 static void vs_set_lim(vstack *st)
 {
-    struct vstack_private_ *p = &st->priv_;
+    struct vs_stack *p = vs_stack_state(st);
     if (p->bound) {
         st->lim = st->avma; /* the head is not used: every allocation is a call */
         return;
@@ -74,11 +74,11 @@ static void vs_set_lim(vstack *st)
     if (p->tracking) {
         /* Never below a range still marked: an allocation there must take
          * the slow path, which clears the mark first. */
-        if (p->fork.hi > st->lim)
-            st->lim = p->fork.hi;
+        if (p->r.fork.hi > st->lim)
+            st->lim = p->r.fork.hi;
         return;
     }
-    st->lim = p->fork.hi > p->low ? p->fork.hi : p->low;
+    st->lim = p->r.fork.hi > p->low ? p->r.fork.hi : p->low;
 }
 
 /* Under memcheck: what was popped since the library last looked is
@@ -86,7 +86,7 @@ static void vs_set_lim(vstack *st)
 static void vs_track_sync(vstack *st)
 {
     vstack_sp nlim = VS_ALIGN_DOWN(st->avma, 16);
-    if (!st->priv_.tracking || st->priv_.bound || nlim <= st->lim)
+    if (!vs_cstack_state(st)->tracking || vs_cstack_state(st)->bound || nlim <= st->lim)
         return;
     vs_track_noaccess((void *)st->lim, nlim - st->lim);
     st->lim = nlim;
@@ -94,58 +94,56 @@ static void vs_track_sync(vstack *st)
 
 /* ---- fork-wipe ------------------------------------------------------------- */
 
-#define VS_STACK_OF(f) ((vstack *)(void *)((char *)(f) - offsetof(vstack, priv_.fork)))
+/* The stack whose fork-wipe entry is f: its region is the first member of
+ * its state. */
+static vstack *vs_stack_of(const struct vs_fork *f)
+{
+    return vs_stack_head((struct vs_stack *)(void *)vs_region_of(f));
+}
 
 /* The free part touched since the last decommit, in whole units.  The
  * library cannot see what the embedder of a bound stack touched: its free
  * part is all of [bot, avma), marked only when it is at least
  * VS_BOUND_WIPE_MIN (internal.h says why); a pointer outside the stack
  * marks nothing. */
-static int vs_stack_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
+static int vs_stack_fork_range(const struct vs_fork *f, uintptr_t *lo, uintptr_t *hi)
 {
-    const vstack *st = VS_STACK_OF(f);
-    const struct vstack_private_ *p = &st->priv_;
+    const vstack *st = vs_stack_of(f);
+    const struct vs_stack *p = vs_cstack_state(st);
     vstack_sp av = vs_sp(st);
     if (p->bound) {
         if (!vs_sp_inside(p, av))
             return 0;
-        *lo = p->bot;
-        *hi = VS_ALIGN_DOWN(av, p->opts.unit);
+        *lo = p->r.edge;
+        *hi = VS_ALIGN_DOWN(av, p->r.opts.unit);
         return *lo < *hi && *hi - *lo >= VS_BOUND_WIPE_MIN;
     }
-    *lo = vs_round_up(p->low, p->opts.unit);
-    *hi = VS_ALIGN_DOWN(av, p->opts.unit);
+    *lo = vs_round_up(p->low, p->r.opts.unit);
+    *hi = VS_ALIGN_DOWN(av, p->r.opts.unit);
     return *lo < *hi;
 }
 
 /* The mark could not be cleared: keep allocations above it until the slow
  * path manages to (vs_unstick). */
-static void vs_stack_fork_stuck(struct vstack_fork_ *f) { vs_set_lim(VS_STACK_OF(f)); }
+static void vs_stack_fork_stuck(struct vs_fork *f) { vs_set_lim(vs_stack_of(f)); }
 
-void vs_stack_adopt(vstack *st, const struct vs_region *r)
+void vs_stack_adopted(vstack *st)
 {
-    struct vstack_private_ *p = &st->priv_;
-    p->map_base = r->map_base;
-    p->map_len = r->map_len;
-    p->vbot = r->lo;
-    p->top = r->hi;
-    p->bot = r->hi - r->committed;
-    p->low = p->top;
-    vs_fork_none(&p->fork);
-    p->fork.range = vs_stack_fork_range;
-    p->fork.stuck = vs_stack_fork_stuck;
+    struct vs_stack *p = vs_stack_state(st);
+    p->low = p->r.hi;
+    p->r.fork.range = vs_stack_fork_range;
+    p->r.fork.stuck = vs_stack_fork_stuck;
     p->tracking = vs_running_on_valgrind();
-    st->avma = st->lim = p->top;
+    st->avma = st->lim = p->r.hi;
     if (p->bound)
-        *(volatile vstack_sp *)p->bound = p->top; /* the contents are gone */
-    vs_track_noaccess((void *)p->bot, p->top - p->bot);
+        *(volatile vstack_sp *)p->bound = p->r.hi; /* the contents are gone */
 }
 
-vstack_sp vstack_top(const vstack *st) { return st->priv_.top; }
+vstack_sp vstack_top(const vstack *st) { return vs_cstack_state(st)->r.hi; }
 
 void vstack_pop_all(vstack *st)
 {
-    vs_set_sp(st, st->priv_.top);
+    vs_set_sp(st, vs_cstack_state(st)->r.hi);
     vs_track_sync(st);
 }
 
@@ -153,16 +151,16 @@ void vstack_pop_all(vstack *st)
 
 /* The committed size to grow to for a stack that needs `need` bytes
  * committed: parisize at first, then doubling, capped at the limit. */
-static size_t vs_grow_target(const struct vstack_private_ *p, size_t need)
+static size_t vs_grow_target(const struct vs_stack *p, size_t need)
 {
-    size_t size = p->top - p->bot, limit = vs_limit(p);
+    size_t size = p->r.hi - p->r.edge, limit = vs_limit(p);
     if (size < p->rsize)
         size = p->rsize;
     while (size < need && size <= limit / 2)
         size *= 2;
     if (size < need)
         size = need;
-    size = vs_round_up(size, p->opts.unit);
+    size = vs_round_up(size, p->r.opts.unit);
     return size > limit ? limit : size;
 }
 
@@ -172,9 +170,9 @@ static size_t vs_grow_target(const struct vstack_private_ *p, size_t need)
  * system will not give more. */
 static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
-    size_t cur = p->top - p->bot;
-    vstack_sp nbot = p->top - newsize;
+    struct vs_stack *p = vs_stack_state(st);
+    size_t cur = p->r.hi - p->r.edge;
+    vstack_sp nbot = p->r.hi - newsize, obot = p->r.edge;
     struct vs_os_sigmask saved;
     struct vs_os_err e;
     char b1[48], b2[48];
@@ -183,7 +181,9 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
         return VSTACK_OK;
     if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
-    if (vs_os_commit((void *)nbot, p->bot - nbot, &e) != 0) {
+    /* The first commit, of parisize, is the stack's own size, not growth. */
+    int grew = newsize > p->rsize;
+    if (vs_region_commit(&p->r, nbot, grew, &e, o) != 0) {
         vs_unblock(&saved, o);
         if (p->vsize && cur >= p->rsize) {
             p->vsize = cur;
@@ -193,19 +193,13 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
         return vs_fail_os(o, &e, "cannot grow the stack from %s to %s", vs_fmt_size(cur, b1),
                           vs_fmt_size(newsize, b2));
     }
-    size_t len = p->bot - nbot;
     /* An embedder that allocates by itself never tells memcheck: its
      * committed memory is all addressable. */
     if (p->bound)
-        vs_track_undefined((void *)nbot, len);
+        vs_track_undefined((void *)nbot, obot - nbot);
     else
-        vs_track_noaccess((void *)nbot, len);
-    p->bot = nbot;
-    /* The first commit, of parisize, is the stack's own size, not growth. */
-    int grew = newsize > p->rsize;
-    p->grows += grew;
+        vs_track_noaccess((void *)nbot, obot - nbot);
     vs_unblock(&saved, o);
-    vs_advise_huge(&p->opts, (void *)nbot, len, o);
     if (grew)
         vs_infof(st, o, "increasing stack size to %zu", newsize);
     return VSTACK_OK;
@@ -216,9 +210,9 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
  * that would hold twice what this request needs, or says that none can. */
 static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
+    struct vs_stack *p = vs_stack_state(st);
     char b1[48], b2[48], hint[96];
-    size_t used = p->top - vs_sp(st);
+    size_t used = p->r.hi - vs_sp(st);
     size_t need = nbytes > VS_SIZE_CLAMP - used ? VS_SIZE_CLAMP : used + nbytes;
 
     if (need > VS_SIZE_CLAMP / 2)
@@ -239,9 +233,9 @@ static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
 /* A bound stack's pointer outside the stack, for a call that needs it. */
 static int vs_outside(const vstack *st, vstack_sp av, const char *call, struct vs_out *o)
 {
-    const struct vstack_private_ *p = &st->priv_;
+    const struct vs_stack *p = vs_cstack_state(st);
     return vs_failf(o, VSTACK_EINVAL, "%s: the bound stack pointer %#" PRIxPTR " is outside the stack [%#" PRIxPTR
-                    ", %#" PRIxPTR "]", call, (uintptr_t)av, (uintptr_t)p->bot, (uintptr_t)p->top);
+                    ", %#" PRIxPTR "]", call, (uintptr_t)av, (uintptr_t)p->r.edge, (uintptr_t)p->r.hi);
 }
 
 /* Clear a fork-wipe mark that could not be cleared after a fork, before
@@ -249,30 +243,31 @@ static int vs_outside(const vstack *st, vstack_sp av, const char *call, struct v
 static int vs_unstick(vstack *st, struct vs_out *o)
 {
     struct vs_os_err e;
-    if (vs_fork_clear(&st->priv_.fork, &e) != 0)
+    if (vs_fork_clear(&vs_stack_state(st)->r.fork, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free part");
     return VSTACK_OK;
 }
 
 void *vstack_alloc_slow(vstack *st, size_t nbytes)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
     vstack_sp av, floor, nav = 0;
 
     vs_track_sync(st);
     av = vs_sp(st);
-    floor = p->top - vs_limit(p);
+    floor = p->r.hi - vs_limit(p);
     if (vs_stack_gone(st, "vstack_alloc", &o)) {
         ;
     } else if (p->bound && !vs_sp_inside(p, av)) {
         vs_outside(st, av, "vstack_alloc", &o);
     } else if (nbytes > av - floor || (nav = VS_ALIGN_DOWN(av - nbytes, 16)) < floor) {
         vs_overflow(st, nbytes, &o);
-    } else if (nav < p->fork.hi && vs_unstick(st, &o) != VSTACK_OK) {
+    } else if (nav < p->r.fork.hi && vs_unstick(st, &o) != VSTACK_OK) {
         ;
-    } else if (nav < p->bot) {
-        vs_commit_to(st, vs_grow_target(p, p->top - nav), &o);
+    } else if (nav < p->r.edge) {
+        vs_commit_to(st, vs_grow_target(p, p->r.hi - nav), &o);
     }
     if (o.code != VSTACK_OK) {
         vs_deliver_alloc(st, &o);
@@ -293,26 +288,27 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
     vs_set_sp(st, nav);
     /* Only now, with the stack in its final state, may a handler run. */
     if (o.nwarn)
-        vs_deliver(st, &o);
+        vs_region_deliver(&vs_stack_state(st)->r, &o);
     else
-        vs_tell(st, &o);
+        vs_region_tell(&vs_stack_state(st)->r, &o);
     return (void *)nav;
 }
 
 void vstack_set_avma_debug(vstack *st, vstack_sp av)
 {
-    struct vstack_private_ *p = &st->priv_;
+    struct vs_stack *p = vs_stack_state(st);
     vstack_sp cur = vs_sp(st);
-    struct vs_out o = {0};
+    struct vs_out o;
+    vs_out_init(&o);
     /* A pointer may only go up, to what is in use: [avma, top]. */
     if (vs_stack_gone(st, "vstack_set_avma", &o)) {
         vs_deliver_alloc(st, &o);
         return;
     }
-    if (av < cur || av > p->top || (p->bound && !vs_sp_inside(p, cur))) {
+    if (av < cur || av > p->r.hi || (p->bound && !vs_sp_inside(p, cur))) {
         vs_failf(&o, VSTACK_EINVAL,
                  "vstack_set_avma: %#" PRIxPTR " is not in the part in use [%#" PRIxPTR ", %#" PRIxPTR "]",
-                 (uintptr_t)av, (uintptr_t)cur, (uintptr_t)p->top);
+                 (uintptr_t)av, (uintptr_t)cur, (uintptr_t)p->r.hi);
         vs_deliver_alloc(st, &o);
         return;
     }
@@ -322,9 +318,10 @@ void vstack_set_avma_debug(vstack *st, vstack_sp av)
 
 int vstack_grow(vstack *st, size_t newsize)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
-    size_t cur = p->top - p->bot, target;
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
+    size_t cur = p->r.hi - p->r.edge, target;
     char b1[48], b2[48];
 
     vs_track_sync(st);
@@ -339,7 +336,7 @@ int vstack_grow(vstack *st, size_t newsize)
         else
             vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
     } else {
-        target = vs_clamp_round(newsize, p->opts.unit);
+        target = vs_clamp_round(newsize, p->r.opts.unit);
         if (target > vs_limit(p) && target > cur && p->vsize)
             vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(newsize, b1),
                      vs_fmt_size(p->vsize, b2));
@@ -349,55 +346,43 @@ int vstack_grow(vstack *st, size_t newsize)
         else
             vs_commit_to(st, target, &o);
     }
-    return vs_deliver(st, &o);
+    return vs_region_deliver(&vs_stack_state(st)->r, &o);
 }
 
 /* ---- decommit ------------------------------------------------------------ */
 
-/* The range [bot, nbot) was unmapped and could not be mapped again: the
- * reservation below it goes too (vs_lose_range), the mapping is [nbot, end)
- * from now on, and parisizemax shrinks to what is left. */
-static void vs_lose_below(vstack *st, vstack_sp nbot, struct vs_out *o)
-{
-    struct vstack_private_ *p = &st->priv_;
-    vs_lose_range(&p->map_base, &p->map_len, p->bot, nbot, 1, o);
-    p->vbot = nbot;
-    if (p->vsize)
-        p->vsize = p->top - nbot;
-    if (p->rsize > p->top - nbot)
-        p->rsize = p->rsize_given = p->top - nbot;
-}
-
-/* Give [bot, nbot) back to the system, signals blocked. */
+/* Give [bot, nbot) back to the system, signals blocked.  A range that
+ * could not be reserved again is lost (vs_region_decommit): parisizemax
+ * shrinks to what is left. */
 static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
+    struct vs_stack *p = vs_stack_state(st);
     struct vs_os_sigmask saved;
     struct vs_os_err e;
-    size_t len = nbot - p->bot;
+    size_t len = nbot - p->r.edge;
     char b1[48], b2[48];
     int hole;
 
     if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
-    if (vs_os_decommit((void *)p->bot, len, p->opts.unmap, &hole, &e) != 0 && !hole) {
+    if (vs_region_decommit(&p->r, nbot, &hole, &e, o) != 0 && !hole) {
         vs_unblock(&saved, o);
         return vs_fail_os(o, &e, "cannot give back %s of the stack", vs_fmt_size(len, b1));
     }
-    if (hole)
-        vs_lose_below(st, nbot, o);
-    else
-        p->shrinks++;
-    p->bot = nbot;
+    if (hole) {
+        if (p->vsize)
+            p->vsize = p->r.hi - nbot;
+        if (p->rsize > p->r.hi - nbot)
+            p->rsize = p->rsize_given = p->r.hi - nbot;
+    }
     if (p->low < nbot)
         p->low = nbot;
-    vs_fork_replaced_below(&p->fork, nbot);
     vs_set_lim(st);
     vs_unblock(&saved, o);
     if (hole)
         return vs_fail_os(o, &e, "%s were given back but not reserved again; parisizemax lowered to %s",
-                          vs_fmt_size(len, b1), vs_fmt_size(p->top - nbot, b2));
-    vs_infof(st, o, "decreasing stack size to %zu", (size_t)(p->top - nbot));
+                          vs_fmt_size(len, b1), vs_fmt_size(p->r.hi - nbot, b2));
+    vs_infof(st, o, "decreasing stack size to %zu", (size_t)(p->r.hi - nbot));
     return VSTACK_OK;
 }
 
@@ -409,112 +394,117 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
  * the range instead, as for any stack. */
 static void vs_keep_free(vstack *st, struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
+    struct vs_stack *p = vs_stack_state(st);
     struct vs_os_sigmask saved;
-    struct vs_out quiet = {0};
+    struct vs_out quiet;
     struct vs_os_err e;
 
     /* A bound stack keeps no mark: its embedder allocates below lim
      * without a call, into memory the mark would hide from children. */
-    if (!p->fork.slot || p->bound || vs_block(&saved, &quiet) != VSTACK_OK)
+    vs_out_init(&quiet);
+    if (!p->r.fork.slot || p->bound || vs_block(&saved, &quiet) != VSTACK_OK)
         return;
-    (void)vs_fork_keep(&p->fork, &e);
+    (void)vs_fork_keep(&p->r.fork, &e);
     vs_set_lim(st);
     vs_unblock(&saved, o);
 }
 
 int vstack_reset(vstack *st)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
     vstack_sp av = vs_sp(st);
-    size_t used = vs_round_up(p->top - av, p->opts.unit);
+    size_t used = vs_round_up(p->r.hi - av, p->r.opts.unit);
     size_t keep = used > p->rsize ? used : p->rsize;
 
     vs_track_sync(st);
     if (vs_stack_gone(st, "vstack_reset", &o))
-        return vs_deliver(st, &o);
+        return vs_region_deliver(&vs_stack_state(st)->r, &o);
     if (p->bound && !vs_sp_inside(p, av)) {
         vs_outside(st, av, "vstack_reset", &o);
-        return vs_deliver(st, &o);
+        return vs_region_deliver(&vs_stack_state(st)->r, &o);
     }
     vs_saw(p, av);
-    if (keep < p->top - p->bot)
-        vs_decommit_to(st, p->top - keep, &o);
+    if (keep < p->r.hi - p->r.edge)
+        vs_decommit_to(st, p->r.hi - keep, &o);
     if (o.code == VSTACK_OK)
         vs_keep_free(st, &o);
-    return vs_deliver(st, &o);
+    return vs_region_deliver(&vs_stack_state(st)->r, &o);
 }
 
 int vstack_trim(vstack *st)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
     struct vs_os_err e;
     vstack_sp av = vs_sp(st), end = VS_ALIGN_DOWN(av, vs_page());
     char b1[48];
 
     vs_track_sync(st);
     if (vs_stack_gone(st, "vstack_trim", &o))
-        return vs_deliver(st, &o);
+        return vs_region_deliver(&vs_stack_state(st)->r, &o);
     if (p->bound && !vs_sp_inside(p, av)) {
         vs_outside(st, av, "vstack_trim", &o);
-        return vs_deliver(st, &o);
+        return vs_region_deliver(&vs_stack_state(st)->r, &o);
     }
-    if (end > p->bot) {
+    if (end > p->r.edge) {
         /* The malloc layer writes zeros where memcheck was told nothing may go. */
         if (p->tracking && !vs_os_config()->reserves)
-            vs_track_undefined((void *)p->bot, end - p->bot);
-        if (vs_os_discard((void *)p->bot, end - p->bot, &e) != 0) {
-            vs_fail_os(&o, &e, "cannot discard %s of free stack", vs_fmt_size(end - p->bot, b1));
+            vs_track_undefined((void *)p->r.edge, end - p->r.edge);
+        if (vs_os_discard((void *)p->r.edge, end - p->r.edge, &e) != 0) {
+            vs_fail_os(&o, &e, "cannot discard %s of free stack", vs_fmt_size(end - p->r.edge, b1));
             /* A layer that discards by decommitting and committing again
              * (Windows) may have stopped halfway: give the range back, so
              * that the stack never counts decommitted pages as committed.
              * It grows again on demand. */
             if (vs_os_config()->discard_decommits) {
-                struct vs_out d = {0};
+                struct vs_out d;
+                vs_out_init(&d);
                 if (vs_decommit_to(st, end, &d) != VSTACK_OK)
                     vs_warnf(&o, d.code, "%s", d.msg);
             }
         }
         if (p->tracking && p->bound)
-            vs_track_defined((void *)p->bot, end - p->bot); /* zeros, as the contract says */
+            vs_track_defined((void *)p->r.edge, end - p->r.edge); /* zeros, as the contract says */
         else if (p->tracking)
-            vs_track_noaccess((void *)p->bot, st->lim - p->bot);
+            vs_track_noaccess((void *)p->r.edge, st->lim - p->r.edge);
     }
-    return vs_deliver(st, &o);
+    return vs_region_deliver(&vs_stack_state(st)->r, &o);
 }
 
 void vstack_get_stats(const vstack *st, struct vstack_stats *out)
 {
-    const struct vstack_private_ *p = &st->priv_;
+    const struct vs_stack *p = vs_cstack_state(st);
     vstack_sp av = vs_sp(st);
-    out->used = p->bound && !vs_sp_inside(p, av) ? 0 : p->top - av;
-    out->committed = p->top - p->bot;
-    out->reserved = p->top - p->vbot;
+    out->used = p->bound && !vs_sp_inside(p, av) ? 0 : p->r.hi - av;
+    out->committed = p->r.hi - p->r.edge;
+    out->reserved = p->r.hi - p->r.lo;
     out->rsize = p->rsize;
     out->high_water = p->high_water;
-    out->grows = p->grows;
-    out->shrinks = p->shrinks;
+    out->grows = p->r.grows;
+    out->shrinks = p->r.shrinks;
 }
 
 /* ---- an embedder's own stack pointer ------------------------------------- */
 
 int vstack_bind_avma(vstack *st, vstack_sp *avma)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
     struct vs_os_sigmask saved;
     struct vs_os_err e;
 
     vs_track_sync(st);
     if (vs_stack_gone(st, "vstack_bind_avma", &o))
-        return vs_deliver(st, &o);
+        return vs_region_deliver(&vs_stack_state(st)->r, &o);
     /* From the cleared mark to the new pointer, a fork from a signal
      * handler must see one binding or the other, never half of each. */
     if (vs_block(&saved, &o) != VSTACK_OK)
-        return vs_deliver(st, &o);
-    if (vs_fork_clear(&p->fork, &e) != 0) {
+        return vs_region_deliver(&vs_stack_state(st)->r, &o);
+    if (vs_fork_clear(&p->r.fork, &e) != 0) {
         /* A kept mark (vstack_reset) would hide the embedder's data, which
          * it writes without a call, from children. */
         vs_fail_os(&o, &e, "vstack_bind_avma: cannot clear the fork-wipe mark of the free part");
@@ -522,23 +512,23 @@ int vstack_bind_avma(vstack *st, vstack_sp *avma)
         /* What memcheck was told is no-access below lim is the embedder's
          * to use from now on. */
         if (p->tracking && !p->bound)
-            vs_track_undefined((void *)p->bot, st->lim - p->bot);
+            vs_track_undefined((void *)p->r.edge, st->lim - p->r.edge);
         p->bound = avma;
-        st->lim = st->avma = p->top;
-        vs_live_claim(&p->fork);
+        st->lim = st->avma = p->r.hi;
+        vs_live_claim(&p->r.fork);
     } else if (p->bound) {
         vstack_sp av = vs_sp(st);
         p->bound = NULL;
         /* The embedder may have touched all that is committed. */
-        p->low = p->bot;
-        st->lim = p->bot;
-        st->avma = vs_sp_inside(p, av) ? av : p->top;
+        p->low = p->r.edge;
+        st->lim = p->r.edge;
+        st->avma = vs_sp_inside(p, av) ? av : p->r.hi;
         if (p->tracking) {
             st->lim = VS_ALIGN_DOWN(st->avma, 16);
-            vs_track_noaccess((void *)p->bot, st->lim - p->bot);
+            vs_track_noaccess((void *)p->r.edge, st->lim - p->r.edge);
         }
         vs_set_lim(st);
     }
     vs_unblock(&saved, &o);
-    return vs_deliver(st, &o);
+    return vs_region_deliver(&vs_stack_state(st)->r, &o);
 }

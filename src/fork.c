@@ -54,7 +54,7 @@
 #define VS_CHECK_KEY ((uintptr_t)0x5a17c0de9e3779b9ULL)
 
 struct vs_slot {
-    _Atomic(struct vstack_fork_ *) f;
+    _Atomic(struct vs_fork *) f;
     _Atomic(const void *) owner; /* the owning thread's tag, or NULL */
 };
 
@@ -78,7 +78,7 @@ static atomic_int vs_wipe_unavailable;
 /* The part of f's range that this fork has to mark: all of it, less the
  * kept mark [lo, keep), which starts it.  A kept mark that does not start
  * the range cannot be: the rest is left unmarked then, and copied. */
-static int vs_fork_todo(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
+static int vs_fork_todo(const struct vs_fork *f, uintptr_t *lo, uintptr_t *hi)
 {
     if (!f->range(f, lo, hi))
         return 0;
@@ -110,7 +110,7 @@ static int vs_wipe(uintptr_t lo, uintptr_t hi, int *unsure, struct vs_os_err *e)
 }
 
 /* Record [lo, hi) as marked by this fork, after a kept mark if any. */
-static void vs_fork_took(struct vstack_fork_ *f, uintptr_t lo, uintptr_t hi)
+static void vs_fork_took(struct vs_fork *f, uintptr_t lo, uintptr_t hi)
 {
     if (f->keep <= f->lo)
         f->lo = f->keep = lo;
@@ -119,7 +119,7 @@ static void vs_fork_took(struct vstack_fork_ *f, uintptr_t lo, uintptr_t hi)
 
 /* Clear what an earlier fork marked and could not clear; a kept mark
  * stays.  0, or the errno of the failed unmark. */
-static int vs_unmark_try(struct vstack_fork_ *f)
+static int vs_unmark_try(struct vs_fork *f)
 {
     struct vs_os_err e;
     if (f->hi <= f->keep)
@@ -138,7 +138,7 @@ static int vs_unmark_try(struct vstack_fork_ *f)
  * and then reads the range again.  A mark an earlier fork could not clear
  * is cleared first: a stack whose embedder allocates without a call
  * (vstack_bind_avma) may hold live data there by now. */
-static void vs_mark(struct vstack_fork_ *f)
+static void vs_mark(struct vs_fork *f)
 {
     struct vs_os_err e;
     uintptr_t lo, hi;
@@ -158,7 +158,7 @@ static void vs_mark(struct vstack_fork_ *f)
         vs_fork_took(f, lo, hi); /* unmarked after fork, or stuck */
 }
 
-int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
+int vs_fork_clear(struct vs_fork *f, struct vs_os_err *e)
 {
     int err = 0;
     if (f->lo < f->hi)
@@ -168,7 +168,7 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
     return err;
 }
 
-int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
+int vs_fork_keep(struct vs_fork *f, struct vs_os_err *e)
 {
     uintptr_t lo, hi, from;
     int err = 0, unsure = 0;
@@ -194,7 +194,7 @@ int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
 }
 
 /* Clear what this fork marked; a kept mark stays. */
-static void vs_unmark(struct vstack_fork_ *f)
+static void vs_unmark(struct vs_fork *f)
 {
     if (vs_unmark_try(f) != 0)
         f->stuck(f); /* cleared later (the next fork, or the slow path), or the next use fails */
@@ -202,12 +202,12 @@ static void vs_unmark(struct vstack_fork_ *f)
 
 /* ---- the hooks --------------------------------------------------------------- */
 
-static uintptr_t vs_check_of(const struct vstack_fork_ *f) { return (uintptr_t)f ^ VS_CHECK_KEY; }
+static uintptr_t vs_check_of(const struct vs_fork *f) { return (uintptr_t)f ^ VS_CHECK_KEY; }
 
 /* Tell of an entry whose struct went away without destroy, where misuse is
  * to be reported: one line on stderr, with write(), which a fork hook may
  * call. */
-static void vs_report_stale(const struct vstack_fork_ *f)
+static void vs_report_stale(const struct vs_fork *f)
 {
 #if defined(VSTACK_DEBUG) || defined(HAVE_VALGRIND_MEMCHECK_H)
 #ifndef VSTACK_DEBUG
@@ -232,14 +232,14 @@ static void vs_report_stale(const struct vstack_fork_ *f)
 #endif
 }
 
-static void vs_each_mine(void (*fn)(struct vstack_fork_ *))
+static void vs_each_mine(void (*fn)(struct vs_fork *))
 {
     for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
         for (int i = 0; i < VS_SLOTS; i++) {
             struct vs_slot *s = &b->slot[i];
             if (atomic_load_explicit(&s->owner, memory_order_acquire) != &vs_thread_tag)
                 continue;
-            struct vstack_fork_ *f = atomic_load_explicit(&s->f, memory_order_acquire);
+            struct vs_fork *f = atomic_load_explicit(&s->f, memory_order_acquire);
             if (!f)
                 continue;
             if (f->check != vs_check_of(f) || f->slot != s) {
@@ -280,7 +280,7 @@ static void vs_hooks_register(void)
 
 /* ---- the table --------------------------------------------------------------- */
 
-int vs_live_registered(const struct vstack_fork_ *f)
+int vs_live_registered(const struct vs_fork *f)
 {
     const struct vs_slot *s = f->slot;
     for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
@@ -289,14 +289,14 @@ int vs_live_registered(const struct vstack_fork_ *f)
     return 0;
 }
 
-int vs_live_add(struct vstack_fork_ *f)
+int vs_live_add(struct vs_fork *f)
 {
     pthread_once(&vs_hooks_once, vs_hooks_register);
     /* An entry left for this address by a struct that went away without
      * destroy goes first: one address, one entry. */
     for (struct vs_block *b = &vs_table; b; b = atomic_load_explicit(&b->next, memory_order_acquire))
         for (int i = 0; i < VS_SLOTS; i++) {
-            struct vstack_fork_ *old = f;
+            struct vs_fork *old = f;
             if (atomic_load_explicit(&b->slot[i].f, memory_order_relaxed) == f &&
                 atomic_compare_exchange_strong(&b->slot[i].f, &old, NULL))
                 atomic_store_explicit(&b->slot[i].owner, NULL, memory_order_release);
@@ -304,7 +304,7 @@ int vs_live_add(struct vstack_fork_ *f)
     f->check = vs_check_of(f);
     for (struct vs_block *b = &vs_table;;) {
         for (int i = 0; i < VS_SLOTS; i++) {
-            struct vstack_fork_ *none = NULL;
+            struct vs_fork *none = NULL;
             if (atomic_compare_exchange_strong(&b->slot[i].f, &none, f)) {
                 atomic_store_explicit(&b->slot[i].owner, &vs_thread_tag, memory_order_release);
                 f->slot = &b->slot[i];
@@ -329,7 +329,7 @@ int vs_live_add(struct vstack_fork_ *f)
     }
 }
 
-void vs_live_remove(struct vstack_fork_ *f)
+void vs_live_remove(struct vs_fork *f)
 {
     struct vs_slot *s = f->slot;
     /* The owner goes first: a hook that still sees the owner sees the
@@ -343,7 +343,7 @@ void vs_live_remove(struct vstack_fork_ *f)
     f->check = 0;
 }
 
-void vs_live_claim(struct vstack_fork_ *f)
+void vs_live_claim(struct vs_fork *f)
 {
     struct vs_slot *s = f->slot;
     if (s)

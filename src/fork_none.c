@@ -8,26 +8,26 @@
 #include "config.h"
 #include "internal.h"
 
-int vs_live_add(struct vstack_fork_ *f)
+int vs_live_add(struct vs_fork *f)
 {
     f->slot = NULL;
     return 0;
 }
 
-void vs_live_remove(struct vstack_fork_ *f) { f->slot = NULL; }
+void vs_live_remove(struct vs_fork *f) { f->slot = NULL; }
 
 /* No table: no struct is ever in it. */
-int vs_live_registered(const struct vstack_fork_ *f)
+int vs_live_registered(const struct vs_fork *f)
 {
     (void)f;
     return 0;
 }
 
 /* With no fork-wipe there is no owner to record. */
-void vs_live_claim(struct vstack_fork_ *f) { (void)f; }
+void vs_live_claim(struct vs_fork *f) { (void)f; }
 
 /* Nothing is ever marked. */
-int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
+int vs_fork_clear(struct vs_fork *f, struct vs_os_err *e)
 {
     (void)f;
     (void)e;
@@ -35,7 +35,7 @@ int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e)
 }
 
 /* Nor kept marked after a reset. */
-int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e)
+int vs_fork_keep(struct vs_fork *f, struct vs_os_err *e)
 {
     (void)f;
     (void)e;

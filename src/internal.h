@@ -4,6 +4,7 @@
 #define VSTACK_INTERNAL_H
 
 #include "os.h"
+#include "testing.h"
 #include "vstack.h"
 
 #include <stddef.h>
@@ -23,6 +24,9 @@
 #define VS_NWARN 4
 #define VS_NINFO 2
 
+struct vs_region; /* region.c */
+union vs_warn_fn;
+
 /* ---- report.c: what a call has to say, and who hears it -------------------
  * Helpers never call a handler: they record a failure and warnings in a
  * struct vs_out, and the public entry point delivers it. */
@@ -35,6 +39,9 @@ struct vs_out {
     int ninfo;                     /* verbose lines ("increasing stack size to N") */
     char info[VS_NINFO][VS_MSG_LEN];
 };
+/* An empty record: nothing to say yet.  Only the counts are set; the
+ * sentences are written when recorded. */
+static inline void vs_out_init(struct vs_out *o) { o->code = o->nwarn = o->ninfo = 0; }
 /* Record the failure; returns code. */
 int vs_failf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Record the failure of an OS verb: the sentence is fmt's, then ": call:
@@ -46,23 +53,16 @@ void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
 void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
-/* Who hears a call's warnings and verbose lines: a stack's or a pool's
- * warn handler. */
-typedef void vs_hear_fn(void *who, int code, const char *msg);
-/* The core of every way out: the failure's sentence (else the last
- * warning's, else "") and its code into msg and *code, unless msg is NULL;
- * then each verbose line and each warning to hear(who, ...).  Returns
- * o->code. */
-int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who);
-/* Deliver o for a stack: into its last error, then to its warn handler (or
- * the process-wide one).  Returns o->code. */
-int vs_deliver(vstack *st, const struct vs_out *o);
-/* The same without touching the last error: for a call that succeeded
- * with nothing but verbose lines to say. */
-void vs_tell(vstack *st, const struct vs_out *o);
-/* The same for an allocation, whose failure also goes to the error handler
- * (or to stderr when there is none).  May not return: the handler may longjmp. */
+/* The sentence o leaves in a last error: the failure's, else the last
+ * warning's, else "", with its code. */
+void vs_out_last(const struct vs_out *o, char *msg, size_t len, int *code);
+/* Deliver o for an allocation: into the stack's last error and its warn
+ * handler (vs_region_deliver), and a failure also to the error handler (or
+ * to stderr when there is none).  May not return: the handler may longjmp. */
 void vs_deliver_alloc(vstack *st, const struct vs_out *o);
+/* A stack's hear function (vs_hear_fn): its warn handler, else the
+ * process-wide one. */
+void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg);
 /* Record a verbose line ("increasing stack size to N") when the stack is
  * verbose: it goes to the warn handler only, and never into the last error. */
 void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...) VS_PRINTF(3, 4);
@@ -77,12 +77,20 @@ size_t vs_clamp_round(size_t n, size_t unit);
 const char *vs_fmt_size(size_t n, char buf[static 48]);
 
 /* ---- options.c: flags and environment, resolved once ---------------------
- * into a struct vstack_opts_ (vstack.h), which stacks and pools keep. */
+ * The environment is read once per process, at the first init (vstack(3)). */
+struct vs_opts {
+    size_t unit;            /* commit granularity: the page or the huge page */
+    unsigned char probe;    /* try a read/write mapping before reserving */
+    unsigned char unmap;    /* decommit by munmap + mmap */
+    unsigned char huge;     /* transparent huge pages */
+    unsigned char forkwipe; /* fork gets zeros for the free part */
+    unsigned char halve;    /* a refused reservation is retried at half the size */
+};
 /* A flag beats the environment, which beats the platform default.
  * VSTACK_EINVAL for unknown or contradictory flags. */
-int vs_resolve_options(unsigned flags, struct vstack_opts_ *opts, struct vs_out *o);
+int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o);
 /* A size as the stack will use it: clamped, at least VSTACK_MIN_SIZE, unit-rounded. */
-size_t vs_round_size(const struct vstack_opts_ *opts, size_t n);
+size_t vs_round_size(const struct vs_opts *opts, size_t n);
 /* The one check of a pair of sizes: max must not be below min.  what_min,
  * what_max name them in the sentence ("parisize", "parisizemax").  Where a
  * max of 0 means none (a fixed stack, no hard limit), the caller checks only
@@ -90,49 +98,202 @@ size_t vs_round_size(const struct vstack_opts_ *opts, size_t n);
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
                    struct vs_out *o);
 
-/* ---- reserve.c: the life of a reservation, for stacks and pools ---------- */
-struct vs_region {
-    void *map_base;    /* the mapping as the system returned it */
-    size_t map_len;
-    uintptr_t lo, hi;  /* the usable, unit-aligned range */
-    size_t committed;  /* committed at the top (downward) or the bottom (upward) */
+/* ---- fork.c: the table of live stacks and pools, and the fork-wipe hooks ---
+ * Each entry is a struct vs_fork whose range() gives the part a child of
+ * fork need not see (unit-aligned; 0 when empty) and whose stuck() is told
+ * when a mark could not be cleared after a fork. */
+struct vs_fork {
+    uintptr_t lo, hi;   /* the range marked for fork-wipe now, or lo == hi */
+    uintptr_t keep;     /* [lo, keep) stays marked across forks; [keep, hi) is this fork's */
+    void *slot;         /* the entry in the table of live stacks and pools */
+    uintptr_t check;    /* while in the table: the address of this struct, scrambled */
+    int (*range)(const struct vs_fork *f, uintptr_t *lo, uintptr_t *hi);
+    void (*stuck)(struct vs_fork *f);
 };
-/* Reserve want bytes (a multiple of opts->unit) and commit `commit` bytes
- * (possibly 0, else at most want) at the top end (downward != 0) or the
- * bottom end.  If the system refuses, halve and retry (opts->halve) while
- * the size stays at least VSTACK_MIN_SIZE and `commit`; a smaller
- * reservation is a warning that names it as `what` and says what was asked
- * (`asked`, as the caller gave it). */
-int vs_reserve(const struct vstack_opts_ *opts, size_t asked, size_t want, size_t commit, int downward,
-               const char *what, struct vs_region *r, struct vs_out *o);
-/* With opts->huge, ask for transparent huge pages on [addr, addr+len), just
- * committed (nothing when len is 0); a refusal is a warning, and the range
- * goes on with normal pages. */
-void vs_advise_huge(const struct vstack_opts_ *opts, void *addr, size_t len, struct vs_out *o);
-/* Enter a new stack or pool in the table of live ones when opts->forkwipe,
- * with signals blocked; with no memory for the table, fork-wipe goes off
- * for this one (`what`: "stack", "pool") with a warning. */
-void vs_live_join(struct vstack_fork_ *f, struct vstack_opts_ *opts, const char *what, struct vs_out *o);
+/* Enter f in the table, owned by the calling thread (and register the fork
+ * hooks once).  -1 when no memory is left for the table. */
+int vs_live_add(struct vs_fork *f);
+/* Is f, as its memory holds it now, a live entry of the table?  Reads
+ * nothing but f and the table: safe on a struct of garbage. */
+int vs_live_registered(const struct vs_fork *f);
+void vs_live_remove(struct vs_fork *f);
+/* The calling thread becomes f's owner. */
+void vs_live_claim(struct vs_fork *f);
+/* Clear f's mark, if it has one: 0, or the errno of the failed unmark, with
+ * *e saying why; the range stays recorded then. */
+int vs_fork_clear(struct vs_fork *f, struct vs_os_err *e);
+/* Mark f's whole range now, to stay marked across forks until f clears it
+ * (vs_fork_clear) before handing out memory inside it.  A mark that starts
+ * the range already is extended, any other is cleared first.  0, or the
+ * errno of the failed call with *e saying why: what the failed call may
+ * have marked is recorded as marked then, unless it could be undone.  Does
+ * nothing when f is not in the table or the system has no wipe-on-fork. */
+int vs_fork_keep(struct vs_fork *f, struct vs_os_err *e);
+/* f has no mark.  No mark is lo == keep == hi == 0, never an empty range
+ * somewhere: the stack keeps its allocations above f->hi (alloc.c), and a
+ * stale hi would hold the fast path's limit above avma.  Inline here, as
+ * bookkeeping only, for fork.c and fork_none.c alike. */
+static inline void vs_fork_none(struct vs_fork *f) { f->lo = f->keep = f->hi = 0; }
+/* The mapping of [lo, hi) was replaced by a fresh one, which carries no
+ * mark: what f recorded there is forgotten.  The range is at one end of
+ * f's (a decommit at the growing end). */
+static inline void vs_fork_replaced(struct vs_fork *f, uintptr_t lo, uintptr_t hi)
+{
+    if (f->hi <= lo || f->lo >= hi)
+        return;
+    if (f->lo >= lo && f->hi <= hi) {
+        vs_fork_none(f);
+        return;
+    }
+    if (f->lo < hi && f->lo >= lo)
+        f->lo = hi; /* the range went below the mark's start */
+    else
+        f->hi = lo; /* the range went above the mark's end */
+    if (f->keep < f->lo)
+        f->keep = f->lo;
+    if (f->keep > f->hi)
+        f->keep = f->hi;
+}
+
+/* ---- signals.c: the one rule for signals ----------------------------------
+ * A multi-step change of a stack or pool (the policy: stack.c, alloc.c,
+ * pool.c, region.c's teardown) blocks asynchronous signals around all of
+ * its steps, so that a handler that longjmps out never finds the struct
+ * half changed.  The verbs of the OS layer never block: they are the steps. */
+/* Block asynchronous signals; on failure record it in o and return its code. */
+int vs_block(struct vs_os_sigmask *saved, struct vs_out *o);
+void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o);
+
+/* ---- reserve.c: finding the size of a reservation, then mapping it ------- */
+/* A reservation as the system gave it. */
+struct vs_mapping {
+    void *base;        /* the mapping as the system returned it */
+    size_t len;
+    uintptr_t lo, hi;  /* the usable, unit-aligned range */
+};
+/* Reserve want bytes (a multiple of opts->unit), or less, in two steps:
+ * first the size, then one mapping of it.  The size is the largest of
+ * want's halvings (opts->halve) that the system allows, by the probe
+ * (opts->probe) or by a trial reservation, never below VSTACK_MIN_SIZE or
+ * `least`.  A smaller size is a warning that names the reservation as `what`
+ * and says what was asked (`asked`, as the caller gave it); under valgrind
+ * the size is capped at VSTACK_VALGRIND_MAX, with a warning. */
+int vs_reserve(const struct vs_opts *opts, size_t asked, size_t want, size_t least, const char *what,
+               struct vs_mapping *m, struct vs_out *o);
+
+/* ---- region.c: one reservation core, under the stack and the pool ---------
+ * A region is a reservation with a committed part at one end: [edge, hi)
+ * for a stack, which grows down, [lo, edge) for a pool, which grows up.  It
+ * holds what both keep: the mapping, the options, the fork-wipe entry, the
+ * counters, the last error and the warn handler.  Its verbs never block
+ * signals (signals.c): the caller does, around the whole change. */
+union vs_warn_fn {
+    vstack_handler stack;
+    vstack_pool_handler pool;
+};
+/* How a region's owner tells one sentence to the warn handler fn (with
+ * ctx): the stack or pool is the one whose region is at r. */
+typedef void vs_hear_fn(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg);
+struct vs_region {
+    void *map_base;        /* the mapping as the system returned it */
+    size_t map_len;
+    uintptr_t lo, hi;      /* the usable, unit-aligned range */
+    uintptr_t edge;        /* where the committed part ends */
+    unsigned char down;    /* committed at the top (a stack) or at the bottom (a pool) */
+    struct vs_opts opts;
+    struct vs_fork fork;
+    unsigned long grows, shrinks;
+    union vs_warn_fn warn_fn;
+    void *warn_ctx;
+    vs_hear_fn *hear;
+    int errcode;           /* see vstack_last_error_code */
+    char errmsg[VS_MSG_LEN];
+};
+/* Committed bytes. */
+static inline size_t vs_committed(const struct vs_region *r)
+{
+    return r->down ? r->hi - r->edge : r->edge - r->lo;
+}
+/* Make m the region's memory with nothing committed; the mapping it had,
+ * if any, is released first.  Fork-wipe's record is emptied. */
+void vs_region_adopt(struct vs_region *r, const struct vs_mapping *m, struct vs_out *o);
+/* Commit from the edge to `to`, then the huge-page advice (a refusal is a
+ * warning).  count: a growth, for the counters.  0, or the errno of the
+ * refusal with *e saying why; nothing changed then. */
+int vs_region_commit(struct vs_region *r, uintptr_t to, int count, struct vs_os_err *e, struct vs_out *o);
+/* Give back from the edge to `to`; what fork-wipe recorded there is
+ * forgotten.  0, or the errno of the failure with *e saying why.  *hole:
+ * the range was given back but could not be reserved again: it is no longer
+ * ours, the reservation beyond it goes too (the release's failure is a
+ * warning) and the region ends at `to`; the edge has moved then too. */
+int vs_region_decommit(struct vs_region *r, uintptr_t to, int *hole, struct vs_os_err *e, struct vs_out *o);
+/* Enter the region in the table of live ones when opts.forkwipe; with no
+ * memory for the table, fork-wipe goes off for this one (`what`: "stack",
+ * "pool") with a warning.  The caller blocks signals. */
+void vs_region_join(struct vs_region *r, const char *what, struct vs_out *o);
 /* The warning of an init on a struct that vs_live_registered found live:
  * `call` ("vstack_init"), `what` ("stack", "pool"). */
 void vs_live_misused(struct vs_out *o, const char *call, const char *what);
-/* [lo, hi) of the mapping *map_base, *map_len was unmapped and could not be
- * mapped again: it is no longer ours, and nothing may grow into it.
- * Release the part of the mapping beyond it (below it when downward, above
- * it otherwise), and make the mapping the part on the other side, even when
- * that release fails (a warning says what stays mapped): the release of the
- * whole mapping must never unmap the lost range, which someone else may
- * have mapped since. */
-void vs_lose_range(void **map_base, size_t *map_len, uintptr_t lo, uintptr_t hi, int downward,
-                   struct vs_out *o);
-/* Release a whole region, recording a warning on failure. */
-void vs_release(void *base, size_t len, struct vs_out *o);
-/* The first part of destroying a stack or pool: block signals (a failure is
- * only a warning: destroy goes on regardless), leave the table of live ones
- * and release the mapping.  Returns whether signals are blocked: the caller
- * empties its struct, then unblocks them if so. */
-int vs_teardown(struct vstack_fork_ *f, void *map_base, size_t map_len, struct vs_os_sigmask *saved,
-                struct vs_out *o);
+/* The one destroy of a stack or pool: with signals blocked, leave the table
+ * of live ones, release the mapping and empty the whole struct [obj,
+ * obj+size) at once, then tell the warn handler, which is all that is kept,
+ * what went wrong. */
+void vs_region_destroy(struct vs_region *r, void *obj, size_t size);
+/* The one way out of a call on a region: the failure's sentence (else the
+ * last warning's, else "") and its code into the last error, then each
+ * verbose line and warning to the warn handler.  Returns o->code. */
+int vs_region_deliver(struct vs_region *r, const struct vs_out *o);
+/* The same without touching the last error: for a call that succeeded with
+ * nothing but verbose lines to say. */
+void vs_region_tell(struct vs_region *r, const struct vs_out *o);
+
+/* ---- the private state of a stack and of a pool --------------------------
+ * Each lives in the opaque storage of its public struct (vstack_common.h). */
+struct vs_stack {
+    struct vs_region r;     /* first: the fork hooks find the stack from its entry */
+    vstack_sp low;          /* lowest page handed out since the last decommit */
+    size_t rsize;           /* parisize, rounded */
+    size_t rsize_given;     /* parisize as given, as vstack_default_get reads it */
+    size_t vsize;           /* parisizemax, rounded; 0 for a fixed-size stack */
+    size_t high_water;      /* the most ever used, to the page */
+    unsigned char tracking, verbose;
+    vstack_handler err_fn;
+    void *err_ctx;
+    vstack_sp *bound;       /* the embedder's stack pointer (vstack_bind_avma), or NULL */
+};
+struct vs_pool {
+    struct vs_region r;     /* first, as for a stack */
+    size_t minsize, soft, hard, high_water;
+    size_t used;            /* in use from the base; SIZE_MAX: all of it */
+    unsigned char soft_warned;
+};
+_Static_assert(sizeof(struct vs_stack) <= sizeof(union vstack_opaque_), "struct vs_stack outgrew VSTACK_OPAQUE_SIZE");
+_Static_assert(sizeof(struct vs_pool) <= sizeof(union vstack_opaque_), "struct vs_pool outgrew VSTACK_OPAQUE_SIZE");
+_Static_assert(_Alignof(struct vs_stack) <= _Alignof(union vstack_opaque_), "struct vs_stack needs more alignment");
+_Static_assert(_Alignof(struct vs_pool) <= _Alignof(union vstack_opaque_), "struct vs_pool needs more alignment");
+static inline struct vs_stack *vs_stack_state(vstack *st) { return (struct vs_stack *)(void *)st->private_.bytes_; }
+static inline const struct vs_stack *vs_cstack_state(const vstack *st)
+{
+    return (const struct vs_stack *)(const void *)st->private_.bytes_;
+}
+static inline vstack *vs_stack_head(struct vs_stack *p)
+{
+    return (vstack *)(void *)((char *)p - offsetof(vstack, private_));
+}
+static inline struct vs_pool *vs_pool_state(vstack_pool *pool) { return (struct vs_pool *)(void *)pool->private_.bytes_; }
+static inline const struct vs_pool *vs_cpool_state(const vstack_pool *pool)
+{
+    return (const struct vs_pool *)(const void *)pool->private_.bytes_;
+}
+static inline vstack_pool *vs_pool_head(struct vs_pool *p)
+{
+    return (vstack_pool *)(void *)((char *)p - offsetof(vstack_pool, private_));
+}
+/* The region of a fork-wipe entry. */
+static inline struct vs_region *vs_region_of(const struct vs_fork *f)
+{
+    return (struct vs_region *)(void *)((char *)f - offsetof(struct vs_region, fork));
+}
 
 /* ---- stack.c: a stack's life ---------------------------------------------- */
 /* A struct that holds no stack (never initialised and zeroed, or
@@ -152,56 +313,8 @@ int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o);
 #ifndef VS_BOUND_WIPE_MIN
 #define VS_BOUND_WIPE_MIN ((size_t)8 << 20)
 #endif
-/* Make the stack empty on memory [vbot, top) with [bot, top) committed, and
+/* The stack's region holds a new mapping: make the stack empty on it, and
  * tell fork-wipe where its free part is. */
-void vs_stack_adopt(vstack *st, const struct vs_region *r);
-
-/* ---- fork.c: the table of live stacks and pools, and the fork-wipe hooks ---
- * Each entry is a struct vstack_fork_ whose range() gives the part a child
- * of fork need not see (unit-aligned; 0 when empty) and whose stuck() is
- * told when a mark could not be cleared after a fork. */
-/* Enter f in the table, owned by the calling thread (and register the fork
- * hooks once).  -1 when no memory is left for the table. */
-int vs_live_add(struct vstack_fork_ *f);
-/* Is f, as its memory holds it now, a live entry of the table?  Reads
- * nothing but f and the table: safe on a struct of garbage. */
-int vs_live_registered(const struct vstack_fork_ *f);
-void vs_live_remove(struct vstack_fork_ *f);
-/* The calling thread becomes f's owner. */
-void vs_live_claim(struct vstack_fork_ *f);
-/* Clear f's mark, if it has one: 0, or the errno of the failed unmark, with
- * *e saying why; the range stays recorded then. */
-int vs_fork_clear(struct vstack_fork_ *f, struct vs_os_err *e);
-/* Mark f's whole range now, to stay marked across forks until f clears it
- * (vs_fork_clear) before handing out memory below its top, f->hi: the
- * caller keeps allocations above that.  A mark that starts the range
- * already is extended, any other is cleared first.  0, or the errno of the
- * failed call with *e saying why: what the failed call may have marked is
- * recorded as marked then, unless it could be undone.  Does nothing when f
- * is not in the table or the system has no wipe-on-fork. */
-int vs_fork_keep(struct vstack_fork_ *f, struct vs_os_err *e);
-/* f has no mark.  No mark is lo == keep == hi == 0, never an empty range
- * somewhere: the stack keeps its allocations above f->hi (vs_set_lim), and
- * a stale hi would hold the fast path's limit above avma.  Inline here, as
- * bookkeeping only, for fork.c and fork_none.c alike. */
-static inline void vs_fork_none(struct vstack_fork_ *f) { f->lo = f->keep = f->hi = 0; }
-/* The mapping below nbot was replaced by a fresh one, which carries no
- * mark: what f recorded there is forgotten. */
-static inline void vs_fork_replaced_below(struct vstack_fork_ *f, uintptr_t nbot)
-{
-    if (f->hi <= nbot) {
-        vs_fork_none(f);
-        return;
-    }
-    if (f->lo < nbot)
-        f->lo = nbot;
-    if (f->keep < f->lo)
-        f->keep = f->lo;
-}
-
-/* ---- signal blocking for multi-step changes ------------------------------ */
-/* Block asynchronous signals; on failure record it in o and return its code. */
-int vs_block(struct vs_os_sigmask *saved, struct vs_out *o);
-void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o);
+void vs_stack_adopted(vstack *st);
 
 #endif

@@ -13,157 +13,154 @@
 
 #include <string.h>
 
-#define VS_POOL_OF(f) \
-    ((vstack_pool *)(void *)((char *)(f) - offsetof(vstack_pool, priv_.fork)))
+/* The pool whose fork-wipe entry is f: its region is the first member of
+ * its state. */
+static struct vs_pool *vs_pool_of(const struct vs_fork *f) { return (struct vs_pool *)(void *)vs_region_of(f); }
 
-static void vs_pool_warn(void *who, int code, const char *msg)
+static void vs_pool_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg)
 {
-    vstack_pool *pool = who;
-    if (pool->priv_.warn_fn)
-        pool->priv_.warn_fn(pool, code, msg, pool->priv_.warn_ctx);
-}
-
-/* The one way out of a pool call: the failure or the last warning into the
- * last error, warnings to the pool's own warn handler (a pool has no
- * verbose lines and no process-wide handler). */
-static int vs_pool_deliver(vstack_pool *pool, const struct vs_out *o)
-{
-    struct vstack_pool_private_ *p = &pool->priv_;
-    return vs_out_deliver(o, p->errmsg, sizeof p->errmsg, &p->errcode, vs_pool_warn, pool);
+    if (fn->pool)
+        fn->pool(vs_pool_head((struct vs_pool *)(void *)r), code, msg, ctx);
 }
 
 /* ---- fork-wipe: the free tail ------------------------------------------------ */
 
-static int vs_pool_fork_range(const struct vstack_fork_ *f, uintptr_t *lo, uintptr_t *hi)
+static int vs_pool_fork_range(const struct vs_fork *f, uintptr_t *lo, uintptr_t *hi)
 {
-    const struct vstack_pool_private_ *p = &VS_POOL_OF(f)->priv_;
-    if (p->used >= p->size)
+    const struct vs_pool *p = vs_pool_of(f);
+    size_t size = vs_committed(&p->r);
+    if (p->used >= size)
         return 0;
-    *lo = p->base + vs_round_up(p->used, p->opts.unit);
-    *hi = p->base + p->size;
+    *lo = p->r.lo + vs_round_up(p->used, p->r.opts.unit);
+    *hi = p->r.edge;
     return *lo < *hi;
 }
 
 /* The mark could not be cleared: the next resize or set_used tries again. */
-static void vs_pool_fork_stuck(struct vstack_fork_ *f) { (void)f; }
+static void vs_pool_fork_stuck(struct vs_fork *f) { (void)f; }
 
-/* Clear a mark left over from a fork whose unmark failed. */
-static int vs_pool_unstick(struct vstack_pool_private_ *p, struct vs_out *o)
+/* Clear a mark left over from a fork whose unmark failed, or kept. */
+static int vs_pool_unstick(struct vs_pool *p, struct vs_out *o)
 {
     struct vs_os_err e;
-    if (vs_fork_clear(&p->fork, &e) != 0)
+    if (vs_fork_clear(&p->r.fork, &e) != 0)
         return vs_fail_os(o, &e, "cannot clear the fork-wipe mark of the free tail");
     return VSTACK_OK;
+}
+
+/* Mark the free tail for fork-wipe now, and keep the mark across forks, as
+ * a stack does after a reset: a fork then makes no system call for it.  The
+ * client writes into the tail without a call, but a child gets zeros there
+ * either way, by the contract of vstack_pool_set_used.  A failure costs
+ * only that: the fork hooks mark the tail instead. */
+static void vs_pool_keep_free(struct vs_pool *p)
+{
+    struct vs_os_err e;
+    if (p->r.fork.slot && vs_fork_keep(&p->r.fork, &e) != 0)
+        (void)vs_fork_clear(&p->r.fork, &e); /* else the next call tries again */
 }
 
 /* ---- life ---------------------------------------------------------------------- */
 
 int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned flags)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
-    struct vs_out o = {0};
-    struct vstack_opts_ opts;
-    struct vs_region r;
+    struct vs_pool *p = vs_pool_state(pool);
+    struct vs_out o;
+    struct vs_mapping m;
     struct vs_os_sigmask saved;
+    struct vs_os_err e;
     size_t min, max;
+    char b1[48];
     int again;
 
+    vs_out_init(&o);
     /* The struct may be garbage, which is read here on purpose (and
      * overwritten next), looking only into the table. */
     vs_track_defined(pool, sizeof *pool);
-    again = vs_live_registered(&p->fork);
+    again = vs_live_registered(&p->r.fork);
 
     memset(pool, 0, sizeof *pool);
-    if (vs_resolve_options(flags, &opts, &o) != VSTACK_OK)
-        return vs_pool_deliver(pool, &o);
-    min = vs_clamp_round(minsize, opts.unit);
-    max = vs_round_size(&opts, maxsize);
+    p->r.hear = vs_pool_hear;
+    if (vs_resolve_options(flags, &p->r.opts, &o) != VSTACK_OK)
+        return vs_region_deliver(&p->r, &o);
+    min = vs_clamp_round(minsize, p->r.opts.unit);
+    max = vs_round_size(&p->r.opts, maxsize);
     /* The sizes as given: when they pass, min <= max, as both round up to
      * the same unit. */
     if (vs_check_sizes(minsize, maxsize, "minsize", "maxsize", &o) == VSTACK_OK &&
         !vs_os_config()->reserves)
         vs_failf(&o, VSTACK_ESYS, "no mmap on this system: a pool cannot reserve without committing");
-    if (o.code != VSTACK_OK)
-        return vs_pool_deliver(pool, &o);
-    if (vs_block(&saved, &o) != VSTACK_OK)
-        return vs_pool_deliver(pool, &o);
-    if (vs_reserve(&opts, maxsize, max, min, 0, "maxsize", &r, &o) == VSTACK_OK) {
-        p->map_base = r.map_base;
-        p->map_len = r.map_len;
-        p->base = r.lo;
-        p->reserved = r.hi - r.lo;
-        p->size = p->high_water = r.committed;
-        p->minsize = r.committed < min ? r.committed : min;
-        p->used = SIZE_MAX;
-        p->opts = opts;
-        p->fork.range = vs_pool_fork_range;
-        p->fork.stuck = vs_pool_fork_stuck;
-        vs_track_defined((void *)p->base, p->size); /* fresh pages: zeros */
-        vs_live_join(&p->fork, &p->opts, "pool", &o);
+    if (o.code != VSTACK_OK || vs_block(&saved, &o) != VSTACK_OK)
+        return vs_region_deliver(&p->r, &o);
+    if (vs_reserve(&p->r.opts, maxsize, max, min, "maxsize", &m, &o) == VSTACK_OK) {
+        vs_region_adopt(&p->r, &m, &o);
+        if (vs_region_commit(&p->r, p->r.lo + min, 0, &e, &o) != 0) {
+            vs_fail_os(&o, &e, "cannot commit the pool's minsize of %s", vs_fmt_size(min, b1));
+        } else {
+            p->minsize = p->high_water = min;
+            p->used = SIZE_MAX;
+            p->r.fork.range = vs_pool_fork_range;
+            p->r.fork.stuck = vs_pool_fork_stuck;
+            vs_track_defined((void *)p->r.lo, min); /* fresh pages: zeros */
+            vs_region_join(&p->r, "pool", &o);
+        }
+    }
+    if (o.code != VSTACK_OK && p->r.map_base) {
+        if (vs_os_release(p->r.map_base, p->r.map_len, &e) != 0)
+            vs_warn_os(&o, &e, "cannot release %s after a failed commit", vs_fmt_size(p->r.map_len, b1));
     }
     vs_unblock(&saved, &o);
-    if (o.code != VSTACK_OK)
+    if (o.code != VSTACK_OK) {
         memset(pool, 0, sizeof *pool); /* nothing but the sentence of the failure */
-    else if (again)
+        p->r.hear = vs_pool_hear;
+    } else if (again) {
         vs_live_misused(&o, "vstack_pool_init", "pool");
-    return vs_pool_deliver(pool, &o);
+    }
+    return vs_region_deliver(&p->r, &o);
 }
 
 void vstack_pool_destroy(vstack_pool *pool)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
-    struct vs_out o = {0};
-    struct vs_os_sigmask saved;
-    if (!p->map_base)
-        return;
-    int blocked = vs_teardown(&p->fork, p->map_base, p->map_len, &saved, &o);
-    /* Empty the pool before signals come back; only the warn handler stays,
-     * to hear what went wrong. */
-    vstack_pool_handler warn_fn = p->warn_fn;
-    void *warn_ctx = p->warn_ctx;
-    memset(pool, 0, sizeof *pool);
-    p->warn_fn = warn_fn;
-    p->warn_ctx = warn_ctx;
-    if (blocked)
-        vs_unblock(&saved, &o);
-    vs_pool_deliver(pool, &o);
-    memset(pool, 0, sizeof *pool);
+    struct vs_pool *p = vs_pool_state(pool);
+    if (p->r.map_base)
+        vs_region_destroy(&p->r, pool, sizeof *pool);
 }
 
-void *vstack_pool_base(const vstack_pool *pool) { return (void *)pool->priv_.base; }
+void *vstack_pool_base(const vstack_pool *pool) { return (void *)vs_cpool_state(pool)->r.lo; }
 
-size_t vstack_pool_size(const vstack_pool *pool) { return pool->priv_.size; }
+size_t vstack_pool_size(const vstack_pool *pool) { return vs_committed(&vs_cpool_state(pool)->r); }
 
 void vstack_pool_set_warn_handler(vstack_pool *pool, vstack_pool_handler fn, void *ctx)
 {
-    pool->priv_.warn_fn = fn;
-    pool->priv_.warn_ctx = ctx;
+    struct vs_pool *p = vs_pool_state(pool);
+    p->r.warn_fn.pool = fn;
+    p->r.warn_ctx = ctx;
 }
 
-const char *vstack_pool_last_error(const vstack_pool *pool) { return pool->priv_.errmsg; }
+const char *vstack_pool_last_error(const vstack_pool *pool) { return vs_cpool_state(pool)->r.errmsg; }
 
-int vstack_pool_last_error_code(const vstack_pool *pool) { return pool->priv_.errcode; }
+int vstack_pool_last_error_code(const vstack_pool *pool) { return vs_cpool_state(pool)->r.errcode; }
 
 void vstack_pool_get_stats(const vstack_pool *pool, struct vstack_pool_stats *out)
 {
-    const struct vstack_pool_private_ *p = &pool->priv_;
-    out->size = p->size;
-    out->reserved = p->reserved;
+    const struct vs_pool *p = vs_cpool_state(pool);
+    out->size = vs_committed(&p->r);
+    out->reserved = p->r.hi - p->r.lo;
     out->minsize = p->minsize;
     out->soft = p->soft;
     out->hard = p->hard;
     out->high_water = p->high_water;
-    out->grows = p->grows;
-    out->shrinks = p->shrinks;
+    out->grows = p->r.grows;
+    out->shrinks = p->r.shrinks;
 }
 
 /* ---- limits and use ------------------------------------------------------------ */
 
 /* A struct that holds no pool (never initialised and zeroed, or destroyed):
  * the calls that use it fail with VSTACK_EINVAL, naming `call`. */
-static int vs_pool_gone(const vstack_pool *pool, const char *call, struct vs_out *o)
+static int vs_pool_gone(const struct vs_pool *p, const char *call, struct vs_out *o)
 {
-    if (pool->priv_.map_base)
+    if (p->r.map_base)
         return 0;
     vs_failf(o, VSTACK_EINVAL, "%s: no pool here (never initialised, or destroyed)", call);
     return 1;
@@ -171,58 +168,67 @@ static int vs_pool_gone(const vstack_pool *pool, const char *call, struct vs_out
 
 int vstack_pool_set_limits(vstack_pool *pool, size_t soft, size_t hard)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
-    struct vs_out o = {0};
-    size_t s = vs_clamp_round(soft, p->opts.unit), h = vs_clamp_round(hard, p->opts.unit);
+    struct vs_pool *p = vs_pool_state(pool);
+    struct vs_out o;
+    size_t s = vs_clamp_round(soft, p->r.opts.unit), h = vs_clamp_round(hard, p->r.opts.unit);
+    size_t size = vs_committed(&p->r);
 
-    if (vs_pool_gone(pool, "vstack_pool_set_limits", &o))
+    vs_out_init(&o);
+    if (vs_pool_gone(p, "vstack_pool_set_limits", &o))
         ;
     else if (!h || (vs_check_sizes(p->minsize, h, "minsize", "hard limit", &o) == VSTACK_OK &&
-               vs_check_sizes(p->size, h, "the pool's size", "hard limit", &o) == VSTACK_OK &&
+               vs_check_sizes(size, h, "the pool's size", "hard limit", &o) == VSTACK_OK &&
                vs_check_sizes(s, h, "soft limit", "hard limit", &o) == VSTACK_OK)) {
         p->soft = s;
         p->hard = h;
-        p->soft_warned = s && p->size > s; /* crossed already: warn on the next crossing */
+        p->soft_warned = s && size > s; /* crossed already: warn on the next crossing */
     }
-    return vs_pool_deliver(pool, &o);
+    return vs_region_deliver(&p->r, &o);
 }
 
 void vstack_pool_set_used(vstack_pool *pool, size_t used)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
-    struct vs_out o = {0};
-    if (vs_pool_gone(pool, "vstack_pool_set_used", &o)) {
-        vs_pool_deliver(pool, &o);
+    struct vs_pool *p = vs_pool_state(pool);
+    struct vs_out o;
+    vs_out_init(&o);
+    if (vs_pool_gone(p, "vstack_pool_set_used", &o)) {
+        vs_region_deliver(&p->r, &o);
         return;
     }
     p->used = used;
-    if (p->fork.hi > p->fork.lo) {
-        vs_pool_unstick(p, &o);
-        vs_pool_deliver(pool, &o);
+    /* The kept mark follows the free tail: extended when it still starts
+     * it, else cleared and made again.  A mark that cannot be made leaves
+     * the tail to the fork hooks; one that cannot be cleared from what is
+     * in use now is a failure, and the next call tries again. */
+    struct vs_os_sigmask saved;
+    struct vs_os_err e;
+    uintptr_t lo, hi;
+    struct vs_fork *f = &p->r.fork;
+    if (f->slot && vs_block(&saved, &o) == VSTACK_OK) {
+        if (vs_fork_keep(f, &e) != 0 && f->lo < f->hi && (!f->range(f, &lo, &hi) || f->lo < lo))
+            vs_fail_os(&o, &e, "cannot clear the fork-wipe mark of the free tail");
+        vs_unblock(&saved, &o);
     }
+    vs_region_deliver(&p->r, &o);
 }
 
 /* ---- resize -------------------------------------------------------------------- */
 
-static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
+static int vs_pool_grow(struct vs_pool *p, size_t newsize, struct vs_out *o)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_os_err e;
-    uintptr_t at = p->base + p->size;
-    size_t len = newsize - p->size;
+    size_t size = vs_committed(&p->r);
+    uintptr_t at = p->r.edge;
     char b1[48], b2[48];
 
-    if (vs_os_commit((void *)at, len, &e) != 0)
-        return vs_fail_os(o, &e, "cannot grow the pool from %s to %s", vs_fmt_size(p->size, b1),
+    if (vs_region_commit(&p->r, p->r.lo + newsize, 1, &e, o) != 0)
+        return vs_fail_os(o, &e, "cannot grow the pool from %s to %s", vs_fmt_size(size, b1),
                           vs_fmt_size(newsize, b2));
     /* Fresh pages, or pages given back and committed again: zeros, as
      * vstack_pool(3) says, so memcheck takes them as defined. */
-    vs_track_defined((void *)at, len);
-    p->size = newsize;
-    p->grows++;
+    vs_track_defined((void *)at, newsize - size);
     if (newsize > p->high_water)
         p->high_water = newsize;
-    vs_advise_huge(&p->opts, (void *)at, len, o);
     if (p->soft && newsize > p->soft && !p->soft_warned) {
         p->soft_warned = 1;
         vs_warnf(o, VSTACK_OK, "the pool grew to %s, past its soft limit %s", vs_fmt_size(newsize, b1),
@@ -231,31 +237,22 @@ static int vs_pool_grow(vstack_pool *pool, size_t newsize, struct vs_out *o)
     return VSTACK_OK;
 }
 
-static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
+static int vs_pool_shrink(struct vs_pool *p, size_t newsize, struct vs_out *o)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
     struct vs_os_err e;
-    uintptr_t at = p->base + newsize, end = p->base + p->size;
+    size_t size = vs_committed(&p->r);
     char b1[48], b2[48];
     int hole;
 
-    if (vs_os_decommit((void *)at, end - at, p->opts.unmap, &hole, &e) != 0) {
+    if (vs_region_decommit(&p->r, p->r.lo + newsize, &hole, &e, o) != 0) {
         if (!hole)
-            return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(end - at, b1));
-        /* [at, end) is no longer ours: the reservation above it goes too
-         * (vs_lose_range), the mapping ends at `at`, and the pool may not
-         * grow past it. */
-        vs_lose_range(&p->map_base, &p->map_len, at, end, 0, o);
-        p->reserved = newsize;
+            return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(size - newsize, b1));
+        /* The reservation above it is gone too: the pool may not grow past it. */
         if (p->hard > newsize)
             p->hard = newsize;
         vs_fail_os(o, &e, "%s of the pool were given back but not reserved again; the pool cannot grow past %s",
-                   vs_fmt_size(end - at, b1), vs_fmt_size(newsize, b2));
-    } else {
-        p->shrinks++;
+                   vs_fmt_size(size - newsize, b1), vs_fmt_size(newsize, b2));
     }
-    vs_track_noaccess((void *)at, end - at);
-    p->size = newsize; /* no fork-wipe mark is left here: resize cleared it first */
     if (p->soft && newsize <= p->soft)
         p->soft_warned = 0;
     return o->code;
@@ -263,28 +260,31 @@ static int vs_pool_shrink(vstack_pool *pool, size_t newsize, struct vs_out *o)
 
 int vstack_pool_resize(vstack_pool *pool, size_t newsize)
 {
-    struct vstack_pool_private_ *p = &pool->priv_;
-    struct vs_out o = {0};
+    struct vs_pool *p = vs_pool_state(pool);
+    struct vs_out o;
     struct vs_os_sigmask saved;
     char b1[48], b2[48];
-    size_t n = vs_clamp_round(newsize, p->opts.unit);
+    size_t n = vs_clamp_round(newsize, p->r.opts.unit), size = vs_committed(&p->r);
 
+    vs_out_init(&o);
     if (n < p->minsize)
         n = p->minsize;
-    if (vs_pool_gone(pool, "vstack_pool_resize", &o))
+    if (vs_pool_gone(p, "vstack_pool_resize", &o))
         ;
     else if (p->hard && n > p->hard)
         vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: its hard limit is %s", vs_fmt_size(n, b1),
                  vs_fmt_size(p->hard, b2));
-    else if (n > p->reserved)
+    else if (n > p->r.hi - p->r.lo)
         vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: maxsize is %s", vs_fmt_size(n, b1),
-                 vs_fmt_size(p->reserved, b2));
-    else if (n != p->size && vs_pool_unstick(p, &o) == VSTACK_OK && vs_block(&saved, &o) == VSTACK_OK) {
-        if (n > p->size)
-            vs_pool_grow(pool, n, &o);
+                 vs_fmt_size(p->r.hi - p->r.lo, b2));
+    else if (n != size && vs_pool_unstick(p, &o) == VSTACK_OK && vs_block(&saved, &o) == VSTACK_OK) {
+        if (n > size)
+            vs_pool_grow(p, n, &o);
         else
-            vs_pool_shrink(pool, n, &o);
+            vs_pool_shrink(p, n, &o);
+        if (o.code == VSTACK_OK)
+            vs_pool_keep_free(p);
         vs_unblock(&saved, &o);
     }
-    return vs_pool_deliver(pool, &o);
+    return vs_region_deliver(&p->r, &o);
 }

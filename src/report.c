@@ -25,17 +25,19 @@ void vstack_set_default_handlers(vstack_handler err, vstack_handler warn, void *
 
 void vstack_set_error_handler(vstack *st, vstack_handler fn, void *ctx)
 {
-    st->priv_.err_fn = fn;
-    st->priv_.err_ctx = ctx;
+    struct vs_stack *p = vs_stack_state(st);
+    p->err_fn = fn;
+    p->err_ctx = ctx;
 }
 
 void vstack_set_warn_handler(vstack *st, vstack_handler fn, void *ctx)
 {
-    st->priv_.warn_fn = fn;
-    st->priv_.warn_ctx = ctx;
+    struct vs_stack *p = vs_stack_state(st);
+    p->r.warn_fn.stack = fn;
+    p->r.warn_ctx = ctx;
 }
 
-void vstack_set_verbose(vstack *st, int level) { st->priv_.verbose = level > 0; }
+void vstack_set_verbose(vstack *st, int level) { vs_stack_state(st)->verbose = level > 0; }
 
 const char *vstack_strerror(int err)
 {
@@ -49,9 +51,9 @@ const char *vstack_strerror(int err)
     }
 }
 
-const char *vstack_last_error(const vstack *st) { return st->priv_.errmsg; }
+const char *vstack_last_error(const vstack *st) { return vs_cstack_state(st)->r.errmsg; }
 
-int vstack_last_error_code(const vstack *st) { return st->priv_.errcode; }
+int vstack_last_error_code(const vstack *st) { return vs_cstack_state(st)->r.errcode; }
 
 int vs_errno_code(int err) { return err == ENOMEM || err == EAGAIN ? VSTACK_ENOMEM : VSTACK_ESYS; }
 
@@ -112,48 +114,34 @@ void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ..
 
 /* ---- delivering ---------------------------------------------------------- */
 
-int vs_out_deliver(const struct vs_out *o, char *msg, size_t len, int *code, vs_hear_fn *hear, void *who)
+void vs_out_last(const struct vs_out *o, char *msg, size_t len, int *code)
 {
-    if (msg && o->code != VSTACK_OK) {
+    if (o->code != VSTACK_OK) {
         snprintf(msg, len, "%s", o->msg);
         *code = o->code;
-    } else if (msg && o->nwarn) {
+    } else if (o->nwarn) {
         snprintf(msg, len, "%s", o->warn[o->nwarn - 1]);
         *code = o->warn_code[o->nwarn - 1];
-    } else if (msg) {
+    } else {
         msg[0] = 0;
         *code = VSTACK_OK;
     }
-    for (int i = 0; i < o->ninfo; i++)
-        hear(who, VSTACK_OK, o->info[i]);
-    for (int i = 0; i < o->nwarn; i++)
-        hear(who, o->warn_code[i], o->warn[i]);
-    return o->code;
 }
 
-static void vs_to_warn_handler(void *who, int code, const char *msg)
+void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg)
 {
-    vstack *st = who;
-    vstack_handler fn = st->priv_.warn_fn ? st->priv_.warn_fn : vs_default_warn;
-    void *ctx = st->priv_.warn_fn ? st->priv_.warn_ctx : vs_default_ctx;
-    if (fn)
-        fn(st, code, msg, ctx);
-}
-
-void vs_tell(vstack *st, const struct vs_out *o) { vs_out_deliver(o, NULL, 0, NULL, vs_to_warn_handler, st); }
-
-int vs_deliver(vstack *st, const struct vs_out *o)
-{
-    struct vstack_private_ *p = &st->priv_;
-    return vs_out_deliver(o, p->errmsg, sizeof p->errmsg, &p->errcode, vs_to_warn_handler, st);
+    vstack *st = vs_stack_head((struct vs_stack *)(void *)r);
+    vstack_handler h = fn->stack ? fn->stack : vs_default_warn;
+    if (h)
+        h(st, code, msg, fn->stack ? ctx : vs_default_ctx);
 }
 
 void vs_deliver_alloc(vstack *st, const struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
+    struct vs_stack *p = vs_stack_state(st);
     vstack_handler fn = p->err_fn ? p->err_fn : vs_default_err;
     void *ctx = p->err_fn ? p->err_ctx : vs_default_ctx;
-    vs_deliver(st, o);
+    vs_region_deliver(&p->r, o);
     if (o->code == VSTACK_OK)
         return;
     if (fn)
@@ -165,27 +153,10 @@ void vs_deliver_alloc(vstack *st, const struct vs_out *o)
 void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...)
 {
     va_list ap;
-    if (!st->priv_.verbose)
+    if (!vs_cstack_state(st)->verbose)
         return;
     int i = o->ninfo < VS_NINFO ? o->ninfo++ : VS_NINFO - 1; /* the last slot keeps the latest */
     va_start(ap, fmt);
     vsnprintf(o->info[i], sizeof o->info[i], fmt, ap);
     va_end(ap);
-}
-
-/* ---- signal blocking ------------------------------------------------------ */
-
-int vs_block(struct vs_os_sigmask *saved, struct vs_out *o)
-{
-    struct vs_os_err e;
-    if (vs_os_signals_block(saved, &e) != 0)
-        return vs_fail_os(o, &e, "cannot block signals across a change of the stack");
-    return VSTACK_OK;
-}
-
-void vs_unblock(const struct vs_os_sigmask *saved, struct vs_out *o)
-{
-    struct vs_os_err e;
-    if (vs_os_signals_restore(saved, &e) != 0)
-        vs_warn_os(o, &e, "cannot restore the signal mask");
 }

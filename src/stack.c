@@ -16,8 +16,8 @@
 static int vs_map(vstack *st, size_t given, size_t asked, size_t rsize, size_t vsize, int join,
                   struct vs_out *o)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_region r;
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_mapping m;
     char b1[48];
 
     if (vsize && vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK)
@@ -34,19 +34,18 @@ static int vs_map(vstack *st, size_t given, size_t asked, size_t rsize, size_t v
         return o->code;
     /* Nothing is committed until the first allocation: an idle stack is a
      * bare reservation, which fork copies at no cost. */
-    if (vs_reserve(&p->opts, asked, vsize ? vsize : rsize, 0, 1, vsize ? "parisizemax" : "parisize", &r, o) ==
+    if (vs_reserve(&p->r.opts, asked, vsize ? vsize : rsize, 0, vsize ? "parisizemax" : "parisize", &m, o) ==
         VSTACK_OK) {
-        size_t granted = r.hi - r.lo;
-        if (p->map_base)
-            vs_release(p->map_base, p->map_len, o);
-        vs_stack_adopt(st, &r);
+        size_t granted = m.hi - m.lo;
+        vs_region_adopt(&p->r, &m, o);
+        vs_stack_adopted(st);
         p->rsize = rsize < granted ? rsize : granted;
         p->rsize_given = given >= VSTACK_MIN_SIZE && given <= p->rsize ? given : p->rsize;
         p->vsize = vsize ? granted : 0;
         /* Still blocked: a handler that longjmps out of a half-entered
          * table slot would leave the table pointing at this stack. */
         if (join)
-            vs_live_join(&p->fork, &p->opts, "stack", o);
+            vs_region_join(&p->r, "stack", o);
     }
     vs_unblock(&saved, o);
     return o->code;
@@ -54,55 +53,45 @@ static int vs_map(vstack *st, size_t given, size_t asked, size_t rsize, size_t v
 
 int vstack_init(vstack *st, size_t rsize, size_t vsize, unsigned flags)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
     size_t r, v;
     int again;
 
+    vs_out_init(&o);
     /* The struct may be garbage, which is read here on purpose (and
      * overwritten next), looking only into the table. */
     vs_track_defined(st, sizeof *st);
-    again = vs_live_registered(&p->fork);
+    again = vs_live_registered(&p->r.fork);
 
     memset(st, 0, sizeof *st);
-    if (vs_resolve_options(flags, &p->opts, &o) != VSTACK_OK)
-        return vs_deliver(st, &o);
-    r = vs_round_size(&p->opts, rsize);
-    v = vsize ? vs_round_size(&p->opts, vsize) : 0;
-    if (vs_map(st, rsize, vsize ? vsize : rsize, r, v, 1, &o) != VSTACK_OK)
-        memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
-    else if (again)
-        vs_live_misused(&o, "vstack_init", "stack");
-    return vs_deliver(st, &o);
+    p->r.down = 1;
+    p->r.hear = vs_stack_hear;
+    if (vs_resolve_options(flags, &p->r.opts, &o) == VSTACK_OK) {
+        r = vs_round_size(&p->r.opts, rsize);
+        v = vsize ? vs_round_size(&p->r.opts, vsize) : 0;
+        if (vs_map(st, rsize, vsize ? vsize : rsize, r, v, 1, &o) != VSTACK_OK) {
+            memset(st, 0, sizeof *st); /* nothing but the sentence of the failure */
+            p->r.hear = vs_stack_hear;
+        } else if (again) {
+            vs_live_misused(&o, "vstack_init", "stack");
+        }
+    }
+    return vs_region_deliver(&p->r, &o);
 }
 
 void vstack_destroy(vstack *st)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
-    struct vs_os_sigmask saved;
-    if (!p->map_base)
-        return;
-    int blocked = vs_teardown(&p->fork, p->map_base, p->map_len, &saved, &o);
-    /* Empty the struct before signals come back, so that a handler that
-     * longjmps out never finds it on released memory; only the warn
-     * handler stays, to hear what went wrong. */
-    vstack_handler warn_fn = p->warn_fn;
-    void *warn_ctx = p->warn_ctx;
-    memset(st, 0, sizeof *st);
-    p->warn_fn = warn_fn;
-    p->warn_ctx = warn_ctx;
-    if (blocked)
-        vs_unblock(&saved, &o);
-    vs_deliver(st, &o);
-    memset(st, 0, sizeof *st);
+    struct vs_stack *p = vs_stack_state(st);
+    if (p->r.map_base)
+        vs_region_destroy(&p->r, st, sizeof *st);
 }
 
-void vstack_claim(vstack *st) { vs_live_claim(&st->priv_.fork); }
+void vstack_claim(vstack *st) { vs_live_claim(&vs_stack_state(st)->r.fork); }
 
 int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o)
 {
-    if (st->priv_.map_base)
+    if (vs_cstack_state(st)->r.map_base)
         return 0;
     vs_failf(o, VSTACK_EINVAL, "%s: no stack here (never initialised, or destroyed)", call);
     return 1;
@@ -112,21 +101,23 @@ int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o)
 
 int vstack_set_size(vstack *st, size_t rsize)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
     if (!vs_stack_gone(st, "vstack_set_size", &o))
-        vs_map(st, rsize, p->vsize ? p->vsize : rsize, vs_round_size(&p->opts, rsize), p->vsize, 0, &o);
-    return vs_deliver(st, &o);
+        vs_map(st, rsize, p->vsize ? p->vsize : rsize, vs_round_size(&p->r.opts, rsize), p->vsize, 0, &o);
+    return vs_region_deliver(&p->r, &o);
 }
 
 int vstack_set_sizemax(vstack *st, size_t vsize)
 {
-    struct vstack_private_ *p = &st->priv_;
-    struct vs_out o = {0};
+    struct vs_stack *p = vs_stack_state(st);
+    struct vs_out o;
+    vs_out_init(&o);
     if (!vs_stack_gone(st, "vstack_set_sizemax", &o))
         vs_map(st, p->rsize_given, vsize ? vsize : p->rsize_given, p->rsize,
-               vsize ? vs_round_size(&p->opts, vsize) : 0, 0, &o);
-    return vs_deliver(st, &o);
+               vsize ? vs_round_size(&p->r.opts, vsize) : 0, 0, &o);
+    return vs_region_deliver(&p->r, &o);
 }
 
 /* 0 for parisize, 1 for parisizemax, -1 for anything else. */
@@ -141,10 +132,11 @@ static int vs_default_name(const char *name)
 
 int vstack_default(vstack *st, const char *name, const char *value)
 {
-    struct vs_out o = {0};
+    struct vs_out o;
     int which = vs_default_name(name);
     size_t n;
 
+    vs_out_init(&o);
     if (which < 0)
         vs_failf(&o, VSTACK_EINVAL, "default: unknown default '%s' (parisize or parisizemax)",
                  name ? name : "(null)");
@@ -156,14 +148,15 @@ int vstack_default(vstack *st, const char *name, const char *value)
                  value);
     else
         return which ? vstack_set_sizemax(st, n) : vstack_set_size(st, n);
-    return vs_deliver(st, &o);
+    return vs_region_deliver(&vs_stack_state(st)->r, &o);
 }
 
 int vstack_default_get(const vstack *st, const char *name, size_t *out)
 {
+    const struct vs_stack *p = vs_cstack_state(st);
     int which = vs_default_name(name);
-    if (which < 0 || !out || !st->priv_.map_base)
+    if (which < 0 || !out || !p->r.map_base)
         return VSTACK_EINVAL;
-    *out = which ? st->priv_.vsize : st->priv_.rsize_given;
+    *out = which ? p->vsize : p->rsize_given;
     return VSTACK_OK;
 }

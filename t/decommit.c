@@ -10,6 +10,7 @@
 
 #include "os.h"
 #include "tap.h"
+#include "testing.h"
 
 #define DC_KB ((size_t)1 << 10)
 #define DC_MB ((size_t)1 << 20)
@@ -26,6 +27,7 @@ void tu_decommit_env(const char *value)
     else
         unsetenv("VSTACK_DECOMMIT");
 #endif
+    vs_env_forget(); /* the library reads the environment once */
 }
 
 void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int want_unmap,

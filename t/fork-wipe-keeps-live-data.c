@@ -26,6 +26,7 @@
 #include "os.h"
 #include "tap.h"
 #include "testutil.h"
+#include "testing.h"
 
 #define KB ((size_t)1 << 10)
 #define MB ((size_t)1 << 20)
@@ -229,9 +230,11 @@ static void switched_off(unsigned flags, const char *env, const char *what)
     struct tu_logs logs;
     if (env)
         setenv("VSTACK_FORKWIPE", env, 1);
+    vs_env_forget();
     tu_capture_defaults(&logs);
     make_layout(&l, flags, 2 * MB, 21);
     unsetenv("VSTACK_FORKWIPE");
+    vs_env_forget();
     vs_os_fail_reset();
     if (tap_under_valgrind())
         skip(1, "%s: reading popped memory is an error under memcheck", what);
@@ -248,9 +251,11 @@ static void bad_environment(void)
     struct layout l;
     struct tu_logs logs;
     setenv("VSTACK_FORKWIPE", "maybe", 1);
+    vs_env_forget();
     tu_capture_defaults(&logs);
     make_layout(&l, 0, 2 * MB, 22);
     unsetenv("VSTACK_FORKWIPE");
+    vs_env_forget();
     if (!ok(logs.warn.count == 1 && strstr(logs.warn.last, "VSTACK_FORKWIPE=maybe"),
             "VSTACK_FORKWIPE=maybe: one warning that names it"))
         tu_logs_diag(&logs);

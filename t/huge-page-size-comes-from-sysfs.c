@@ -21,6 +21,7 @@
 #include "os.h"
 #include "tap.h"
 #include "testutil.h"
+#include "testing.h"
 
 #define MB ((size_t)1 << 20)
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage/"
@@ -106,8 +107,10 @@ static void in_child(int fd, void *arg)
     if (!c->want) {
         tu_logs_clear(&logs);
         setenv("VSTACK_HUGEPAGES", "1", 1);
+        vs_env_forget();
         rc = vstack_init(&st, 1 * MB + 1, 64 * MB, 0);
         unsetenv("VSTACK_HUGEPAGES");
+        vs_env_forget();
         tu_child_ok(fd, rc == VSTACK_OK && logs.warn.count == 0 &&
                             tu_stats(&st).rsize == tu_round_up(1 * MB + 1, vs_os_config()->page_size),
                     "VSTACK_HUGEPAGES=1 is ignored quietly, normal pages (%d warnings)",

@@ -1,0 +1,11 @@
+/* testing.h -- what the library offers its own tests beyond the public API
+ * and the OS layer's seam (os.h).  Not installed. */
+#ifndef VSTACK_TESTING_H
+#define VSTACK_TESTING_H
+
+/* The environment is read once per process (options.c); a test that sets
+ * it between two inits calls this first, so that the next init reads it
+ * again. */
+void vs_env_forget(void);
+
+#endif
