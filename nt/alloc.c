@@ -42,6 +42,6 @@ void nt_need_bits(vstack *st, double bits)
     size_t room = limit > s.used ? limit - s.used : 0;
     double bytes = bits / 8 + 2 * sizeof(mp_limb_t);
     if (bytes > (double)room)
-        vnt_error(st, VSTACK_ESTACK, NT_NEEDS "%.0f bytes, more than the stack can hold "
+        vnt_error(st, VSTACK_ESTACK, VNT_NEEDS "%.0f bytes, more than the stack can hold "
                   "(%zu bytes free of %zu)", bytes, room, limit);
 }
