@@ -1,4 +1,4 @@
-/* report.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
+/* messages.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
  * each, and the handlers that turn library errors into them. */
 #include "calc.h"
 

@@ -1,4 +1,5 @@
-/* alloc.c -- stack allocation for integers, with failures made fatal. */
+/* limbs.c -- room on the stack for integers and scratch limbs, with failures
+ * made fatal, and the check that a result fits before any work starts. */
 #include "nt.h"
 
 /* nlimbs limbs after head limbs of header; a count whose size would pass
