@@ -39,6 +39,10 @@ typedef mp_limb_t *vnt_int;
 #define VNT_EDOMAIN 33   /* argument out of the function's domain */
 #define VNT_EOVERFLOW 34 /* an argument does not fit a machine word where it must */
 #define VNT_ESYNTAX 35   /* vnt_from_str: not a decimal integer */
+/* How the message of a result refused before any work starts (VSTACK_ESTACK,
+ * from vnt_fibonacci, vnt_factorial, vnt_binomial, vnt_pow_ui); the bytes
+ * the result needs follow it in decimal. */
+#define VNT_NEEDS "the result needs "
 
 static inline size_t vnt_len(const mp_limb_t *x) { return (size_t)(x[0] & VNT_LENMASK); }
 static inline int vnt_sign(const mp_limb_t *x)

@@ -24,9 +24,8 @@ static inline vnt_int nt_finish(vnt_int x, size_t n, int neg)
 /* Before any work: refuse with VSTACK_ESTACK a result of at least bits bits
  * (a lower bound, from the arguments) that does not fit in what the stack
  * has left below parisizemax (parisize for a fixed stack), as gp refuses
- * 2^(2^62) at once.  The message starts with NT_NEEDS and the bytes
+ * 2^(2^62) at once.  The message starts with VNT_NEEDS and the bytes
  * needed, which ntcalc reads back for its hint. */
-#define NT_NEEDS "the result needs "
 void nt_need_bits(vstack *st, double bits);
 /* Product of the limbs v[0 .. n-1] (each non-zero), as a positive integer. */
 vnt_int nt_prod_limbs(vstack *st, const mp_limb_t *v, size_t n);

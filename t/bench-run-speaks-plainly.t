@@ -27,8 +27,8 @@ for arg in "--gnuplot=" "--gnuplot" ""; do
 done
 
 # Text the benchmarks, the examples and the calculator print.
-found=$(grep -n -i -w -E 'issues?' bench/run bench/*.c examples/*.c nt/*.c 2>&1)
+found=$(grep -n -i -w -E 'issues?' bench/run bench/*.c examples/*.c nt/*.c calc/*.c 2>&1)
 st=$?
-test "$st" -eq 1; ok $? "no word 'issue' in what bench/, examples/ and nt/ print"
+test "$st" -eq 1; ok $? "no word 'issue' in what bench/, examples/, nt/ and calc/ print"
 [ "$st" -eq 1 ] || echo "$found" | sed 's/^/#   /'
 echo "1..$n"

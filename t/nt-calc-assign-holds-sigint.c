@@ -7,7 +7,7 @@
  * is raised from the heap's own messages (which come from inside those
  * steps) and from GMP's allocations (inside the computation). */
 #include "config.h"
-#include "../nt/calc.h" /* first: it asks for POSIX */
+#include "../calc/calc.h" /* first: it asks for POSIX */
 
 #include <signal.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * wrapper raises SIGINT at that call instead: the blocks are freed on the
  * interrupt's path too, and the stack is left empty and back to parisize. */
 #include "config.h"
-#include "../nt/calc.h" /* first: it asks for POSIX */
+#include "../calc/calc.h" /* first: it asks for POSIX */
 
 #include <signal.h>
 #include <stdint.h>

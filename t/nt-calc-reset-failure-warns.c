@@ -3,7 +3,7 @@
  * the library's sentence as a warning; the line's value stands, and the
  * next line runs on the larger stack. */
 #include "config.h"
-#include "../nt/calc.h" /* first: it asks for POSIX */
+#include "../calc/calc.h" /* first: it asks for POSIX */
 
 #include <errno.h>
 #include <stdio.h>

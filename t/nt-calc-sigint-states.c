@@ -5,7 +5,7 @@
  * outside any line it ends the process as SIGINT does; and an ignored
  * SIGINT stays ignored. */
 #include "config.h"
-#include "../nt/calc.h" /* first: it asks for POSIX */
+#include "../calc/calc.h" /* first: it asks for POSIX */
 
 #include <signal.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* The heap of ntcalc's variables (nt/heap.c) against a model kept in GMP's
+/* The heap of ntcalc's variables (calc/heap.c) against a model kept in GMP's
  * mpz: random assignments, reassignments and reads of many roots, with
  * values from one limb to 10^5 limbs, in a pool small enough that
  * collections, growth, shrinking and refusals all happen (each is counted,
@@ -7,7 +7,7 @@
  * of fork sees every value: the pool is told after each change how much of
  * it is in use, and fork-wipe leaves that part alone. */
 #include "nt-util.h"
-#include "../nt/heap.h"
+#include "../calc/heap.h"
 
 #include <stdlib.h>
 #include <sys/wait.h>

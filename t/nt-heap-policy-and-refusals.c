@@ -11,7 +11,7 @@
  *     next one works;
  *   - growth, shrinking and collections are told to the note function. */
 #include "nt-util.h"
-#include "../nt/heap.h"
+#include "../calc/heap.h"
 
 #include <errno.h>
 

@@ -7,12 +7,12 @@
 # comes last, from the count of checks made: end each script with
 # done_testing.
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -n "$top_builddir" ] && [ -x "$top_builddir/nt/ntcalc" ]; then
+if [ -n "$top_builddir" ] && [ -x "$top_builddir/calc/ntcalc" ]; then
     build=$top_builddir
 else
     build=$here/..
 fi
-NTCALC=$build/nt/ntcalc
+NTCALC=$build/calc/ntcalc
 skip_all() { # skip_all REASON: the whole script is skipped (before any check)
     echo "1..0 # SKIP $1"
     exit 0

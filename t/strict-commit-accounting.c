@@ -12,7 +12,7 @@
  * runs only when asked to: as root, with VSTACK_STRICT_COMMIT=1, in
  * overcommit mode 2 with a limit a few GiB above Committed_AS, which is
  * what .ci/strict-commit sets up (and undoes).  Elsewhere it skips, with
- * the reason.  ntcalc is $NTCALC, or $top_builddir/nt/ntcalc.
+ * the reason.  ntcalc is $NTCALC, or $top_builddir/calc/ntcalc.
  *
  * Committed_AS is system-wide, and other processes move it: each figure is
  * the median of ROUNDS deltas measured across one library call, checked
@@ -581,7 +581,7 @@ static const char *ntcalc_path(char *buf, size_t size)
     const char *p = getenv("NTCALC"), *top = getenv("top_builddir");
     if (p && *p)
         return p;
-    snprintf(buf, size, "%s/nt/ntcalc", top && *top ? top : ".");
+    snprintf(buf, size, "%s/calc/ntcalc", top && *top ? top : ".");
     return buf;
 }
 

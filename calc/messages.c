@@ -1,7 +1,6 @@
-/* report.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
+/* messages.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
  * each, and the handlers that turn library errors into them. */
 #include "calc.h"
-#include "nt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,8 +63,9 @@ void calc_warn(struct calc *c, const char *fmt, ...)
 /* Stacks beyond this are no hint: no address space holds them. */
 #define CALC_HINT_MAX ((double)((uint64_t)1 << (SIZE_MAX > 0xffffffffu ? 48 : 31)))
 
-/* A result refused before any work, too large for the stack (nt_need_bits):
- * the bytes it needs, and a parisizemax that may hold its computation. */
+/* A result refused before any work, too large for the stack (its message
+ * starts with VNT_NEEDS): the bytes it needs, and a parisizemax that may
+ * hold its computation. */
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif
@@ -99,8 +99,8 @@ void calc_on_error(vstack *st, int err, const char *msg, void *ctx)
         fprintf(stderr, "ntcalc: %s\n", msg);
         return;
     }
-    if (err == VSTACK_ESTACK && strncmp(msg, NT_NEEDS, strlen(NT_NEEDS)) == 0)
-        too_big(c, st, strtod(msg + strlen(NT_NEEDS), NULL));
+    if (err == VSTACK_ESTACK && strncmp(msg, VNT_NEEDS, strlen(VNT_NEEDS)) == 0)
+        too_big(c, st, strtod(msg + strlen(VNT_NEEDS), NULL));
     if (err == VSTACK_ESTACK) {
         size_t vsize = 0;
         struct vstack_stats s;

@@ -1,6 +1,6 @@
 /* input.h -- ntcalc's input lines, each of bounded length (input.c). */
-#ifndef NT_INPUT_H
-#define NT_INPUT_H
+#ifndef CALC_INPUT_H
+#define CALC_INPUT_H
 
 #include <stdio.h>
 

@@ -417,22 +417,13 @@ NOINLINE static struct calc_value postfix(struct calc *c)
     return v;
 }
 
-/* The right side of ^: signs, then a power (so 2^-3^2 is 2^(-(3^2))). */
-NOINLINE static struct calc_value exponent(struct calc *c)
-{
-    struct calc_value v;
-    if (signed_operand(c, exponent, &v))
-        return v;
-    return power(c);
-}
-
 NOINLINE static struct calc_value power(struct calc *c)
 {
     struct calc_value v = postfix(c);
     if (at(c, "^")) {
         nest(c);
         c->pos++;
-        struct calc_value e = exponent(c);
+        struct calc_value e = unary(c); /* signs take the power: 2^-3^2 is 2^(-(3^2)) */
         v = binary(c, '^', v, e);
         unnest(c);
     }

@@ -19,8 +19,8 @@
  *
  * The heap knows nothing of signals: its caller holds SIGINT off around
  * heap_set and heap_collect, which must not be left halfway. */
-#ifndef NT_HEAP_H
-#define NT_HEAP_H
+#ifndef CALC_HEAP_H
+#define CALC_HEAP_H
 
 #include "vstack_nt.h"
 

@@ -1,4 +1,5 @@
-/* alloc.c -- stack allocation for integers, with failures made fatal. */
+/* limbs.c -- room on the stack for integers and scratch limbs, with failures
+ * made fatal, and the check that a result fits before any work starts. */
 #include "nt.h"
 
 /* nlimbs limbs after head limbs of header; a count whose size would pass
@@ -42,6 +43,6 @@ void nt_need_bits(vstack *st, double bits)
     size_t room = limit > s.used ? limit - s.used : 0;
     double bytes = bits / 8 + 2 * sizeof(mp_limb_t);
     if (bytes > (double)room)
-        vnt_error(st, VSTACK_ESTACK, NT_NEEDS "%.0f bytes, more than the stack can hold "
+        vnt_error(st, VSTACK_ESTACK, VNT_NEEDS "%.0f bytes, more than the stack can hold "
                   "(%zu bytes free of %zu)", bytes, room, limit);
 }

@@ -19,21 +19,13 @@
  * the quarter and the whole keeps the pool from thrashing. */
 #include "config.h"
 #include "heap.h"
+#include "track.h" /* the library's memcheck annotations (src/) */
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef HAVE_VALGRIND_MEMCHECK_H
-#include <valgrind/memcheck.h>
-#define heap_noaccess(p, n) ((void)VALGRIND_MAKE_MEM_NOACCESS((p), (n)))
-#define heap_undefined(p, n) ((void)VALGRIND_MAKE_MEM_UNDEFINED((p), (n)))
-#else
-#define heap_noaccess(p, n) ((void)(p), (void)(n))
-#define heap_undefined(p, n) ((void)(p), (void)(n))
-#endif
 
 #define W sizeof(mp_limb_t)
 
@@ -111,7 +103,7 @@ static void protect_tail(struct heap *h)
 {
     size_t n = size_words(h);
     if (n > h->top)
-        heap_noaccess(base_of(h) + h->top, (n - h->top) * W);
+        vs_track_noaccess(base_of(h) + h->top, (n - h->top) * W);
 }
 
 /* The pool's own warnings (its soft limit, huge pages). */
@@ -271,7 +263,7 @@ int heap_set(struct heap *h, size_t id, vnt_int x)
         }
     }
     mp_limb_t *p = base_of(h) + h->top;
-    heap_undefined(p, words * W);
+    vs_track_undefined(p, words * W);
     p[0] = words;
     p[1] = id;
     memcpy(p + HEAP_OVERHEAD, x, (len + 1) * W);

@@ -2,8 +2,8 @@
  * builtin functions, the variables and their heap, the line runner with its
  * recovery point, GMP's memory functions, SIGINT, and the reporting of
  * errors and warnings. */
-#ifndef NT_CALC_H
-#define NT_CALC_H
+#ifndef CALC_H
+#define CALC_H
 
 /* sigjmp_buf and sigsetjmp are POSIX: include this header first. */
 #ifndef _POSIX_C_SOURCE

@@ -1,4 +1,4 @@
-\\ A scripted ntcalc session: run it with  nt/ntcalc -v nt/demo-session.gp
+\\ A scripted ntcalc session: run it with  calc/ntcalc -v calc/demo-session.gp
 \\ (-v shows the stack and the heap growing and shrinking, and the heap's
 \\ collections; gp -q reads the same file).
 \\
