@@ -4,7 +4,7 @@
 
 Run with LD_LIBRARY_PATH=DIR/lib (contrib/pari/check does), so that cypari2
 loads DIR's libpari-gmp-tls.so.8 in place of Debian's.  Checks that the
-process maps DIR's libpari (and DIR's libvstack.so.1, or no libvstack for a
+process maps DIR's libpari (and DIR's libvstack.so.2, or no libvstack for a
 stock build), computes a GP expression that takes about 1 GiB of PARI's
 stack after raising parisizemax with allocatemem, keeps its result and a
 vector of values, and forks: the child checks them by value, computes
@@ -54,7 +54,7 @@ def main():
            % (want, ", ".join(sorted(got)) or "none"))
     got = mapped("libvstack")
     if vstack:
-        want = os.path.realpath(os.path.join(lib, "libvstack.so.1"))
+        want = os.path.realpath(os.path.join(lib, "libvstack.so.2"))
         report(got == {want}, "the process maps %s (maps: %s)" % (want, ", ".join(sorted(got)) or "none"))
     else:
         report(not got, "a stock build maps no libvstack (maps: %s)" % (", ".join(sorted(got)) or "none"))
