@@ -49,7 +49,7 @@ static void no_hole(vstack *st, vstack_sp old_vbot, const char *what)
             tu_smaps_range(old_vbot, tu_vbot(st), &gone);
     }
     if (!ok_or_skip(why, sm.covered == vstack_top(st) - tu_vbot(st), "%s: the reservation has no hole", what))
-        diag("  %llu of %lu bytes mapped", sm.covered, (unsigned long)(vstack_top(st) - tu_vbot(st)));
+        diag("  %llu of %zu bytes mapped", sm.covered, (size_t)(vstack_top(st) - tu_vbot(st)));
     if (tu_vbot(st) > old_vbot)
         is_int_or_skip(why, gone.nmaps, 0, "%s: the range given up is not mapped", what);
     else

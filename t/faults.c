@@ -3,6 +3,7 @@
 #include "faults.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,8 +83,8 @@ int tf_consistent(const vstack *st, const char *what)
     if (ok(good, "%s: consistent (used %zu <= committed %zu <= reserved %zu, bot <= lim <= avma <= top)",
            what, s.used, s.committed, s.reserved))
         return 1;
-    diag("  bot %#lx lim %#lx avma %#lx top %#lx", (unsigned long)bot, (unsigned long)st->lim,
-         (unsigned long)st->avma, (unsigned long)top);
+    diag("  bot %#" PRIxPTR " lim %#" PRIxPTR " avma %#" PRIxPTR " top %#" PRIxPTR, bot, st->lim, st->avma,
+         top);
     return 0;
 }
 

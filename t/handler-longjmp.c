@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
@@ -51,9 +52,8 @@ static int jump_out(vstack *st, size_t nbytes, int want_err)
     }
     if (vstack_avma(st) != av || after.used != before.used ||
         after.committed != before.committed || vstack_avma(st) < tu_bot(st) || vstack_avma(st) > vstack_top(st)) {
-        diag("  avma %#lx (was %#lx), committed %zu (was %zu)",
-             (unsigned long)vstack_avma(st), (unsigned long)av, after.committed,
-             before.committed);
+        diag("  avma %#" PRIxPTR " (was %#" PRIxPTR "), committed %zu (was %zu)", vstack_avma(st), av,
+             after.committed, before.committed);
         return 0;
     }
     return 1;

@@ -192,7 +192,7 @@ static void below_a_hole(void)
         tu_smaps_range(bot, nbot, &sm);
     if (!ok_or_skip(why, sm.rw_maps == 1 && sm.covered == nbot - bot,
                     "%s: vstack_destroy leaves the other mapping alone", what))
-        diag("  %ld mappings cover %llu of %lu bytes", sm.nmaps, sm.covered, (unsigned long)(nbot - bot));
+        diag("  %ld mappings cover %llu of %zu bytes", sm.nmaps, sm.covered, (size_t)(nbot - bot));
     ok_or_skip(why, sm.rw_maps == 1 && other[0] == 0x6b && other[nbot - bot - 1] == 0x6b, "%s: and its contents",
                what);
     if (other && (sm.covered || why))

@@ -325,7 +325,7 @@ static void decommit_failure(unsigned flags, enum vs_os_call call, int err, cons
         struct tu_smaps sm;
         tu_smaps_range(tu_vbot(&st), vstack_top(&st), &sm);
         if (!ok(sm.covered == vstack_top(&st) - tu_vbot(&st), "%s: the reservation has no hole", what))
-            diag("  %llu of %lu bytes mapped", sm.covered, (unsigned long)(vstack_top(&st) - tu_vbot(&st)));
+            diag("  %llu of %zu bytes mapped", sm.covered, (size_t)(vstack_top(&st) - tu_vbot(&st)));
         if (tu_vbot(&st) > old_vbot) {
             tu_smaps_range(old_vbot, tu_vbot(&st), &sm);
             is_int(sm.nmaps, 0, "%s: the range given up is not mapped", what);
