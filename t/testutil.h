@@ -1,8 +1,11 @@
-/* testutil.h -- helpers shared by the vstack tests: message capture, data
- * patterns, probes of what this system does, and what Linux shows of our
- * mappings (/proc/self/maps, smaps, Committed_AS).  The /proc readers return
- * -1 where /proc is missing or does not show the mappings as they are, so
- * the tests can skip those checks there. */
+/* testutil.h -- helpers shared by the vstack tests, the one header they
+ * include for them: message capture (t/tu-logs.c), data patterns and a
+ * stack's stats (t/tu-stack.c), probes of what this system does
+ * (t/tu-probes.c), what Linux shows of our mappings (/proc/self/maps, smaps,
+ * Committed_AS: t/tu-proc.c), and checks made in a child of fork
+ * (t/tu-child.c).  The /proc readers return -1 where /proc is missing or
+ * does not show the mappings as they are, so the tests can skip those
+ * checks there. */
 #ifndef VSTACK_TESTUTIL_H
 #define VSTACK_TESTUTIL_H
 
