@@ -93,32 +93,11 @@ static int intact(const struct after *a)
     return tu_check(a->s.live, a->s.live_n, a->s.seed) < 0 && tu_check(a->extra, 128 * KB, a->s.seed + 1) < 0;
 }
 
-static void fork_and_wait(void)
-{
-    int status;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        bail_out("fork failed: %s", strerror(errno));
-    if (pid == 0)
-        _exit(0);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-}
-
-/* Fork; the child exits with 0 when fn(arg) holds. */
+/* Fork; does fn(arg) hold in the child?  (It returns 1 or 0, the child's
+ * exit status; a child that crashes gives -1.) */
 static int child_sees(int (*fn)(void *), void *arg)
 {
-    int status;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        bail_out("fork failed: %s", strerror(errno));
-    if (pid == 0)
-        _exit(fn(arg) ? 0 : 1);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return tu_fork_wait(fn, arg, NULL) == 1;
 }
 
 /* ---- the forking thread's own stack ------------------------------------------ */
@@ -191,7 +170,7 @@ static void own_stack(void)
 
     vs_os_fail_reset();
     for (int i = 0; i < 10; i++)
-        fork_and_wait();
+        tu_fork_wait(NULL, NULL, NULL);
     is_int(vs_os_count(VS_OS_WIPE), 0, "ten forks after the reset: no madvise call");
     is_int(vs_os_count(VS_OS_SIGBLOCK), 0, "ten forks after the reset: no signal mask call");
 
@@ -232,7 +211,7 @@ static void own_stack(void)
     uintptr_t widened = page_down(vstack_avma(&a.s.st));
     vs_os_fail_reset();
     if (vg) {
-        fork_and_wait();
+        tu_fork_wait(NULL, NULL, NULL);
         skip(1, "reading popped memory is an error under memcheck");
     } else {
         memset((void *)a.hi, 0xee, (size_t)(widened - a.hi));

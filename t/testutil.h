@@ -201,6 +201,13 @@ void tu_child_exit(int status)
 /* Read the child's results from fd until EOF, emit them with ok(), wait for
  * pid and report how it ended.  Returns the number of results read. */
 int tu_child_collect(int fd, int pid, const char *what);
+/* Fork; the child runs fn(arg) (nothing when fn is NULL) and exits with
+ * what it returns, and the parent waits for it.  The child's exit status,
+ * or -1 when it did not exit (a signal ended it) or could not be made.
+ * When fork fails: with fork_err, *fork_err is its errno (else 0); without,
+ * the test bails out.  (On Windows, where there is no fork: -1, with
+ * *fork_err ENOSYS.) */
+int tu_fork_wait(int (*fn)(void *), void *arg, int *fork_err);
 /* Fork; the child runs fn(fd, arg), reporting with tu_child_ok on fd, and
  * exits 0; the parent collects its results as tu_child_collect does.
  * (On Windows: one skipped line.) */

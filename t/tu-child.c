@@ -67,7 +67,38 @@ void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what)
     skip(1, "%s: no fork on Windows", what);
 }
 
+int tu_fork_wait(int (*fn)(void *), void *arg, int *fork_err)
+{
+    (void)fn;
+    (void)arg;
+    if (!fork_err)
+        bail_out("no fork on Windows");
+    *fork_err = ENOSYS;
+    return -1;
+}
 #else
+int tu_fork_wait(int (*fn)(void *), void *arg, int *fork_err)
+{
+    int status;
+    pid_t pid;
+    fflush(stdout);
+    fflush(stderr);
+    if (fork_err)
+        *fork_err = 0;
+    if ((pid = fork()) < 0) {
+        if (!fork_err)
+            bail_out("fork failed: %s", strerror(errno));
+        *fork_err = errno;
+        return -1;
+    }
+    if (pid == 0)
+        tu_child_exit(fn ? fn(arg) : 0);
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what)
 {
     int fds[2];

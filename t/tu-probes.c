@@ -49,18 +49,8 @@ unsigned char *tu_probe_map(size_t n, int prot)
  * not run or did not exit (the probe then cannot tell). */
 static int probe_in_child(int (*fn)(void *), void *arg)
 {
-    int status;
-    pid_t pid;
-    fflush(stdout);
-    fflush(stderr);
-    if ((pid = fork()) < 0)
-        return -1;
-    if (pid == 0)
-        _exit(fn(arg));
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int fork_err;
+    return tu_fork_wait(fn, arg, &fork_err);
 }
 #endif
 
