@@ -61,14 +61,11 @@ int tf_init(vstack *st, struct tu_logs *logs, size_t rsize, size_t vsize, unsign
     return rc;
 }
 
-void tf_live(struct tf_stack *s, size_t live_n, uint64_t seed, const char *what)
+void tf_live(struct tf_stack *s, size_t live_n, uint64_t seed)
 {
     s->live_n = live_n;
     s->seed = seed;
-    s->live = vstack_alloc(&s->st, live_n);
-    if (!s->live)
-        bail_out("%s: cannot allocate %zu bytes of live data", what, live_n);
-    tu_fill(s->live, live_n, seed);
+    s->live = tu_alloc_filled(&s->st, live_n, seed);
 }
 
 void tf_grow_pop(struct tf_stack *s, size_t n, const char *what)
@@ -89,7 +86,7 @@ void tf_open(struct tf_stack *s, size_t rsize, size_t vsize, unsigned flags, siz
         bail_out("vstack_init(%zu, %zu, %#x) failed: %s", rsize, vsize, flags,
                  vstack_last_error(&s->st));
     tu_capture_stack(&s->st, &s->logs);
-    tf_live(s, live_n, seed, "the stack under test");
+    tf_live(s, live_n, seed);
     vs_os_fail_reset();
 }
 

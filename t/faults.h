@@ -45,7 +45,7 @@ int tf_init(vstack *st, struct tu_logs *logs, size_t rsize, size_t vsize, unsign
 /* Give s->st live_n bytes of live data, allocated and filled from seed
  * (bail out when they cannot be): after tf_init and tu_capture_stack(&s->st,
  * &s->logs), or again after a rebuild dropped the old data. */
-void tf_live(struct tf_stack *s, size_t live_n, uint64_t seed, const char *what);
+void tf_live(struct tf_stack *s, size_t live_n, uint64_t seed);
 /* Allocate n bytes above the live data, write them, and pop them again:
  * the stack has grown to hold them (bail out when it cannot). */
 void tf_grow_pop(struct tf_stack *s, size_t n, const char *what);

@@ -54,10 +54,7 @@ static vstack_sp page_down(vstack_sp a) { return a & ~(vstack_sp)(ps - 1); }
 static void make_after(struct after *a, unsigned flags, uint64_t seed, int reset)
 {
     tf_open(&a->s, 1 * MB, 64 * MB, flags, 258 * KB, seed);
-    a->extra = vstack_alloc(&a->s.st, 128 * KB);
-    if (!a->extra)
-        bail_out("cannot allocate the extra layer");
-    tu_fill(a->extra, 128 * KB, seed + 1);
+    a->extra = tu_alloc_filled(&a->s.st, 128 * KB, seed + 1);
     vstack_sp av = vstack_avma(&a->s.st);
     unsigned char *work = vstack_alloc(&a->s.st, 16 * MB);
     if (!work)
@@ -245,17 +242,20 @@ static void switched_off(void)
 
 /* ---- failures ------------------------------------------------------------------ */
 
-static int child_reads_zero(void *arg)
+/* In a child: the live data is intact, and every free page reads as zero
+ * (want_zero) or kept its data.  Valgrind's copy is not looked at. */
+static int free_part_is(const struct after *a, int want_zero)
 {
-    const struct after *a = arg;
     size_t zero, kept;
     if (!intact(a))
         return 0;
     if (vg)
         return 1;
     count_free(a->lo, a->hi, &zero, &kept);
-    return zero == (a->hi - a->lo) / ps;
+    return (want_zero ? zero : kept) == (a->hi - a->lo) / ps;
 }
+
+static int child_reads_zero(void *arg) { return free_part_is(arg, 1); }
 
 /* With the seam's counters just reset: the next allocation below a kept
  * mark clears it first (one call), and what it hands out reaches a child. */
@@ -430,17 +430,7 @@ static void sigmask_fails(void)
 /* EINVAL or ENOSYS says the system has no such advice: fork-wipe goes off
  * for the whole process, so this runs in a child.  A later reset marks
  * nothing, and makes no call. */
-static int popped_copied(void *arg)
-{
-    const struct after *a = arg;
-    size_t zero, kept;
-    if (!intact(a))
-        return 0;
-    if (vg)
-        return 1;
-    count_free(a->lo, a->hi, &zero, &kept);
-    return kept == (a->hi - a->lo) / ps;
-}
+static int popped_copied(void *arg) { return free_part_is(arg, 0); }
 
 static void unavailable_in_child(int fd, void *arg)
 {

@@ -46,10 +46,7 @@ static void make(void)
 {
     tf_open(&s, 1 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 91);
     av = vstack_avma(&s.st);
-    popped = vstack_alloc(&s.st, popped_n);
-    if (!popped)
-        bail_out("cannot grow");
-    tu_fill(popped, popped_n, 92);
+    popped = tu_alloc_filled(&s.st, popped_n, 92);
     vstack_set_avma(&s.st, av);
     vs_os_fail_reset();
 }
@@ -297,10 +294,7 @@ static void reset_while_stuck(void)
     unsigned char *p;
     tf_open(&s, 3 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 93);
     av = vstack_avma(&s.st);
-    popped = vstack_alloc(&s.st, popped_n);
-    if (!popped)
-        bail_out("cannot grow");
-    tu_fill(popped, popped_n, 92);
+    popped = tu_alloc_filled(&s.st, popped_n, 92);
     vstack_set_avma(&s.st, av);
     tf_fail(VS_OS_WIPE, 2, EINVAL);
     tu_in_child(child_wiped, NULL, what);

@@ -78,7 +78,7 @@ static void first_commit(const char *what, int err, int rebuild)
     ok(vstack_alloc(&s.st, 16 * KB) == NULL && s.logs.err.count == 1 && s.logs.err.last_err == tf_code(err),
        "%s: the allocation fails with %s", what, tf_code_name(tf_code(err)));
     tf_names(s.logs.err.last, "commit", err, NULL, what);
-    tf_live(&s, 128 * KB, 101, what);
+    tf_live(&s, 128 * KB, 101);
     tf_usable(&s, 0, what);
     vs_os_fail_reset();
     vstack_destroy(&s.st);
@@ -114,7 +114,7 @@ static void release_fails(void)
             "%s: a warning names free and the errno text", what))
         tu_logs_diag(&s.logs);
     free(base);
-    tf_live(&s, s.live_n, s.seed, what);
+    tf_live(&s, s.live_n, s.seed);
     tf_usable(&s, 0, what);
     vs_os_fail_reset();
     vstack_destroy(&s.st);

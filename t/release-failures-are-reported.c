@@ -115,7 +115,7 @@ static void in_rebuild(void)
            vstack_last_error_code(&s.st) == VSTACK_ESYS,
        "%s: vstack_last_error keeps the warning, with VSTACK_ESYS", what);
     is_int(tu_default(&s.st, "parisizemax"), 32 * MB, "%s: the new stack is there", what);
-    tf_live(&s, s.live_n, s.seed, what);
+    tf_live(&s, s.live_n, s.seed);
     tf_usable(&s, 8 * MB, what);
     vs_os_fail_reset();
     vstack_destroy(&s.st);

@@ -55,7 +55,7 @@ static void init_falls_back(enum vs_os_call call, int err, const char *calls, co
     is_int(logs.err.count, 0, "%s: no error message", what);
     /* The stack of the struct, with data of its own now. */
     tu_capture_stack(&s.st, &s.logs);
-    tf_live(&s, 256 * KB, 7, what);
+    tf_live(&s, 256 * KB, 7);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -153,7 +153,7 @@ static void rebuild_falls_back(enum rebuild how, enum vs_os_call call, int err, 
            tf_code_name(tf_code(err)));
     is_int(s.logs.err.count, 0, "%s: the error handler is not called", what);
     is_int(tu_stats(&s.st).used, 0, "%s: the contents were discarded", what);
-    tf_live(&s, s.live_n, s.seed, what);
+    tf_live(&s, s.live_n, s.seed);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -177,7 +177,7 @@ static void first_allocation(int err)
     tf_names(s.logs.err.last, "mprotect", err, NULL, what);
     is_int(tu_default(&s.st, "parisizemax"), 64 * MB, "%s: parisizemax is kept", what);
     is_int(tu_stats(&s.st).committed, 0, "%s: nothing is committed", what);
-    tf_live(&s, 256 * KB, 9, what);
+    tf_live(&s, 256 * KB, 9);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }

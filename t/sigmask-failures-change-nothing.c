@@ -70,7 +70,7 @@ static void init_restore(void)
         bail_out("%s: no stack", what);
     restore_warned(&logs, &s.st, 1, what);
     tu_capture_stack(&s.st, &s.logs);
-    tf_live(&s, 256 * KB, 81, what);
+    tf_live(&s, 256 * KB, 81);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -188,7 +188,7 @@ static void rebuild(enum vs_os_call call, const char *what)
         is_int(rc, VSTACK_OK, "%s: the new stack is made", what);
         is_int(tu_default(&s.st, "parisizemax"), 32 * MB, "%s: parisizemax 32 MiB", what);
         restore_warned(&s.logs, &s.st, 1, what);
-        tf_live(&s, s.live_n, s.seed, what);
+        tf_live(&s, s.live_n, s.seed);
     }
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);

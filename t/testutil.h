@@ -56,6 +56,9 @@ int tu_contains_nocase(const char *text, const char *needle);
 void tu_fill(void *p, size_t nbytes, uint64_t seed);
 /* Offset of the first byte that differs from tu_fill's pattern, or -1. */
 long tu_check(const void *p, size_t nbytes, uint64_t seed);
+/* n bytes allocated on st and filled from seed; bail out when they cannot
+ * be allocated. */
+void *tu_alloc_filled(vstack *st, size_t n, uint64_t seed);
 
 /* ---- the memory layer ---------------------------------------------------- */
 

@@ -69,6 +69,15 @@ long tu_check(const void *p, size_t nbytes, uint64_t seed)
     return -1;
 }
 
+void *tu_alloc_filled(vstack *st, size_t n, uint64_t seed)
+{
+    void *p = vstack_alloc(st, n);
+    if (!p)
+        bail_out("cannot allocate %zu bytes of data: %s", n, vstack_last_error(st));
+    tu_fill(p, n, seed);
+    return p;
+}
+
 /* ---- the memory layer ---------------------------------------------------- */
 
 void tu_require_mmap(void)

@@ -84,10 +84,7 @@ static unsigned char *setup(vstack *st, size_t rsize, size_t vsize, unsigned fla
     if (vstack_init(st, rsize, vsize, flags) != VSTACK_OK)
         bail_out("vstack_init(%zu, %zu, %#x) failed", rsize, vsize, flags);
     tu_capture_stack(st, &logs);
-    p = vstack_alloc(st, live);
-    if (!p)
-        bail_out("cannot allocate %zu bytes of live data", live);
-    tu_fill(p, live, seed);
+    p = tu_alloc_filled(st, live, seed);
     vs_os_fail_reset();
     return p;
 }
