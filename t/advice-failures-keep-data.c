@@ -26,15 +26,10 @@ static void discard_fails(int err, const char *what)
     struct tf_stack s;
     vstack_sp av;
     size_t committed;
-    unsigned char *p;
 
     tf_open(&s, 4 * MB, 64 * MB, 0, 512 * KB, 61);
     av = vstack_avma(&s.st);
-    p = vstack_alloc(&s.st, 2 * MB);
-    if (!p)
-        bail_out("%s: cannot allocate", what);
-    memset(p, 1, 2 * MB);
-    vstack_set_avma(&s.st, av);
+    tf_grow_pop(&s, 2 * MB, what);
     committed = tu_stats(&s.st).committed;
     vs_os_fail_nth(VS_OS_DISCARD, 1, err);
     is_int(vstack_trim(&s.st), tf_code(err), "%s: %s", what, tf_code_name(tf_code(err)));
@@ -58,11 +53,9 @@ static void huge_advice_at_first_commit(void)
     const char *what = "huge-page advice fails at the first commit";
     struct tf_stack s;
 
-    tu_capture_defaults(&s.logs);
     vs_os_fail_reset();
-    if (vstack_init(&s.st, 4 * MB, 64 * MB, VSTACK_HUGEPAGES) != VSTACK_OK)
+    if (tf_init(&s.st, &s.logs, 4 * MB, 64 * MB, VSTACK_HUGEPAGES) != VSTACK_OK)
         bail_out("%s: no stack", what);
-    vstack_set_default_handlers(NULL, NULL, NULL);
     tu_capture_stack(&s.st, &s.logs);
     is_int(vs_os_count(VS_OS_ADVISE), 0, "%s: no advice at init", what);
     vs_os_fail_nth(VS_OS_ADVISE, 1, EINVAL);

@@ -37,23 +37,19 @@ static void *make(void *arg)
     return NULL;
 }
 
-/* Fork; the child says whether the middle of the popped part reads as
- * zero (exit 0) or as written (exit 1), and 2 when the live data changed. */
-static int child_sees(void)
+/* In the child: whether the middle of the popped part reads as zero (0)
+ * or as written (1), and 2 when the live data changed. */
+static int what_child_sees(void *arg)
 {
-    int status = 0;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        unsigned char c = popped[2 * MB];
-        if (tu_check(live, 1 * MB, 1) >= 0)
-            tu_child_exit(2);
-        tu_child_exit(c == 0 ? 0 : c == 0x77 ? 1 : 3);
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-        return -1;
-    return WEXITSTATUS(status);
+    unsigned char c = popped[2 * MB];
+    (void)arg;
+    if (tu_check(live, 1 * MB, 1) >= 0)
+        return 2;
+    return c == 0 ? 0 : c == 0x77 ? 1 : 3;
 }
+
+/* Fork; what_child_sees in the child, -1 when the child did not exit. */
+static int child_sees(void) { return tu_fork_wait(what_child_sees, NULL, NULL); }
 
 int main(void)
 {

@@ -49,7 +49,7 @@ static void no_hole(vstack *st, vstack_sp old_vbot, const char *what)
             tu_smaps_range(old_vbot, tu_vbot(st), &gone);
     }
     if (!ok_or_skip(why, sm.covered == vstack_top(st) - tu_vbot(st), "%s: the reservation has no hole", what))
-        diag("  %llu of %lu bytes mapped", sm.covered, (unsigned long)(vstack_top(st) - tu_vbot(st)));
+        diag("  %llu of %zu bytes mapped", sm.covered, (size_t)(vstack_top(st) - tu_vbot(st)));
     if (tu_vbot(st) > old_vbot)
         is_int_or_skip(why, gone.nmaps, 0, "%s: the range given up is not mapped", what);
     else
@@ -63,18 +63,13 @@ static void run(const struct fault *f)
     struct tu_maps_snap snap;
     vstack_sp av, old_vbot, nbot;
     size_t committed, used, grow = f->vsize - 2 * MB;
-    unsigned char *tmp;
     int rc, want = f->err ? tf_code(f->err) : VSTACK_ESYS;
 
     tf_open(&s, 1 * MB, f->vsize, f->flags, 2 * MB, 41);
     av = vstack_avma(&s.st);
     old_vbot = tu_vbot(&s.st);
     /* Grow (to the whole parisizemax when grow fills it), then pop. */
-    tmp = vstack_alloc(&s.st, grow);
-    if (!tmp)
-        bail_out("%s: cannot grow", what);
-    memset(tmp, 3, grow);
-    vstack_set_avma(&s.st, av);
+    tf_grow_pop(&s, grow, what);
     committed = tu_stats(&s.st).committed;
     used = tu_stats(&s.st).used;
     nbot = vstack_top(&s.st) - tu_round_up(used > 1 * MB ? used : 1 * MB, tu_page_size());

@@ -50,10 +50,7 @@ void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int w
     if (vstack_init(&st, 256 * DC_KB, 64 * DC_MB, flags) != VSTACK_OK)
         bail_out("%s: vstack_init failed", what);
     tu_decommit_env(NULL);
-    live = vstack_alloc(&st, live_n);
-    if (!live)
-        bail_out("%s: cannot allocate the live data", what);
-    tu_fill(live, live_n, 42);
+    live = tu_alloc_filled(&st, live_n, 42);
     av = vstack_avma(&st);
 
     for (int i = 0; i < ncycles; i++) {

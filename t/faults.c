@@ -3,6 +3,7 @@
 #include "faults.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,22 +46,47 @@ int tf_names(const char *msg, const char *calls, int err, const char *why, const
     return 0;
 }
 
+void tf_fail(enum vs_os_call call, unsigned long nth, int err)
+{
+    vs_os_fail_reset();
+    vs_os_fail_nth(call, nth, err);
+}
+
+int tf_init(vstack *st, struct tu_logs *logs, size_t rsize, size_t vsize, unsigned flags)
+{
+    int rc;
+    tu_capture_defaults(logs);
+    rc = vstack_init(st, rsize, vsize, flags);
+    vstack_set_default_handlers(NULL, NULL, NULL);
+    return rc;
+}
+
+void tf_live(struct tf_stack *s, size_t live_n, uint64_t seed)
+{
+    s->live_n = live_n;
+    s->seed = seed;
+    s->live = tu_alloc_filled(&s->st, live_n, seed);
+}
+
+void tf_grow_pop(struct tf_stack *s, size_t n, const char *what)
+{
+    vstack_sp av = vstack_avma(&s->st);
+    unsigned char *p = vstack_alloc(&s->st, n);
+    if (!p)
+        bail_out("%s: cannot grow by %zu bytes", what, n);
+    memset(p, 1, n);
+    vstack_set_avma(&s->st, av);
+}
+
 void tf_open(struct tf_stack *s, size_t rsize, size_t vsize, unsigned flags, size_t live_n,
              uint64_t seed)
 {
-    tu_capture_defaults(&s->logs);
     vs_os_fail_reset();
-    if (vstack_init(&s->st, rsize, vsize, flags) != VSTACK_OK)
+    if (tf_init(&s->st, &s->logs, rsize, vsize, flags) != VSTACK_OK)
         bail_out("vstack_init(%zu, %zu, %#x) failed: %s", rsize, vsize, flags,
                  vstack_last_error(&s->st));
-    vstack_set_default_handlers(NULL, NULL, NULL);
     tu_capture_stack(&s->st, &s->logs);
-    s->live_n = live_n;
-    s->seed = seed;
-    s->live = vstack_alloc(&s->st, live_n);
-    if (!s->live)
-        bail_out("cannot allocate %zu bytes of live data", live_n);
-    tu_fill(s->live, live_n, seed);
+    tf_live(s, live_n, seed);
     vs_os_fail_reset();
 }
 
@@ -82,8 +108,8 @@ int tf_consistent(const vstack *st, const char *what)
     if (ok(good, "%s: consistent (used %zu <= committed %zu <= reserved %zu, bot <= lim <= avma <= top)",
            what, s.used, s.committed, s.reserved))
         return 1;
-    diag("  bot %#lx lim %#lx avma %#lx top %#lx", (unsigned long)bot, (unsigned long)st->lim,
-         (unsigned long)st->avma, (unsigned long)top);
+    diag("  bot %#" PRIxPTR " lim %#" PRIxPTR " avma %#" PRIxPTR " top %#" PRIxPTR, bot, st->lim, st->avma,
+         top);
     return 0;
 }
 
@@ -120,7 +146,20 @@ void tf_close(struct tf_stack *s, long maps0, const char *what)
     vs_os_fail_reset();
     vstack_destroy(&s->st);
     snprintf(buf, sizeof buf, "%s: nothing left mapped", what);
-    tu_maps_check(maps0, 0, -1, buf);
+    tf_unmapped(maps0, -1, buf);
+}
+
+void tf_pool_close(vstack_pool *p, long maps0, long slack_vg, const char *what)
+{
+    vs_os_fail_reset();
+    vstack_pool_destroy(p);
+    tf_unmapped(maps0, slack_vg, what);
+}
+
+void tf_unmapped(long maps0, long slack_vg, const char *what)
+{
+    vs_os_fail_reset();
+    tu_maps_check(maps0, 0, slack_vg, what);
 }
 
 void tf_mask(sigset_t *out)

@@ -54,10 +54,7 @@ static vstack_sp page_down(vstack_sp a) { return a & ~(vstack_sp)(ps - 1); }
 static void make_after(struct after *a, unsigned flags, uint64_t seed, int reset)
 {
     tf_open(&a->s, 1 * MB, 64 * MB, flags, 258 * KB, seed);
-    a->extra = vstack_alloc(&a->s.st, 128 * KB);
-    if (!a->extra)
-        bail_out("cannot allocate the extra layer");
-    tu_fill(a->extra, 128 * KB, seed + 1);
+    a->extra = tu_alloc_filled(&a->s.st, 128 * KB, seed + 1);
     vstack_sp av = vstack_avma(&a->s.st);
     unsigned char *work = vstack_alloc(&a->s.st, 16 * MB);
     if (!work)
@@ -93,32 +90,11 @@ static int intact(const struct after *a)
     return tu_check(a->s.live, a->s.live_n, a->s.seed) < 0 && tu_check(a->extra, 128 * KB, a->s.seed + 1) < 0;
 }
 
-static void fork_and_wait(void)
-{
-    int status;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        bail_out("fork failed: %s", strerror(errno));
-    if (pid == 0)
-        _exit(0);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-}
-
-/* Fork; the child exits with 0 when fn(arg) holds. */
+/* Fork; does fn(arg) hold in the child?  (It returns 1 or 0, the child's
+ * exit status; a child that crashes gives -1.) */
 static int child_sees(int (*fn)(void *), void *arg)
 {
-    int status;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        bail_out("fork failed: %s", strerror(errno));
-    if (pid == 0)
-        _exit(fn(arg) ? 0 : 1);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return tu_fork_wait(fn, arg, NULL) == 1;
 }
 
 /* ---- the forking thread's own stack ------------------------------------------ */
@@ -191,7 +167,7 @@ static void own_stack(void)
 
     vs_os_fail_reset();
     for (int i = 0; i < 10; i++)
-        fork_and_wait();
+        tu_fork_wait(NULL, NULL, NULL);
     is_int(vs_os_count(VS_OS_WIPE), 0, "ten forks after the reset: no madvise call");
     is_int(vs_os_count(VS_OS_SIGBLOCK), 0, "ten forks after the reset: no signal mask call");
 
@@ -232,7 +208,7 @@ static void own_stack(void)
     uintptr_t widened = page_down(vstack_avma(&a.s.st));
     vs_os_fail_reset();
     if (vg) {
-        fork_and_wait();
+        tu_fork_wait(NULL, NULL, NULL);
         skip(1, "reading popped memory is an error under memcheck");
     } else {
         memset((void *)a.hi, 0xee, (size_t)(widened - a.hi));
@@ -266,17 +242,20 @@ static void switched_off(void)
 
 /* ---- failures ------------------------------------------------------------------ */
 
-static int child_reads_zero(void *arg)
+/* In a child: the live data is intact, and every free page reads as zero
+ * (want_zero) or kept its data.  Valgrind's copy is not looked at. */
+static int free_part_is(const struct after *a, int want_zero)
 {
-    const struct after *a = arg;
     size_t zero, kept;
     if (!intact(a))
         return 0;
     if (vg)
         return 1;
     count_free(a->lo, a->hi, &zero, &kept);
-    return zero == (a->hi - a->lo) / ps;
+    return (want_zero ? zero : kept) == (a->hi - a->lo) / ps;
 }
+
+static int child_reads_zero(void *arg) { return free_part_is(arg, 1); }
 
 /* With the seam's counters just reset: the next allocation below a kept
  * mark clears it first (one call), and what it hands out reaches a child. */
@@ -451,17 +430,7 @@ static void sigmask_fails(void)
 /* EINVAL or ENOSYS says the system has no such advice: fork-wipe goes off
  * for the whole process, so this runs in a child.  A later reset marks
  * nothing, and makes no call. */
-static int popped_copied(void *arg)
-{
-    const struct after *a = arg;
-    size_t zero, kept;
-    if (!intact(a))
-        return 0;
-    if (vg)
-        return 1;
-    count_free(a->lo, a->hi, &zero, &kept);
-    return kept == (a->hi - a->lo) / ps;
-}
+static int popped_copied(void *arg) { return free_part_is(arg, 0); }
 
 static void unavailable_in_child(int fd, void *arg)
 {

@@ -109,10 +109,7 @@ int main(void)
         bail_out("vstack_init(1 MiB, %zu) failed", vsize);
     reserved = tu_stats(&st).reserved;
     ok(reserved >= (vg ? 64 * MB : vsize / 4), "reserved %zu (asked %zu)", reserved, vsize);
-    data = vstack_alloc(&st, n);
-    if (!data)
-        bail_out("cannot allocate 64 MiB");
-    tu_fill(data, n, 7);
+    data = tu_alloc_filled(&st, n, 7);
     before = charge_of(&st);
     c_before = committed_as_min();
 

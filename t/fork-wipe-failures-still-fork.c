@@ -46,10 +46,7 @@ static void make(void)
 {
     tf_open(&s, 1 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 91);
     av = vstack_avma(&s.st);
-    popped = vstack_alloc(&s.st, popped_n);
-    if (!popped)
-        bail_out("cannot grow");
-    tu_fill(popped, popped_n, 92);
+    popped = tu_alloc_filled(&s.st, popped_n, 92);
     vstack_set_avma(&s.st, av);
     vs_os_fail_reset();
 }
@@ -164,8 +161,7 @@ static void child_einval(int fd, void *arg)
         _exit(3);
     tu_fill(popped, popped_n, 92);
     vstack_set_avma(&s.st, av);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
+    tf_fail(VS_OS_WIPE, 1, EINVAL);
     fork_into(fd, child_copied, "a mark refused with EINVAL");
     n = vs_os_count(VS_OS_WIPE);
     tu_child_ok(fd, n == 1, "the mark was tried once (%lu)", n);
@@ -272,8 +268,7 @@ static void unmark_fails(void)
     vstack_set_avma(&s.st, av);
     is_int(s.logs.err.count, 0, "%s: no error message", what);
 
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
+    tf_fail(VS_OS_WIPE, 2, EINVAL);
     tu_in_child(child_stuck_fails, NULL, "unmark fails, in the child, clearing fails");
     vs_os_fail_nth(VS_OS_WIPE, 1, EINVAL);
     p = vstack_alloc(&s.st, popped_n);
@@ -299,13 +294,9 @@ static void reset_while_stuck(void)
     unsigned char *p;
     tf_open(&s, 3 * MB, 64 * MB, 0, 1 * MB + 2 * KB, 93);
     av = vstack_avma(&s.st);
-    popped = vstack_alloc(&s.st, popped_n);
-    if (!popped)
-        bail_out("cannot grow");
-    tu_fill(popped, popped_n, 92);
+    popped = tu_alloc_filled(&s.st, popped_n, 92);
     vstack_set_avma(&s.st, av);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_WIPE, 2, EINVAL);
+    tf_fail(VS_OS_WIPE, 2, EINVAL);
     tu_in_child(child_wiped, NULL, what);
     ok(stuck(), "%s: the range is recorded", what);
     is_int(vstack_reset(&s.st), VSTACK_OK, "%s: the reset succeeds", what);

@@ -147,19 +147,6 @@ static void own_stack(void)
 
 /* ---- nothing to do, nothing done ------------------------------------------------ */
 
-static void fork_and_wait(void)
-{
-    pid_t pid;
-    int status;
-    fflush(stdout);
-    if ((pid = fork()) < 0)
-        bail_out("fork failed: %s", strerror(errno));
-    if (pid == 0)
-        _exit(0);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-}
-
 static void idle_forks(void)
 {
     vstack st[3];
@@ -175,7 +162,7 @@ static void idle_forks(void)
     vstack_set_avma(&st[2], av - 512);
     vs_os_fail_reset();
     for (int i = 0; i < 10; i++)
-        fork_and_wait();
+        tu_fork_wait(NULL, NULL, NULL);
     is_int(vs_os_count(VS_OS_WIPE), 0, "ten idle forks: no madvise call");
     is_int(vs_os_count(VS_OS_SIGBLOCK), 0, "ten idle forks: no signal mask call");
     for (int i = 0; i < 3; i++)
@@ -197,7 +184,7 @@ static void fork_after_pop_all(void)
     if (!vstack_alloc(&st, 1))
         bail_out("alloc failed");
     vstack_pop_all(&st);
-    fork_and_wait();
+    tu_fork_wait(NULL, NULL, NULL);
     unsigned char *a = vstack_alloc(&st, 6 * KB), *b = a ? vstack_alloc(&st, 64 * KB + 7) : NULL;
     ok(a && b && b + 64 * KB + 7 <= a, "after alloc, pop_all and fork: two allocations below the touched page");
     if (b)
@@ -260,7 +247,7 @@ static void bad_environment(void)
             "VSTACK_FORKWIPE=maybe: one warning that names it"))
         tu_logs_diag(&logs);
     vs_os_fail_reset();
-    fork_and_wait();
+    tu_fork_wait(NULL, NULL, NULL);
     is_int(vs_os_count(VS_OS_WIPE), 2, "VSTACK_FORKWIPE=maybe: fork-wipe stays on");
     vstack_destroy(&l.st);
     vstack_set_default_handlers(NULL, NULL, NULL);
@@ -348,7 +335,7 @@ static void other_threads_stack(void)
     /* The other thread works while this one forks. */
     set_state(&o, 2);
     for (int i = 0; i < nforks; i++)
-        fork_and_wait();
+        tu_fork_wait(NULL, NULL, NULL);
     set_state(&o, 3);
     pthread_join(th, NULL);
     if (!ok(o.damaged == 0 && o.rounds > 0, "%d forks while another thread uses its stack: no damage (%ld rounds)",

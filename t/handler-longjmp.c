@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
@@ -51,9 +52,8 @@ static int jump_out(vstack *st, size_t nbytes, int want_err)
     }
     if (vstack_avma(st) != av || after.used != before.used ||
         after.committed != before.committed || vstack_avma(st) < tu_bot(st) || vstack_avma(st) > vstack_top(st)) {
-        diag("  avma %#lx (was %#lx), committed %zu (was %zu)",
-             (unsigned long)vstack_avma(st), (unsigned long)av, after.committed,
-             before.committed);
+        diag("  avma %#" PRIxPTR " (was %#" PRIxPTR "), committed %zu (was %zu)", vstack_avma(st), av,
+             after.committed, before.committed);
         return 0;
     }
     return 1;
@@ -73,10 +73,7 @@ int main(void)
         bail_out("vstack_init(1 MiB, 8 MiB) failed");
     vstack_set_error_handler(&st, jumping_handler, NULL);
 
-    live = vstack_alloc(&st, 3 * MB);
-    if (!live)
-        bail_out("cannot allocate 3 MiB");
-    tu_fill(live, 3 * MB, 11);
+    live = tu_alloc_filled(&st, 3 * MB, 11);
 
     ok(jump_out(&st, 16 * MB, VSTACK_ESTACK), "longjmp out of an overflow beyond parisizemax");
     ok(tu_check(live, 3 * MB, 11) < 0, "data intact after the jump");
@@ -126,10 +123,7 @@ int main(void)
     if (vstack_init(&st, 256 * KB, 0, 0) != VSTACK_OK)
         bail_out("vstack_init(256 KiB, 0) failed");
     vstack_set_error_handler(&st, jumping_handler, NULL);
-    live = vstack_alloc(&st, 100 * KB);
-    if (!live)
-        bail_out("cannot allocate 100 KiB");
-    tu_fill(live, 100 * KB, 13);
+    live = tu_alloc_filled(&st, 100 * KB, 13);
     ok(jump_out(&st, 200 * KB, VSTACK_ESTACK), "fixed stack: longjmp out of an overflow");
     ok(vstack_alloc(&st, 100 * KB) != NULL, "fixed stack: allocation works after the jump");
     ok(tu_check(live, 100 * KB, 13) < 0, "fixed stack: data intact");

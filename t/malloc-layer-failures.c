@@ -67,11 +67,9 @@ static void verb(enum vs_os_call call, const char *name, int always_fails)
 static void first_commit(const char *what, int err, int rebuild)
 {
     struct tf_stack s;
-    tu_capture_defaults(&s.logs);
     vs_os_fail_reset();
-    if (vstack_init(&s.st, 1 * MB, 0, 0) != VSTACK_OK)
+    if (tf_init(&s.st, &s.logs, 1 * MB, 0, 0) != VSTACK_OK)
         bail_out("%s: vstack_init failed", what);
-    vstack_set_default_handlers(NULL, NULL, NULL);
     tu_capture_stack(&s.st, &s.logs);
     if (rebuild && vstack_set_size(&s.st, 2 * MB) != VSTACK_OK)
         bail_out("%s: vstack_set_size failed", what);
@@ -80,13 +78,7 @@ static void first_commit(const char *what, int err, int rebuild)
     ok(vstack_alloc(&s.st, 16 * KB) == NULL && s.logs.err.count == 1 && s.logs.err.last_err == tf_code(err),
        "%s: the allocation fails with %s", what, tf_code_name(tf_code(err)));
     tf_names(s.logs.err.last, "commit", err, NULL, what);
-    s.logs.err.count = 0;
-    s.live_n = 128 * KB;
-    s.seed = 101;
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: the next allocation failed", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, 128 * KB, 101);
     tf_usable(&s, 0, what);
     vs_os_fail_reset();
     vstack_destroy(&s.st);
@@ -122,10 +114,7 @@ static void release_fails(void)
             "%s: a warning names free and the errno text", what))
         tu_logs_diag(&s.logs);
     free(base);
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: cannot allocate", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, s.live_n, s.seed);
     tf_usable(&s, 0, what);
     vs_os_fail_reset();
     vstack_destroy(&s.st);
@@ -163,19 +152,16 @@ static void sigmask_fails(void)
     struct tf_stack s;
     vstack_sp av;
 
-    tu_capture_defaults(&logs);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
-    is_int(vstack_init(&s.st, 1 * MB, 0, 0), VSTACK_ESYS, "block fails in vstack_init: VSTACK_ESYS");
+    tf_fail(VS_OS_SIGBLOCK, 1, EINVAL);
+    is_int(tf_init(&s.st, &logs, 1 * MB, 0, 0), VSTACK_ESYS, "block fails in vstack_init: VSTACK_ESYS");
     tf_names(vstack_last_error(&s.st), BLOCK, EINVAL, NULL, "block fails in vstack_init");
     is_int(vs_os_count(VS_OS_RESERVE), 0, "block fails in vstack_init: nothing allocated");
     tf_mask_same(&mask0, "block fails in vstack_init");
     vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
-    is_int(vstack_init(&s.st, 1 * MB, 0, 0), VSTACK_OK, "restore fails in vstack_init: the stack is made");
+    is_int(tf_init(&s.st, &logs, 1 * MB, 0, 0), VSTACK_OK, "restore fails in vstack_init: the stack is made");
     ok(logs.warn.count == 1 && tf_mentions(logs.warn.last, RESTORE, EINVAL, NULL),
        "restore fails in vstack_init: a warning names it");
     tf_mask_same(&mask0, "restore fails in vstack_init");
-    vstack_set_default_handlers(NULL, NULL, NULL);
     vstack_destroy(&s.st);
 
     tf_open(&s, 1 * MB, 0, 0, 64 * KB, 107);
@@ -191,8 +177,7 @@ static void sigmask_fails(void)
        "restore fails in a rebuild: a warning names it");
     tf_mask_same(&mask0, "restore fails in a rebuild");
     tu_logs_clear(&s.logs);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
+    tf_fail(VS_OS_SIGBLOCK, 1, EINVAL);
     vstack_destroy(&s.st);
     ok(s.logs.warn.count == 1 && tf_mentions(s.logs.warn.last, BLOCK, EINVAL, NULL) &&
            vs_os_count(VS_OS_RELEASE) == 1,

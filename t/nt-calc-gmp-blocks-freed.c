@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 
 static void *(*calc_alloc)(size_t);
 static void *(*calc_realloc)(void *, size_t, size_t);
@@ -65,18 +66,12 @@ static void *wrap_realloc(void *p, size_t old, size_t n)
 }
 
 /* stderr goes to a file while lines run; TAP output stays on stdout. */
-static FILE *errf;
-static int saved_fd2 = -1;
 static char errtext[4096];
 
 static void capture(void)
 {
-    fflush(stderr);
-    errf = tmpfile();
-    if (errf == NULL)
-        bail_out("tmpfile failed");
-    saved_fd2 = dup(2);
-    dup2(fileno(errf), 2);
+    if (tu_stderr_begin() != 0)
+        bail_out("stderr cannot be captured");
 }
 
 /* What the lines wrote on stderr, without the lines a sanitizer adds
@@ -84,13 +79,7 @@ static void capture(void)
 static const char *captured(void)
 {
     char raw[sizeof errtext];
-    fflush(stderr);
-    dup2(saved_fd2, 2);
-    close(saved_fd2);
-    rewind(errf);
-    size_t n = fread(raw, 1, sizeof raw - 1, errf);
-    raw[n] = 0;
-    fclose(errf);
+    tu_stderr_end(raw, sizeof raw);
     errtext[0] = 0;
     for (char *l = raw, *e; *l; l = e) {
         e = strchr(l, '\n');

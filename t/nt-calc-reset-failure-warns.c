@@ -12,26 +12,17 @@
 
 #include "os.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char errtext[4096];
 
 /* Run line with stderr in errtext; returns calc_run_line's status. */
 static int run(struct calc *c, const char *line)
 {
-    FILE *f = tmpfile();
-    if (f == NULL)
-        bail_out("tmpfile failed");
-    fflush(stderr);
-    int saved = dup(2);
-    dup2(fileno(f), 2);
+    if (tu_stderr_begin() != 0)
+        bail_out("stderr cannot be captured");
     int rc = calc_run_line(c, line, strlen(line));
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    rewind(f);
-    size_t n = fread(errtext, 1, sizeof errtext - 1, f);
-    errtext[n] = 0;
-    fclose(f);
+    tu_stderr_end(errtext, sizeof errtext);
     return rc;
 }
 

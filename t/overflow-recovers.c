@@ -109,10 +109,7 @@ int main(void)
     /* vsize 0: the stack is fixed at parisize. */
     if (vstack_init(&st, 1 * MB, 0, 0) != VSTACK_OK)
         bail_out("vstack_init(1 MiB, 0) failed");
-    live = vstack_alloc(&st, 512 * KB);
-    if (!live)
-        bail_out("cannot allocate 512 KiB on a 1 MiB stack");
-    tu_fill(live, 512 * KB, 1);
+    live = tu_alloc_filled(&st, 512 * KB, 1);
     overflow_once(&st, &logs, 1 * MB, 1 * MB, 0, live, 512 * KB, 1, "fixed");
     overflow_once(&st, &logs, 512 * KB + 1, 1 * MB, 0, live, 512 * KB, 1, "fixed, by one byte");
     overflow_once(&st, &logs, SIZE_MAX, 1 * MB, 0, live, 512 * KB, 1, "fixed, SIZE_MAX");

@@ -68,9 +68,7 @@ static unsigned char *setup(vstack_pool *p, unsigned flags)
 
 static void teardown(vstack_pool *p, const char *what)
 {
-    vs_os_fail_reset();
-    vstack_pool_destroy(p);
-    tu_maps_check(maps0, 0, 32, what);
+    tf_pool_close(p, maps0, 32, what);
 }
 
 /* The first keep bytes hold setup's data, and the pool still grows and
@@ -101,8 +99,7 @@ static void init_failures(void)
 {
     vstack_pool p;
 
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    tf_fail(VS_OS_PROBE, 1, ENOMEM);
     is_int(vstack_pool_init(&p, 1 * MB, 64 * MB, 0), VSTACK_OK, "probe fails once: init succeeds");
     is_int(reserved(&p), 32 * MB, "probe fails once: the first halving that fits");
     ok(says(vstack_pool_last_error(&p), "mmap", strerror(ENOMEM)) && tu_mentions_size(vstack_pool_last_error(&p), 32 * MB),
@@ -228,8 +225,7 @@ static void destroy_unblocked(void)
     ok(w.count == 1 && says(w.last, "pthread_sigmask", strerror(EINVAL)),
        "blocking signals fails in destroy: a warning, and destroy goes on: %s", w.last);
     ok(vstack_pool_base(&p) == NULL, "the pool is zeroed");
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, 32, "blocking signals fails in destroy: nothing left mapped");
+    tf_unmapped(maps0, 32, "blocking signals fails in destroy: nothing left mapped");
 }
 
 static void destroy_failure(void)
@@ -261,8 +257,7 @@ static void restore_in_init(void)
     vstack_pool p;
     unsigned char *base;
 
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
+    tf_fail(VS_OS_SIGRESTORE, 1, EINVAL);
     is_int(vstack_pool_init(&p, 1 * MB, 64 * MB, 0), VSTACK_OK, "%s: the pool is made", what);
     is_int(vs_os_count(VS_OS_SIGRESTORE), 1, "%s: one restore was tried", what);
     /* A pool has no warn handler until init returns: the warning is only in
@@ -340,8 +335,7 @@ static void restore_in_destroy(void)
         is_int(sm.nmaps, 0, "%s: nothing of the pool stays mapped", what);
     else
         skip(1, "%s: %s", what, tu_proc_why());
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, 32, what);
+    tf_unmapped(maps0, 32, what);
 }
 
 /* ---- a decommit whose mapping lands elsewhere ------------------------------------- */
@@ -512,8 +506,7 @@ static void wipe_failures(void)
     tu_in_child(child_copied, NULL, "the mark fails");
     is_int(vs_os_count(VS_OS_WIPE), 2, "the mark fails: it is undone before fork, no unmark after it");
     tu_in_child(child_wiped, NULL, "the next fork");
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_WIPE, 2, EIO); /* the unmark after the fork */
+    tf_fail(VS_OS_WIPE, 2, EIO); /* the unmark after the fork */
     tu_in_child(child_wiped, NULL, "the unmark fails");
     vs_os_fail_nth(VS_OS_WIPE, 1, EIO);
     is_int(vstack_pool_resize(&wp, 8 * MB), VSTACK_ESYS, "the unmark fails: a resize that cannot clear it fails");
@@ -551,8 +544,7 @@ static void huge_advice(void)
         skip(1, "no transparent huge pages here");
         return;
     }
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_ADVISE, 1, EINVAL);
+    tf_fail(VS_OS_ADVISE, 1, EINVAL);
     is_int(vstack_pool_init(&p, 4 * MB, 64 * MB, VSTACK_HUGEPAGES), VSTACK_OK, "huge advice fails at init: init succeeds");
     ok(says(vstack_pool_last_error(&p), "madvise (MADV_HUGEPAGE)", strerror(EINVAL)) &&
            strstr(vstack_pool_last_error(&p), "normal pages"),

@@ -70,8 +70,7 @@ static void in_reserve(void)
     int rc;
 
     tu_maps_snapshot(&snap);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_COMMIT, 1, ENOMEM);
+    tf_fail(VS_OS_COMMIT, 1, ENOMEM);
     vs_os_fail_nth(VS_OS_RELEASE, 1, EINVAL);
     rc = vstack_pool_init(&p, 1 * MB, 64 * MB, 0);
     is_int(rc, VSTACK_ENOMEM, "%s: vstack_pool_init fails with VSTACK_ENOMEM", what);
@@ -106,10 +105,7 @@ static void in_rebuild(void)
            vstack_last_error_code(&s.st) == VSTACK_ESYS,
        "%s: vstack_last_error keeps the warning, with VSTACK_ESYS", what);
     is_int(tu_default(&s.st, "parisizemax"), 32 * MB, "%s: the new stack is there", what);
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: cannot allocate", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, s.live_n, s.seed);
     tf_usable(&s, 8 * MB, what);
     vs_os_fail_reset();
     vstack_destroy(&s.st);
@@ -127,19 +123,14 @@ static void below_a_hole(void)
     const char *what = "munmap below a lost range fails";
     struct tf_stack s;
     struct tu_maps_snap snap;
-    vstack_sp av, vbot, bot, nbot;
-    unsigned char *tmp, *other;
+    vstack_sp vbot, bot, nbot;
+    unsigned char *other;
     int rc;
 
     tu_maps_snapshot(&snap);
     tf_open(&s, 1 * MB, 64 * MB, VSTACK_DECOMMIT_UNMAP, 1 * MB, 54);
-    av = vstack_avma(&s.st);
     vbot = tu_vbot(&s.st);
-    tmp = vstack_alloc(&s.st, 8 * MB);
-    if (!tmp)
-        bail_out("%s: cannot grow", what);
-    memset(tmp, 1, 8 * MB);
-    vstack_set_avma(&s.st, av);
+    tf_grow_pop(&s, 8 * MB, what);
     bot = tu_bot(&s.st);
     nbot = vstack_top(&s.st) - 1 * MB;
     vs_os_fail_nth(VS_OS_MAPAGAIN, 1, ENOMEM);
@@ -182,7 +173,7 @@ static void below_a_hole(void)
         tu_smaps_range(bot, nbot, &sm);
     if (!ok_or_skip(why, sm.rw_maps == 1 && sm.covered == nbot - bot,
                     "%s: vstack_destroy leaves the other mapping alone", what))
-        diag("  %ld mappings cover %llu of %lu bytes", sm.nmaps, sm.covered, (unsigned long)(nbot - bot));
+        diag("  %ld mappings cover %llu of %zu bytes", sm.nmaps, sm.covered, (size_t)(nbot - bot));
     ok_or_skip(why, sm.rw_maps == 1 && other[0] == 0x6b && other[nbot - bot - 1] == 0x6b, "%s: and its contents",
                what);
     if (other && (sm.covered || why))

@@ -34,11 +34,8 @@ static void init_falls_back(enum vs_os_call call, int err, const char *calls, co
     struct tf_stack s;
     int rc;
 
-    tu_capture_defaults(&logs);
-    vs_os_fail_reset();
-    vs_os_fail_nth(call, 1, err);
-    rc = vstack_init(&s.st, 1 * MB, 64 * MB, 0);
-    vstack_set_default_handlers(NULL, NULL, NULL);
+    tf_fail(call, 1, err);
+    rc = tf_init(&s.st, &logs, 1 * MB, 64 * MB, 0);
     is_int(rc, VSTACK_OK, "%s: vstack_init still succeeds", what);
     if (rc != VSTACK_OK) {
         skip(1, "%s: no stack", what);
@@ -59,12 +56,7 @@ static void init_falls_back(enum vs_os_call call, int err, const char *calls, co
     is_int(logs.err.count, 0, "%s: no error message", what);
     /* The stack of the struct, with data of its own now. */
     tu_capture_stack(&s.st, &s.logs);
-    s.live_n = 256 * KB;
-    s.seed = 7;
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: cannot allocate", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, 256 * KB, 7);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -105,11 +97,8 @@ static void init_fails(enum vs_os_call call, int err, size_t vsize, unsigned fla
     vstack st;
     int rc;
 
-    tu_capture_defaults(&logs);
-    vs_os_fail_reset();
-    vs_os_fail_nth(call, 1, err);
-    rc = vstack_init(&st, VSTACK_MIN_SIZE, vsize, flags);
-    vstack_set_default_handlers(NULL, NULL, NULL);
+    tf_fail(call, 1, err);
+    rc = tf_init(&st, &logs, VSTACK_MIN_SIZE, vsize, flags);
     is_int(rc, tf_code(err), "%s: %s", what, tf_code_name(tf_code(err)));
     is_int(vstack_last_error_code(&st), rc, "%s: vstack_last_error_code agrees", what);
     tf_names(vstack_last_error(&st), calls, err, NULL, what);
@@ -117,8 +106,7 @@ static void init_fails(enum vs_os_call call, int err, size_t vsize, unsigned fla
     if (rc == VSTACK_OK)
         vstack_destroy(&st);
     vstack_destroy(&st); /* a failed init leaves a struct that destroy ignores */
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, -1, what);
+    tf_unmapped(maps0, -1, what);
 }
 
 /* A rebuild (vstack_set_size / set_sizemax) whose new reservation cannot be
@@ -194,10 +182,7 @@ static void rebuild_falls_back(enum rebuild how, enum vs_os_call call, int err, 
            tf_code_name(tf_code(err)));
     is_int(s.logs.err.count, 0, "%s: the error handler is not called", what);
     is_int(tu_stats(&s.st).used, 0, "%s: the contents were discarded", what);
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: cannot allocate", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, s.live_n, s.seed);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -210,11 +195,9 @@ static void first_allocation(int err)
     struct tf_stack s;
     char what[80];
     snprintf(what, sizeof what, "the first allocation's commit fails (%s)", strerror(err));
-    tu_capture_defaults(&s.logs);
     vs_os_fail_reset();
-    if (vstack_init(&s.st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
+    if (tf_init(&s.st, &s.logs, 1 * MB, 64 * MB, 0) != VSTACK_OK)
         bail_out("%s: vstack_init failed", what);
-    vstack_set_default_handlers(NULL, NULL, NULL);
     tu_capture_stack(&s.st, &s.logs);
     is_int(vs_os_count(VS_OS_COMMIT), 0, "%s: init commits nothing", what);
     vs_os_fail_nth(VS_OS_COMMIT, 1, err);
@@ -223,13 +206,7 @@ static void first_allocation(int err)
     tf_names(s.logs.err.last, "mprotect", err, NULL, what);
     is_int(tu_default(&s.st, "parisizemax"), 64 * MB, "%s: parisizemax is kept", what);
     is_int(tu_stats(&s.st).committed, 0, "%s: nothing is committed", what);
-    s.logs.err.count = 0;
-    s.live_n = 256 * KB;
-    s.seed = 9;
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: the next allocation failed", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, 256 * KB, 9);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -266,14 +243,12 @@ static void pool_fails(int err)
     char what[80];
     vstack_pool p;
     snprintf(what, sizeof what, "a pool's first commit fails at the minimum (%s)", strerror(err));
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_COMMIT, 1, err);
+    tf_fail(VS_OS_COMMIT, 1, err);
     is_int(vstack_pool_init(&p, VSTACK_MIN_SIZE, VSTACK_MIN_SIZE, 0), tf_code(err), "%s: %s", what,
            tf_code_name(tf_code(err)));
     tf_names(vstack_pool_last_error(&p), "mprotect", err, NULL, what);
     ok(vstack_pool_base(&p) == NULL, "%s: nothing is kept", what);
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, -1, what);
+    tf_unmapped(maps0, -1, what);
 }
 
 /* A pool's halving stops at its minsize, which must be committed at once:
@@ -284,8 +259,7 @@ static void pool_fails(int err)
 static void pool_halving_stops(size_t min, unsigned flags, int twice, const char *want, const char *what)
 {
     vstack_pool p;
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    tf_fail(VS_OS_PROBE, 1, ENOMEM);
     if (twice)
         vs_os_fail_nth(VS_OS_RESERVE, 1, ENOMEM);
     is_int(vstack_pool_init(&p, min, 64 * MB, flags), VSTACK_ENOMEM, "%s: VSTACK_ENOMEM", what);
@@ -293,8 +267,7 @@ static void pool_halving_stops(size_t min, unsigned flags, int twice, const char
        vstack_pool_last_error(&p));
     is_int(vs_os_count(VS_OS_PROBE), twice ? 2 : 1, "%s: %d trial mapping%s", what, twice ? 2 : 1, twice ? "s" : "");
     ok(vstack_pool_base(&p) == NULL, "%s: nothing is kept", what);
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, -1, what);
+    tf_unmapped(maps0, -1, what);
 }
 
 /* One call with more warnings than it keeps (four): three environment
@@ -307,19 +280,16 @@ static void more_warnings_than_slots(void)
     const char *what = "five warnings in one vstack_init";
     struct tu_logs logs;
     vstack st;
-    tu_capture_defaults(&logs);
     for (int i = 0; i < 3; i++)
         setenv(vars[i], "maybe", 1);
     vs_env_forget();
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_PROBE, 1, ENOMEM);
+    tf_fail(VS_OS_PROBE, 1, ENOMEM);
     vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
-    int rc = vstack_init(&st, 1 * MB, 64 * MB, 0);
+    int rc = tf_init(&st, &logs, 1 * MB, 64 * MB, 0);
     for (int i = 0; i < 3; i++)
         unsetenv(vars[i]);
     vs_env_forget();
     vs_os_fail_reset();
-    vstack_set_default_handlers(NULL, NULL, NULL);
     is_int(rc, VSTACK_OK, "%s: the stack is made", what);
     is_int(logs.warn.count, 4, "%s: the handler hears four", what);
     int envs = 0;

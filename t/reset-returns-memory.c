@@ -4,6 +4,7 @@
  * (no commit charge); reset never moves avma nor gives back memory in use. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 #include <vstack.h>
@@ -38,8 +39,8 @@ static void check_no_ac(const vstack *st, int have_proc, const char *what)
     if (!ok(sm.none_maps >= 1 && sm.none_with_ac == 0,
             "%s: %ld PROT_NONE mapping(s) in the reservation, %ld with \"ac\"", what,
             sm.none_maps, sm.none_with_ac))
-        diag("  reservation %#lx-%#lx, %ld mappings", (unsigned long)tu_vbot(st),
-             (unsigned long)vstack_top(st), sm.nmaps);
+        diag("  reservation %#" PRIxPTR "-%#" PRIxPTR ", %ld mappings", tu_vbot(st), vstack_top(st),
+             sm.nmaps);
     if (mode == 0 || mode == 1)
         is_int(sm.without_nr, 0, "%s: every mapping of the reservation is MAP_NORESERVE", what);
     else

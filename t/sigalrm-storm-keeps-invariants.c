@@ -19,6 +19,7 @@
  * the mappings are back to what they were. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -235,8 +236,8 @@ static void check(struct subject *s, const char *op)
         note_bad(BAD_STATS, s->name, op, buf);
     }
     if (!(bot <= st->lim && st->lim <= st->avma && st->avma <= top)) {
-        snprintf(buf, sizeof buf, "bot %#lx lim %#lx avma %#lx top %#lx", (unsigned long)bot,
-                 (unsigned long)st->lim, (unsigned long)st->avma, (unsigned long)top);
+        snprintf(buf, sizeof buf, "bot %#" PRIxPTR " lim %#" PRIxPTR " avma %#" PRIxPTR " top %#" PRIxPTR, bot,
+                 st->lim, st->avma, top);
         note_bad(BAD_BOUNDS, s->name, op, buf);
         return; /* the checks below would use the broken fast path */
     }
@@ -344,9 +345,10 @@ static void check_cycled(const char *op)
         }
         if (!(t.used <= t.committed && t.committed <= t.reserved && t.reserved >= 256 * KB && bot <= st->lim &&
               st->lim <= st->avma && st->avma <= top)) {
-            snprintf(buf, sizeof buf, "used %zu committed %zu reserved %zu; bot %#lx lim %#lx avma %#lx top %#lx",
-                     t.used, t.committed, t.reserved, (unsigned long)bot, (unsigned long)st->lim,
-                     (unsigned long)st->avma, (unsigned long)top);
+            snprintf(buf, sizeof buf,
+                     "used %zu committed %zu reserved %zu; bot %#" PRIxPTR " lim %#" PRIxPTR " avma %#" PRIxPTR
+                     " top %#" PRIxPTR,
+                     t.used, t.committed, t.reserved, bot, st->lim, st->avma, top);
             note_bad(BAD_CYCLED, "a cycled stack", op, buf);
             continue;
         }
@@ -372,8 +374,8 @@ static void check_layout(const char *name, uintptr_t lo, uintptr_t mid, uintptr_
     int good = tu_mapped_as(lo, mid, rw_low) && tu_mapped_as(mid, hi, !rw_low);
     smaps_checks++;
     if (!good) {
-        snprintf(buf, sizeof buf, "[%#lx, %#lx, %#lx) is not %s", (unsigned long)lo, (unsigned long)mid,
-                 (unsigned long)hi, rw_low ? "read/write, then PROT_NONE" : "PROT_NONE, then read/write");
+        snprintf(buf, sizeof buf, "[%#" PRIxPTR ", %#" PRIxPTR ", %#" PRIxPTR ") is not %s", lo, mid, hi,
+                 rw_low ? "read/write, then PROT_NONE" : "PROT_NONE, then read/write");
         note_bad(BAD_SMAPS, name, op, buf);
     }
 }

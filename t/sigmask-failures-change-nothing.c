@@ -48,17 +48,13 @@ static void init_block(void)
     struct tu_logs logs;
     vstack st;
     int rc;
-    tu_capture_defaults(&logs);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
-    rc = vstack_init(&st, 1 * MB, 64 * MB, 0);
-    vstack_set_default_handlers(NULL, NULL, NULL);
+    tf_fail(VS_OS_SIGBLOCK, 1, EINVAL);
+    rc = tf_init(&st, &logs, 1 * MB, 64 * MB, 0);
     is_int(rc, VSTACK_ESYS, "%s: VSTACK_ESYS", what);
     tf_names(vstack_last_error(&st), BLOCK, EINVAL, NULL, what);
     is_int(vs_os_count(VS_OS_PROBE) + vs_os_count(VS_OS_RESERVE), 0, "%s: nothing was tried", what);
     tf_mask_same(&mask0, what);
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, -1, "block fails in vstack_init: nothing mapped");
+    tf_unmapped(maps0, -1, "block fails in vstack_init: nothing mapped");
 }
 
 static void init_restore(void)
@@ -67,22 +63,14 @@ static void init_restore(void)
     struct tu_logs logs;
     struct tf_stack s;
     int rc;
-    tu_capture_defaults(&logs);
-    vs_os_fail_reset();
-    vs_os_fail_nth(VS_OS_SIGRESTORE, 1, EINVAL);
-    rc = vstack_init(&s.st, 1 * MB, 64 * MB, 0);
-    vstack_set_default_handlers(NULL, NULL, NULL);
+    tf_fail(VS_OS_SIGRESTORE, 1, EINVAL);
+    rc = tf_init(&s.st, &logs, 1 * MB, 64 * MB, 0);
     is_int(rc, VSTACK_OK, "%s: the stack is made", what);
     if (rc != VSTACK_OK)
         bail_out("%s: no stack", what);
     restore_warned(&logs, &s.st, 1, what);
     tu_capture_stack(&s.st, &s.logs);
-    s.live_n = 256 * KB;
-    s.seed = 81;
-    s.live = vstack_alloc(&s.st, s.live_n);
-    if (!s.live)
-        bail_out("%s: cannot allocate", what);
-    tu_fill(s.live, s.live_n, s.seed);
+    tf_live(&s, 256 * KB, 81);
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
 }
@@ -139,16 +127,11 @@ static void decommit(unsigned flags, enum vs_os_call call, unsigned long nth, in
     struct tf_stack s;
     vstack_sp av;
     size_t committed;
-    unsigned char *p;
     int rc;
 
     tf_open(&s, 1 * MB, 64 * MB, flags, 512 * KB, 83);
     av = vstack_avma(&s.st);
-    p = vstack_alloc(&s.st, 8 * MB);
-    if (!p)
-        bail_out("%s: cannot grow", what);
-    memset(p, 1, 8 * MB);
-    vstack_set_avma(&s.st, av);
+    tf_grow_pop(&s, 8 * MB, what);
     committed = tu_stats(&s.st).committed;
     tu_logs_clear(&s.logs);
     vs_os_fail_nth(call, nth, EINVAL);
@@ -205,10 +188,7 @@ static void rebuild(enum vs_os_call call, const char *what)
         is_int(rc, VSTACK_OK, "%s: the new stack is made", what);
         is_int(tu_default(&s.st, "parisizemax"), 32 * MB, "%s: parisizemax 32 MiB", what);
         restore_warned(&s.logs, &s.st, 1, what);
-        s.live = vstack_alloc(&s.st, s.live_n);
-        if (!s.live)
-            bail_out("%s: cannot allocate", what);
-        tu_fill(s.live, s.live_n, s.seed);
+        tf_live(&s, s.live_n, s.seed);
     }
     tf_usable(&s, 8 * MB, what);
     tf_close(&s, maps0, what);
@@ -261,8 +241,7 @@ static void destroy(enum vs_os_call call, const char *what)
     is_int(s.logs.err.count, 0, "%s: no error message", what);
     ok(vstack_avma(&s.st) == 0 && tu_stats(&s.st).reserved == 0, "%s: the struct is emptied", what);
     tf_mask_same(&mask0, what);
-    vs_os_fail_reset();
-    tu_maps_check(maps0, 0, -1, what);
+    tf_unmapped(maps0, -1, what);
 }
 
 int main(void)

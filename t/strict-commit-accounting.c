@@ -483,17 +483,8 @@ static void pool_charges_its_size(void)
 /* fork, and in the child nothing but _exit; errno of a failed fork, or 0. */
 static int fork_and_wait(void)
 {
-    int status;
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0)
-        return errno;
-    if (pid == 0)
-        _exit(0);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+    int fork_err, status = tu_fork_wait(NULL, NULL, &fork_err);
+    return fork_err ? fork_err : status == 0 ? 0 : -1;
 }
 
 static const char *fork_result(int e) { return e > 0 ? strerror(e) : e == 0 ? "succeeded" : "the child failed"; }

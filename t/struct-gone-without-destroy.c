@@ -163,10 +163,7 @@ static void copied_then_initialised(void)
     tu_capture_defaults(&logs);
     if (vstack_init(&a, 1 * MB, 64 * MB, 0) != VSTACK_OK)
         bail_out("init");
-    unsigned char *p = vstack_alloc(&a, 1 * MB);
-    if (!p)
-        bail_out("alloc");
-    tu_fill(p, 1 * MB, 5);
+    unsigned char *p = tu_alloc_filled(&a, 1 * MB, 5);
     memcpy(&b, &a, sizeof a);
     is_int(vstack_init(&b, 1 * MB, 64 * MB, 0), VSTACK_OK, "a struct copied from a live one, initialised");
     is_int(logs.warn.count, 0, "no warning: the copy held no stack of its own");

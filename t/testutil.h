@@ -1,8 +1,11 @@
-/* testutil.h -- helpers shared by the vstack tests: message capture, data
- * patterns, probes of what this system does, and what Linux shows of our
- * mappings (/proc/self/maps, smaps, Committed_AS).  The /proc readers return
- * -1 where /proc is missing or does not show the mappings as they are, so
- * the tests can skip those checks there. */
+/* testutil.h -- helpers shared by the vstack tests, the one header they
+ * include for them: message capture (t/tu-logs.c), data patterns and a
+ * stack's stats (t/tu-stack.c), probes of what this system does
+ * (t/tu-probes.c), what Linux shows of our mappings (/proc/self/maps, smaps,
+ * Committed_AS: t/tu-proc.c), and checks made in a child of fork
+ * (t/tu-child.c).  The /proc readers return -1 where /proc is missing or
+ * does not show the mappings as they are, so the tests can skip those
+ * checks there. */
 #ifndef VSTACK_TESTUTIL_H
 #define VSTACK_TESTUTIL_H
 
@@ -53,6 +56,9 @@ int tu_contains_nocase(const char *text, const char *needle);
 void tu_fill(void *p, size_t nbytes, uint64_t seed);
 /* Offset of the first byte that differs from tu_fill's pattern, or -1. */
 long tu_check(const void *p, size_t nbytes, uint64_t seed);
+/* n bytes allocated on st and filled from seed; bail out when they cannot
+ * be allocated. */
+void *tu_alloc_filled(vstack *st, size_t n, uint64_t seed);
 
 /* ---- the memory layer ---------------------------------------------------- */
 
@@ -198,6 +204,13 @@ void tu_child_exit(int status)
 /* Read the child's results from fd until EOF, emit them with ok(), wait for
  * pid and report how it ended.  Returns the number of results read. */
 int tu_child_collect(int fd, int pid, const char *what);
+/* Fork; the child runs fn(arg) (nothing when fn is NULL) and exits with
+ * what it returns, and the parent waits for it.  The child's exit status,
+ * or -1 when it did not exit (a signal ended it) or could not be made.
+ * When fork fails: with fork_err, *fork_err is its errno (else 0); without,
+ * the test bails out.  (On Windows, where there is no fork: -1, with
+ * *fork_err ENOSYS.) */
+int tu_fork_wait(int (*fn)(void *), void *arg, int *fork_err);
 /* Fork; the child runs fn(fd, arg), reporting with tu_child_ok on fd, and
  * exits 0; the parent collects its results as tu_child_collect does.
  * (On Windows: one skipped line.) */

@@ -26,10 +26,7 @@ int main(void)
     tu_capture_defaults(&logs);
     if (vstack_init(&st, 1 * MB, 256 * MB, 0) != VSTACK_OK)
         bail_out("vstack_init failed");
-    live = vstack_alloc(&st, 1 * MB);
-    if (!live)
-        bail_out("cannot allocate 1 MiB");
-    tu_fill(live, 1 * MB, 77);
+    live = tu_alloc_filled(&st, 1 * MB, 77);
     dead = vstack_alloc(&st, ndead);
     if (!dead)
         bail_out("cannot allocate the dead part");

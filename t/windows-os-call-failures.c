@@ -84,10 +84,7 @@ static unsigned char *setup(vstack *st, size_t rsize, size_t vsize, unsigned fla
     if (vstack_init(st, rsize, vsize, flags) != VSTACK_OK)
         bail_out("vstack_init(%zu, %zu, %#x) failed", rsize, vsize, flags);
     tu_capture_stack(st, &logs);
-    p = vstack_alloc(st, live);
-    if (!p)
-        bail_out("cannot allocate %zu bytes of live data", live);
-    tu_fill(p, live, seed);
+    p = tu_alloc_filled(st, live, seed);
     vs_os_fail_reset();
     return p;
 }
@@ -325,7 +322,7 @@ static void decommit_failure(unsigned flags, enum vs_os_call call, int err, cons
         struct tu_smaps sm;
         tu_smaps_range(tu_vbot(&st), vstack_top(&st), &sm);
         if (!ok(sm.covered == vstack_top(&st) - tu_vbot(&st), "%s: the reservation has no hole", what))
-            diag("  %llu of %lu bytes mapped", sm.covered, (unsigned long)(vstack_top(&st) - tu_vbot(&st)));
+            diag("  %llu of %zu bytes mapped", sm.covered, (size_t)(vstack_top(&st) - tu_vbot(&st)));
         if (tu_vbot(&st) > old_vbot) {
             tu_smaps_range(old_vbot, tu_vbot(&st), &sm);
             is_int(sm.nmaps, 0, "%s: the range given up is not mapped", what);

@@ -112,10 +112,7 @@ static void trim(void)
     vs_os_fail_reset();
     if (vstack_init(&st, 1 * MB, 64 * MB, 0) != VSTACK_OK)
         bail_out("trim: vstack_init failed");
-    unsigned char *live = vstack_alloc(&st, 256 * KB);
-    if (!live)
-        bail_out("trim: cannot allocate");
-    tu_fill(live, 256 * KB, 9);
+    unsigned char *live = tu_alloc_filled(&st, 256 * KB, 9);
     vstack_sp av = vstack_avma(&st);
     unsigned char *dead = vstack_alloc(&st, 8 * MB);
     if (dead)
