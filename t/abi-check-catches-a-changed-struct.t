@@ -36,7 +36,7 @@ END
     $cc -g -O0 -shared -fPIC -I"$1" -Wl,-soname,"$2" -o "$1/libvstack.so" "$1/lib.c" >"$1/cc.out" 2>&1
 }
 headers() { # headers DIR [PROBE-LINE]: copies of the public headers in DIR, and probe.h
-    mkdir -p "$1" && cp "$src/include/vstack.h" "$src/include/vstack_pool.h" "$1/" || return 1
+    mkdir -p "$1" && cp "$src/include/vstack.h" "$src/include/vstack_pool.h" "$src/include/vstack_common.h" "$1/" || return 1
     {
         echo '#include "vstack.h"'
         echo 'vstack_sp vstack_abi_probe(const vstack *st);'
