@@ -38,7 +38,9 @@ static void vs_env_read(void)
         ; /* another thread is copying three short strings */
 }
 
+#ifdef VS_TEST_SEAM
 void vs_env_forget(void) { atomic_store(&vs_env_state, 0); }
+#endif
 
 #define VS_FLAGS_KNOWN                                                                       \
     (VSTACK_NOPROBE | VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP | VSTACK_HUGEPAGES | \

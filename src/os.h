@@ -103,7 +103,16 @@ int vs_os_signals_restore(const struct vs_os_sigmask *saved, struct vs_os_err *e
  * does.  Not thread-safe: arm it from the thread under test.  The names are
  * the Unix calls; on Windows each stands for the Win32 call of the same
  * step (VS_OS_REMAP and VS_OS_UNMAP for VirtualFree(MEM_DECOMMIT), and so
- * on: src/os_win32.c says which). */
+ * on: src/os_win32.c says which).
+ *
+ * The seam exists in the test build of the library only: the same sources
+ * compiled with VS_TEST_SEAM defined (src/libvstack_test.la, which the
+ * tests and the fuzz harnesses link; src/Makefile.inc).  In the installed
+ * library src/os_seam.c is not compiled, and the hooks the verbs call are
+ * the constant 0 (below): the verbs keep no branch on the seam.  The
+ * functions that arm it are declared in both builds, so that a test
+ * compiled without the define still links against the test build, and
+ * fails to link against the installed one. */
 enum vs_os_call {
     VS_OS_PROBE,       /* the trial read/write mapping */
     VS_OS_PROBE_UNMAP, /* the munmap of that trial mapping */
@@ -137,14 +146,23 @@ unsigned long vs_os_count(enum vs_os_call call);
  * a mapping elsewhere (the MAP_FIXED checks), the next time it is made. */
 void vs_os_misplace_next(enum vs_os_call call);
 
+#ifdef VS_TEST_SEAM
 /* For the verbs only (os_seam.c): count a call of that kind; returns the
  * errno to fake, or 0 to make the call.  vs_os_misplaced() says whether to
- * pretend the mapping landed elsewhere. */
+ * pretend the mapping landed elsewhere (the verbs ask it under
+ * VS_TEST_SEAM only: the stand-in mapping is test code). */
 int vs_os_seam(enum vs_os_call call);
 int vs_os_misplaced(enum vs_os_call call);
 /* After vs_os_seam() returned a failure: should the verb make the call all
  * the same (vs_os_fail_nth_late)? */
 int vs_os_seam_late(enum vs_os_call call);
+/* The seam's mark, a text that only the test build holds (os_seam.c). */
+extern const char vs_os_seam_mark[];
+#else
+/* The installed library: no call is ever faked. */
+#define vs_os_seam(call) ((void)(call), 0)
+#define vs_os_seam_late(call) ((void)(call), 0)
+#endif
 /* Fill *e and return err: the verbs' way out on failure. */
 int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why);
 /* The verbs' preconditions: a size > 0, and an address, both multiples of

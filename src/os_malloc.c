@@ -4,7 +4,7 @@
  * reservation: "reserve" allocates the whole stack with malloc, commit and
  * decommit change nothing, so the stack has a fixed size (the policy ignores
  * parisizemax with a warning), and fork copies it as it is.  The test seam
- * works as in os_unix.c. */
+ * (in the test build: src/os.h) works as in os_unix.c. */
 #include "config.h"
 #include "os.h"
 

@@ -1,15 +1,28 @@
-/* os_seam.c -- the test seam of the OS layer, and the verbs' failure reports.
+/* os_seam.c -- the test seam of the OS layer.
  *
  * Each verb calls vs_os_seam() before its system call; tests arm it with
  * vs_os_fail_nth() to make a chosen call fail (vs_os_fail_nth_late: fail
  * after making it), or with vs_os_misplace_next() to make a MAP_FIXED
- * mapping look as if it had landed elsewhere. */
+ * mapping look as if it had landed elsewhere.
+ *
+ * Compiled into the test build of the library only (src/libvstack_test.la,
+ * with VS_TEST_SEAM defined: src/Makefile.inc); in the installed library
+ * src/os.h makes the verbs' calls to the seam constants, and this file is
+ * not compiled at all. */
 #include "config.h"
 #include "os.h"
 
+#ifndef VS_TEST_SEAM
+#error "os_seam.c belongs to the test build of the library only (VS_TEST_SEAM)"
+#endif
+
 #include <errno.h>
 #include <stdatomic.h>
-#include <string.h>
+
+/* The seam's mark: a text that only a library built with the seam holds.
+ * t/release-library-has-no-seam.t and .ci/package look for it (strings) in
+ * the installed library, and find it in the test build. */
+const char vs_os_seam_mark[] = "vstack OS test seam: this build fails OS calls on demand";
 
 /* Atomic, so that stacks in several threads may count calls concurrently;
  * arming the seam is still meant for one thread. */
@@ -72,26 +85,4 @@ int vs_os_misplaced(enum vs_os_call call)
 int vs_os_seam_late(enum vs_os_call call)
 {
     return atomic_exchange_explicit(&vs_seam_late_now[call], 0, memory_order_relaxed);
-}
-
-int vs_os_fail(struct vs_os_err *e, int err, const char *call, const char *why)
-{
-    e->err = err;
-    e->call = call;
-    e->why = why;
-#ifdef _WIN32
-    e->text[0] = '\0';
-#endif
-    return err;
-}
-
-const char *vs_os_why(const struct vs_os_err *e)
-{
-    if (e->why)
-        return e->why;
-#ifdef _WIN32
-    if (e->text[0])
-        return e->text;
-#endif
-    return strerror(e->err);
 }

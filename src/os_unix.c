@@ -100,10 +100,11 @@ static int vs_unmap_stray(void *p, size_t size, const char *call, struct vs_os_e
     return vs_os_fail(e, EEXIST, call, VS_ELSEWHERE);
 }
 
+#ifdef VS_TEST_SEAM
 /* The seam's stand-in for a MAP_FIXED mapping that the system placed
  * elsewhere: a fresh PROT_NONE mapping anywhere but at addr.  A plain
  * mmap(NULL) may land exactly in the hole that the unmap path just made,
- * which would hide the case under test. */
+ * which would hide the case under test.  The test build only (os.h). */
 static void *vs_map_elsewhere(void *addr, size_t size)
 {
     void *p = mmap(NULL, size, PROT_NONE, VS_MAP_RESERVE, -1, 0);
@@ -114,6 +115,7 @@ static void *vs_map_elsewhere(void *addr, size_t size)
     }
     return p;
 }
+#endif
 
 /* ---- the verbs ---------------------------------------------------------- */
 
@@ -167,9 +169,11 @@ static int vs_decommit_remap(void *addr, size_t size, struct vs_os_err *e)
     int err = vs_os_seam(VS_OS_REMAP);
     void *p = MAP_FAILED;
     if (!err) {
+#ifdef VS_TEST_SEAM
         if (vs_os_misplaced(VS_OS_REMAP)) /* the seam: a mapping that landed elsewhere */
             p = vs_map_elsewhere(addr, size);
         else
+#endif
             p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED, -1, 0);
         if (p == MAP_FAILED)
             err = errno;
@@ -204,9 +208,11 @@ static int vs_decommit_unmap(void *addr, size_t size, int *hole, struct vs_os_er
         *hole = 1; /* until the range is ours again */
         void *p = MAP_FAILED;
         if ((err = vs_os_seam(VS_OS_MAPAGAIN)) == 0) {
+#ifdef VS_TEST_SEAM
             if (vs_os_misplaced(VS_OS_MAPAGAIN)) /* the seam: landed elsewhere */
                 p = vs_map_elsewhere(addr, size);
             else
+#endif
                 p = mmap(addr, size, PROT_NONE, VS_MAP_RESERVE | MAP_FIXED_NOREPLACE, -1, 0);
             if (p == MAP_FAILED)
                 err = errno;

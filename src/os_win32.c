@@ -6,8 +6,8 @@
  * PAGE_READWRITE inside it; decommit is MEM_DECOMMIT, which gives back both
  * the pages and the commit charge and leaves the range reserved.  So both
  * decommit paths of the policy are that one call here, and a reservation
- * never has a hole.  Every call goes through the test seam first, and every
- * failure is reported with the call's name and the system's own words for
+ * never has a hole.  Every call goes through the test seam first (in the
+ * test build: src/os.h), and every failure is reported with the call's name and the system's own words for
  * GetLastError(). */
 #include "config.h"
 #include "os.h"
@@ -99,6 +99,7 @@ static int vs_win_fail(struct vs_os_err *e, DWORD code, const char *call)
     return err;
 }
 
+#ifdef VS_TEST_SEAM
 /* The Win32 code that a failure injected by the test seam stands for, so
  * that it takes the path of a real one, the system's words included:
  * ENOMEM is the commit limit, EINVAL a bad parameter, EACCES a refusal;
@@ -122,6 +123,10 @@ static int vs_win_seam_fail(struct vs_os_err *e, int err, const char *call)
 {
     return vs_win_fail(e, vs_win_code_of(err), call);
 }
+#else
+/* The installed library: os.h makes err always 0, and this is never reached. */
+#define vs_win_seam_fail(e, err, call) vs_os_fail((e), (err), (call), NULL)
+#endif
 
 /* Does [addr, addr+size) hold exactly one whole reservation, starting at its
  * base?  VirtualFree(MEM_RELEASE) frees the whole reservation whatever the

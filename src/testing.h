@@ -1,5 +1,6 @@
 /* testing.h -- what the library offers its own tests beyond the public API
- * and the OS layer's seam (os.h).  Not installed. */
+ * and the OS layer's seam (os.h), in the test build of the library alone
+ * (VS_TEST_SEAM).  Not installed. */
 #ifndef VSTACK_TESTING_H
 #define VSTACK_TESTING_H
 
