@@ -70,8 +70,10 @@ int vs_os_reserve(size_t size, void **base, struct vs_os_err *e);
 int vs_os_commit(void *addr, size_t size, struct vs_os_err *e);
 /* unmap != 0: munmap then map again at the same address (the Cygwin path).
  * *hole is set when the range was unmapped but could not be mapped again:
- * it no longer belongs to us, and the caller must stop using it.  (Windows
- * decommits in place either way and never sets *hole.) */
+ * it no longer belongs to us, and the caller must stop using it.  The
+ * caller blocks asynchronous signals around it, as around every change
+ * (src/signals.c): no verb blocks them itself.  (Windows decommits in place
+ * either way and never sets *hole.) */
 int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_err *e);
 /* Give back [addr, addr+size).  On Windows only a whole reservation, as
  * reserve returned it; anything else fails with EINVAL.  The policy releases

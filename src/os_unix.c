@@ -186,20 +186,16 @@ static int vs_decommit_remap(void *addr, size_t size, struct vs_os_err *e)
 }
 
 /* The Cygwin path, selectable everywhere: munmap, then map the range again at
- * the same address.  Asynchronous signals are blocked across the window so
- * that no handler runs while the range is a hole; MAP_FIXED_NOREPLACE (or a
- * hint and a check) keeps us from clobbering a mapping another thread placed
- * in the gap.  On failure after the munmap, *hole is set: the range is no
- * longer ours. */
+ * the same address.  The caller has blocked asynchronous signals (the rule
+ * of src/signals.c), so that no handler runs while the range is a hole;
+ * MAP_FIXED_NOREPLACE (or a hint and a check) keeps us from clobbering a
+ * mapping another thread placed in the gap.  On failure after the munmap,
+ * *hole is set: the range is no longer ours. */
 static int vs_decommit_unmap(void *addr, size_t size, int *hole, struct vs_os_err *e)
 {
     static const char again[] = "mmap (map again after munmap)";
-    struct vs_os_sigmask old;
-    struct vs_os_err ignored;
     int err;
 
-    if ((err = vs_os_signals_block(&old, e)) != 0)
-        return err;
     if ((err = vs_os_seam(VS_OS_UNMAP)) == 0 && munmap(addr, size) != 0)
         err = errno;
     if (err) {
@@ -224,9 +220,6 @@ static int vs_decommit_unmap(void *addr, size_t size, int *hole, struct vs_os_er
         else
             *hole = 0;
     }
-    /* Restoring the old mask cannot fail for a mask we read ourselves; the
-     * outcome of the decommit matters more than a report of that. */
-    (void)vs_os_signals_restore(&old, &ignored);
     return err;
 }
 
