@@ -147,6 +147,33 @@ void vstack_pop_all(vstack *st)
     vs_track_sync(st);
 }
 
+int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o)
+{
+    if (vs_cstack_state(st)->r.map_base)
+        return 0;
+    vs_failf(o, VSTACK_EINVAL, "%s: no stack here (never initialised, or destroyed)", call);
+    return 1;
+}
+
+void vs_deliver_alloc(vstack *st, const struct vs_out *o)
+{
+    struct vs_stack *p = vs_stack_state(st);
+    vstack_handler derr, dwarn, fn = p->err_fn;
+    void *dctx, *ctx = p->err_ctx;
+    vs_default_handlers(&derr, &dwarn, &dctx);
+    if (!fn) {
+        fn = derr;
+        ctx = dctx;
+    }
+    vs_region_deliver(&p->r, o);
+    if (o->code == VSTACK_OK)
+        return;
+    if (fn)
+        fn(st, o->code, o->msg, ctx); /* may longjmp: the stack is consistent */
+    else
+        fprintf(stderr, "vstack: %s\n", o->msg);
+}
+
 /* ---- growth ---------------------------------------------------------------- */
 
 /* The committed size to grow to for a stack that needs `need` bytes

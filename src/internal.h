@@ -56,11 +56,13 @@ int vs_errno_code(int err);
 /* The sentence o leaves in a last error: the failure's, else the last
  * warning's, else "", with its code. */
 void vs_out_last(const struct vs_out *o, char *msg, size_t len, int *code);
-/* Deliver o for an allocation: into the stack's last error and its warn
+/* Deliver o for an allocation (alloc.c): into the stack's last error and its warn
  * handler (vs_region_deliver), and a failure also to the error handler (or
  * to stderr when there is none).  May not return: the handler may longjmp. */
 void vs_deliver_alloc(vstack *st, const struct vs_out *o);
-/* A stack's hear function (vs_hear_fn): its warn handler, else the
+/* The process-wide handlers (vstack_set_default_handlers). */
+void vs_default_handlers(vstack_handler *err, vstack_handler *warn, void **ctx);
+/* A stack's hear function (vs_hear_fn, stack.c): its warn handler, else the
  * process-wide one. */
 void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg);
 /* Record a verbose line ("increasing stack size to N") when the stack is
@@ -295,13 +297,11 @@ static inline struct vs_region *vs_region_of(const struct vs_fork *f)
     return (struct vs_region *)(void *)((char *)f - offsetof(struct vs_region, fork));
 }
 
-/* ---- stack.c: a stack's life ---------------------------------------------- */
+/* ---- alloc.c: the running stack ------------------------------------------ */
 /* A struct that holds no stack (never initialised and zeroed, or
  * destroyed): every call that uses the stack fails with VSTACK_EINVAL,
  * recorded in o, naming `call`.  Returns whether it holds none. */
 int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o);
-
-/* ---- alloc.c: the running stack ------------------------------------------ */
 /* A bound stack's free part (vstack_bind_avma) is all of [bot, avma), since
  * the library cannot see what its embedder touched.  Fork-wipe marks it
  * only from this size on.  Marking costs a fork 0.1-0.5 ms at any size;

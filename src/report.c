@@ -128,26 +128,11 @@ void vs_out_last(const struct vs_out *o, char *msg, size_t len, int *code)
     }
 }
 
-void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg)
+void vs_default_handlers(vstack_handler *err, vstack_handler *warn, void **ctx)
 {
-    vstack *st = vs_stack_head((struct vs_stack *)(void *)r);
-    vstack_handler h = fn->stack ? fn->stack : vs_default_warn;
-    if (h)
-        h(st, code, msg, fn->stack ? ctx : vs_default_ctx);
-}
-
-void vs_deliver_alloc(vstack *st, const struct vs_out *o)
-{
-    struct vs_stack *p = vs_stack_state(st);
-    vstack_handler fn = p->err_fn ? p->err_fn : vs_default_err;
-    void *ctx = p->err_fn ? p->err_ctx : vs_default_ctx;
-    vs_region_deliver(&p->r, o);
-    if (o->code == VSTACK_OK)
-        return;
-    if (fn)
-        fn(st, o->code, o->msg, ctx); /* may longjmp: the stack is consistent */
-    else
-        fprintf(stderr, "vstack: %s\n", o->msg);
+    *err = vs_default_err;
+    *warn = vs_default_warn;
+    *ctx = vs_default_ctx;
 }
 
 void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...)

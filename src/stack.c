@@ -89,12 +89,16 @@ void vstack_destroy(vstack *st)
 
 void vstack_claim(vstack *st) { vs_live_claim(&vs_stack_state(st)->r.fork); }
 
-int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o)
+void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg)
 {
-    if (vs_cstack_state(st)->r.map_base)
-        return 0;
-    vs_failf(o, VSTACK_EINVAL, "%s: no stack here (never initialised, or destroyed)", call);
-    return 1;
+    vstack *st = vs_stack_head((struct vs_stack *)(void *)r);
+    vstack_handler derr, dwarn;
+    void *dctx;
+    vs_default_handlers(&derr, &dwarn, &dctx);
+    if (fn->stack)
+        fn->stack(st, code, msg, ctx);
+    else if (dwarn)
+        dwarn(st, code, msg, dctx);
 }
 
 /* ---- GP's default() ---------------------------------------------------------- */
