@@ -101,7 +101,6 @@ sub report {
               . " is what the mapping itself costs fork, vstack+noprobe / floor what the library adds",
               [ 'child', 'bare', 'floor', 'vstack+noprobe', 'vs / bare', 'floor / bare', 'vs / floor' ], @vrows);
     }
-
 }
 
 sub plots {
