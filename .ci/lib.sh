@@ -6,27 +6,21 @@ export DEBIAN_FRONTEND=noninteractive
 ci_src=$(cd "$(dirname "$0")/.." && pwd)
 ci_jobs=2
 ci_deps=$(sh "$ci_src/Configure" --print-deps)
-ci_updated=no
+. "$ci_src/build-aux/install-packages.sh"
+pkg_quiet=yes pkg_updated=no
 
-# Install what is missing of the packages named (Debian names, arch:qual ok).
+# Install what is missing of the packages named (Debian names, arch:qual ok):
+# build-aux/install-packages.sh, as ./Configure --install-deps does.
 ci_install() {
-    local missing="" p
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-    done
-    [ -z "$missing" ] && return 0
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "ci: missing packages:$missing (run as root, or install them)" >&2
-        exit 1
-    fi
-    if [ $ci_updated = no ]; then
-        # A mirror in the middle of a sync may fail one index: go on.
-        apt-get update -qq || echo "ci: apt-get update reported errors; trying the install anyway" >&2
-        ci_updated=yes
-    fi
-    echo "ci: installing$missing"
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    local rc=0
+    pkg_install ci "$@" || rc=$?
+    case $rc in
+    0) ;;
+    2 | 3)
+        echo "ci: missing packages:$pkg_missing (run as root, or install them)" >&2
+        exit 1 ;;
+    *) exit $rc ;;
+    esac
 }
 
 # A clean copy of the tracked files (with their changes in the work tree)

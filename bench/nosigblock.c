@@ -1,5 +1,5 @@
 /* nosigblock.c -- stand-ins for src/os_signals.c that block nothing, linked
- * before the library into fuzz/sigblock-cost-off, to measure what the
+ * before the library into bench/sigblock-cost-off, to measure what the
  * blocking costs.  Never part of the library. */
 #include "config.h"
 #include "os.h"

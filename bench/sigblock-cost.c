@@ -2,7 +2,7 @@
  * for each decommit path, with the memory untouched and with one page
  * written per cycle; and what one pthread_sigmask block/restore pair costs.
  * Built twice (make sigblock-cost): with the library's signal blocking, and
- * with stand-ins that block nothing (fuzz/nosigblock.c).  Prints medians of
+ * with stand-ins that block nothing (bench/nosigblock.c).  Prints medians of
  * 7 runs; nothing here is a test. */
 #include "config.h"
 
