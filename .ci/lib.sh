@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # .ci/lib.sh -- shared by .ci/sanitizers, .ci/i386 and .ci/fuzz-smoke: the
 # packages a fresh Debian 12 machine lacks, a clean copy of the source tree
 # to build in, and the summary line.  Sourced, not run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* old-kernel.c -- loaded with LD_PRELOAD by .ci/old-kernel: makes this
  * machine look like one whose kernel predates MADV_WIPEONFORK (Linux 4.14)
  * and was built without transparent huge pages.  madvise refuses

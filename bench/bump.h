@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bump.h -- a downward bump pointer over memory that is already read/write.
  *
  * rw-pool and malloc differ only in where their memory comes from; this is

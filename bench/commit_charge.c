@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commit_charge.c -- Committed_AS added by the parent's stack and by each live child.
  *
  * Committed_AS is system-wide, so every reading is a difference taken

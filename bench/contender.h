@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender.h -- one stack or workspace implementation under test.
  *
  * A contender of the stack family owns one downward-growing stack per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_bare.c -- a process without a big stack: the physical floor.
  *
  * It still owns a small static buffer, untouched until a forked child writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_bound.c -- a vstack bound to an embedder's own stack pointer.
  *
  * What PARI on vstack does, without PARI: the stack pointer is a variable

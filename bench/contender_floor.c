@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_floor.c -- the floor of fork for a stack without the library:
  * after a reset that keeps parisize resident, and for the reservation alone
  * (bench/run's 64 TiB table, idle).  No library, no fork hooks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_gap.c -- GAP's own workspace, through libgap's public API.
  *
  * GAP_Initialize starts GAP as

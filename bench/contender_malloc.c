@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_malloc.c -- a stack of vsize from malloc, committed up front.
  *
  * glibc serves a request this large with its own read/write mmap: the commit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_pari.c -- PARI's own main stack, through libpari.
  *
  * One file for every PARI: Debian's libpari (pari, in vsbench-pari), and

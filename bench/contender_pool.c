@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_pool.c -- one read/write private mapping of vsize, charged in full.
  *
  * This is what GAP's memory pool and older PARI do on Linux: mmap without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_vstack.c -- libvstack, as shipped and with its fork-related options.
  *
  *   vstack             vstack_init(..., 0): the library's defaults

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* contender_vstack_pool.c -- libvstack's pool as a garbage-collected workspace.
  *
  * vstack_pool_init(&pool, rsize, vsize, 0): the library's defaults, with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cypari_fork.py -- what fork costs a Python process that runs PARI through
 # cypari2, before and after a GP expression of about 1 GiB.
 #

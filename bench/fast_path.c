@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fast_path.c -- ns per alloc+release pair on a stack that needs no growth.
  *
  * Two loops, their batches interleaved in one process:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork_cost.c -- what fork + child _exit + waitpid costs with each stack.
  *
  * One process walks its stack through these states (those --states names)

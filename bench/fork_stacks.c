@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork_stacks.c -- an idle fork with several live stacks in the process.
  *
  * A program with worker threads has one stack per thread: --stacks in all,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* growth.c -- growing from parisize to --used while writing every byte.
  *
  * The time covers the whole computation: commit calls, first-touch page

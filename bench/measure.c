@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* measure.c -- clocks, statistics and /proc readers shared by the benchmarks. */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* sched_setaffinity */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* measure.h -- clocks, statistics and /proc readers shared by the benchmarks. */
 #ifndef VSBENCH_MEASURE_H
 #define VSBENCH_MEASURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nosigblock.c -- stand-ins for src/os_signals.c that block nothing, linked
  * before the library into bench/sigblock-cost-off, to measure what the
  * blocking costs.  Never part of the library. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reuse.c -- what one fork costs the parent's next computation.
  *
  * The parent computes with --used bytes and releases them, then computes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigblock-cost: what a grow/reset cycle of a stack costs, in nanoseconds,
  * for each decommit path, with the memory untouched and with one page
  * written per cycle; and what one pthread_sigmask block/restore pair costs.

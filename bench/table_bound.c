@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* table_bound.c -- the contender of vsbench-bound-marked and
  * vsbench-bound-copied: a bound stack on a library built with another
  * fork-wipe threshold (contender_bound.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* table_core.c -- the contenders of vsbench: everything but PARI and GAP.
  *
  * PARI and GAP live in programs of their own (vsbench-pari, vsbench-gap),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* table_gap.c -- the contender of vsbench-gap: GAP's workspace alone. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* table_pari.c -- the contender of vsbench-pari: PARI's main stack alone. */
 #include "config.h"
 

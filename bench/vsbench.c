@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vsbench.c -- the benchmark driver: one measurement, one contender, one process.
  *
  *   vsbench list            name,families,what of each contender here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vsbench.h -- the measurements of the benchmark driver.
  *
  * Each measurement runs one contender in this process and prints CSV lines

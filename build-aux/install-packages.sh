@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # install-packages.sh -- the one place that installs Debian packages for
 # ./Configure --install-deps and for the CI stages (.ci/lib.sh).  Sourced,
 # not run; POSIX sh.

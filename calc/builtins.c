@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* builtins.c -- the functions ntcalc knows, with GP's names and meanings. */
 #include "calc.h"
 

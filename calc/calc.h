@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* calc.h -- ntcalc's parts: the line filter, the parser-evaluator, the
  * builtin functions, the variables and their heap, the line runner with its
  * recovery point, GMP's memory functions, SIGINT, and the reporting of

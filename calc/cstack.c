@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cstack.c -- the C stack ntcalc needs.  Under a tiny soft RLIMIT_STACK
  * (ulimit -s 16), the dynamic loader's lazy binding and GMP's temporaries
  * (up to tens of KiB of alloca per call) run off the main thread's stack

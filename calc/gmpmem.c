@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gmpmem.c -- GMP's memory functions for ntcalc.  GMP takes temporary
  * blocks from the heap for its largest operations, and by default aborts
  * the process when malloc refuses one.  Here a refusal is an error of the

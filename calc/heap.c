@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* heap.c -- the heap of integers that outlive a line, and its collector.
  *
  * Policy, in bytes of the pool:

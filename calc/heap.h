@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* heap.h -- integers that outlive a line: a heap in a vstack_pool, with a
  * sliding-compaction collector, in the manner of GAP's GASMAN.
  *

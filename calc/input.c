@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* input.c -- ntcalc's input lines, each of bounded length: a line longer
  * than the bound is not stored, so that no input (/dev/zero, a line of
  * gigabytes) makes ntcalc grow without end.  The caller reports such a line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* input.h -- ntcalc's input lines, each of bounded length (input.c). */
 #ifndef CALC_INPUT_H
 #define CALC_INPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* interrupt.c -- SIGINT, as gp takes Ctrl-C: while a line runs, SIGINT
  * stops it ("user interrupt after N ms"), the stack is emptied and the
  * session goes on with the next line; while no line runs (ntcalc is reading

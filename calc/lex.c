@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lex.c -- GP's input filter: blanks and comments go before parsing, so that
  * "1 2" reads as 12 and "- -3" as "--3", exactly as gp reads them. */
 #include "calc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* line.c -- one line of ntcalc from start to finish: the filter, the syntax
  * check, the evaluation, the recovery point that errors jump back to, and
  * the stack emptied afterwards.  No input, no exit: a fuzzing harness may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* messages.c -- ntcalc's messages on stderr, in gp's "  ***" style, one line
  * each, and the handlers that turn library errors into them. */
 #include "calc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ntcalc.c -- a calculator for a subset of GP on a vstack: options, the
  * C stack's limit, the stack's set-up, and the input: -e expressions, then
  * FILEs, each line bounded (input.c).  Each line is run by calc_run_line

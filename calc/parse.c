@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parse.c -- a recursive-descent parser for ntcalc's subset of GP, which
  * evaluates as it goes.  Each line is read twice: once to check its syntax
  * (c->eval == 0), so that a syntax error is reported before any work is

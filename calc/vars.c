@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vars.c -- ntcalc's variables: names, found through a hash table, whose
  * values live in the heap (heap.c), the way gp keeps them off its stack.
  * A value is computed on the stack, then copied into the heap (PARI's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* demo.c -- a vstack with a small parisize and a large parisizemax grows
  * through a computation, shrinks back on reset, overflows a fixed-size stack
  * and recovers.  Run: examples/demo [parisizemax], e.g. examples/demo 16G */

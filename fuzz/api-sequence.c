@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api-sequence: libFuzzer harness that reads its input as a sequence of API
  * operations on two stacks (init with random sizes and flags, alloc,
  * set_avma, reset, grow, trim, set_size, set_sizemax, default, fork with a

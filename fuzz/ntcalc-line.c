@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ntcalc-line: libFuzzer harness for ntcalc's line evaluator.  Each input is
  * one line of GP as ntcalc reads it; it is checked and evaluated on a stack
  * of parisize 256 KiB and parisizemax 1 MiB, so that a number beyond eight

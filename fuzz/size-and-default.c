@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* size-and-default: libFuzzer harness for the size parser and GP's
  * default().  The input is a size string (and, by its first byte, the
  * default it is given to).  vstack_parse_size must agree with a reference

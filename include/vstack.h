@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vstack.h -- a reserved, growable stack for number-theory systems.
  *
  * A vstack reserves a large address range (parisizemax) without committing

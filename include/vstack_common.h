@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vstack_common.h -- what vstack.h and vstack_pool.h share: error codes,
  * flags, limits, and the opaque storage of a stack's or a pool's state.
  * Included by both; include one of them rather than this. */

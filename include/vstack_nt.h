@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vstack_nt.h -- integers of any size on a vstack, in the style of PARI.
  *
  * An integer is a header word followed by its magnitude as GMP limbs, least

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vstack_pool.h -- a workspace that grows upward from a fixed base.
  *
  * A pool is GAP's workspace done with the stack's machinery: it reserves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* add.c -- addition and subtraction with signs. */
 #include "nt.h"
 

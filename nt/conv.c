@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* conv.c -- decimal conversion both ways, through mpn_get_str/mpn_set_str. */
 #include "nt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* div.c -- Euclidean division: the remainder is never negative. */
 #include "nt.h"
 

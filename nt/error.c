@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* error.c -- the error path of vstack_nt: one handler per thread. */
 #include "nt.h"
 

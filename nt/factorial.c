@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* factorial.c -- n! and binomial coefficients by product trees. */
 #include "nt.h"
 

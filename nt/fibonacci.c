@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fibonacci.c -- Fibonacci numbers by fast doubling. */
 #include "nt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gc.c -- PARI-style garbage collection: keep some results, drop the rest. */
 #include "nt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gcd.c -- greatest common divisor through mpn_gcd on odd operands. */
 #include "nt.h"
 

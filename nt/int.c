@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* int.c -- building, copying, inspecting and comparing integers. */
 #include "nt.h"
 

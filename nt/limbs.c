@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* limbs.c -- room on the stack for integers and scratch limbs, with failures
  * made fatal, and the check that a result fits before any work starts. */
 #include "nt.h"

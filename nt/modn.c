@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* modn.c -- arithmetic modulo a fixed odd n: schoolbook reduction by
  * mpn_tdiv_qr, with every buffer on the stack. */
 #include "modn.h"

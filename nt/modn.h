@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* modn.h -- residues modulo a fixed odd n of nn limbs, for the prime tests.
  * A residue is an array of nn limbs holding a value in [0, n). */
 #ifndef NT_MODN_H

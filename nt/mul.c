@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mul.c -- multiplication and squaring. */
 #include "nt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nt.h -- internals shared by the vstack_nt sources (not installed). */
 #ifndef NT_NT_H
 #define NT_NT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pow.c -- powers by left-to-right binary exponentiation. */
 #include "nt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prime.c -- primality: trial division, then Miller-Rabin (deterministic on
  * one 64-bit limb) or Baillie-PSW beyond. */
 #include "modn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* prod.c -- balanced product trees, the engine of factorial and binomial. */
 #include "nt.h"
 

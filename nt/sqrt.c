@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sqrt.c -- integer square root. */
 #include "nt.h"
 

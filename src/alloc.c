@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.c -- the running stack: allocation beyond the fast path, growth,
  * overflow, reset and trim.
  *

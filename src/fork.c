@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork.c -- the table of live stacks and pools, and fork-wipe.
  *
  * fork() copies the page-table entries of every touched page and

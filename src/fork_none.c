@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork_none.c -- the table of live stacks where there is no fork (Windows).
  *
  * src/fork.c keeps a table of live stacks and pools for its fork hooks,

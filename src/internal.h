@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* internal.h -- declarations shared by the policy files of libvstack.
  * Internal symbols carry the vs_ prefix and are not exported. */
 #ifndef VSTACK_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c -- flags and environment resolved into options, and the one
  * check of a pair of sizes.  Shared by every kind of reservation.
  *

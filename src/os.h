@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os.h -- the operating-system layer: the only code that maps memory.
  *
  * One verb per change of state of an address range:

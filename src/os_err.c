@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os_err.c -- the verbs' failure reports: how a verb fills a struct
  * vs_os_err on its way out, and the reason in words for a message. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os_malloc.c -- the memory verbs of os.h without mmap.
  *
  * Used by configure --without-mmap and on systems without mmap.  There is no

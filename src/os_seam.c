@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os_seam.c -- the test seam of the OS layer.
  *
  * Each verb calls vs_os_seam() before its system call; tests arm it with

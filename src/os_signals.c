@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os_signals.c -- blocking asynchronous signals around multi-step changes,
  * on systems with POSIX signals (both the mmap and the malloc layer).
  *

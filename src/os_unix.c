@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os_unix.c -- the memory verbs of os.h on systems with mmap.
  *
  * This is the only file of libvstack that calls mmap, mprotect, munmap,

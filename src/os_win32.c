@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os_win32.c -- the memory verbs of os.h on Windows.
  *
  * This is the only file of libvstack that calls VirtualAlloc, VirtualFree

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pool.c -- vstack_pool: a workspace growing upward from a fixed base.
  *
  *   base                        base+size                    base+reserved

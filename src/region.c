@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* region.c -- one reservation core, under the stack and the pool.
  *
  *   stack (down):  lo       reserved, PROT_NONE      edge   committed    hi

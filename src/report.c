@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c -- error codes, sentences, and the handlers that receive them.
  *
  * The library is quiet: warnings go to a warn handler or nowhere; an

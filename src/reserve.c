@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reserve.c -- a reservation in two steps: find the size, then map it once.
  *
  * The system is asked for the whole size as inaccessible address space.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* signals.c -- the one rule for signals: the policy blocks, the verbs never do.
  *
  * A change of a stack or pool that takes more than one step (commit and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* size.c -- sizes as numbers and as words: GP size strings, rounding, and
  * the human form used in messages.  A leaf: it knows nothing of stacks. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack.c -- a stack's life: init, destroy, and GP's default(parisize |
  * parisizemax), which replace the stack's memory by a new reservation. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testing.h -- what the library offers its own tests beyond the public API
  * and the OS layer's seam (os.h), in the test build of the library alone
  * (VS_TEST_SEAM).  Not installed. */

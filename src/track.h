@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* track.h -- memcheck annotations for the stack.
  *
  * With valgrind's headers available, these tell memcheck which parts of the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # abi/check fails when a public struct changes its layout under the same
 # soname, and passes an unchanged rebuild.  Two small shared libraries are
 # built from copies of the public headers, the second with a field added

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* advice-failures-keep-data: madvise made to fail.  Discarding free pages
  * (vstack_trim) that fails is VSTACK_ESYS with a sentence naming the call
  * and the errno text, and changes nothing; the huge-page advice that fails,

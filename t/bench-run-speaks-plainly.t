@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench/run, which `make demo` and `make bench` start, takes an empty or
 # missing gnuplot as "no plots" (configure leaves GNUPLOT empty without
 # gnuplot, and the Makefile passes --gnuplot=''), and what the benchmarks

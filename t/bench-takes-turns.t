@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # vsbench --lockstep, what bench/run relies on to run the contenders of a
 # table side by side: a process waits for a byte on stdin before it starts
 # and before every slice of its measurement, says "turn" on stdout when it

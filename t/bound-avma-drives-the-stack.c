@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bound-avma-drives-the-stack: after vstack_bind_avma, the library reads
  * and writes the stack pointer in the embedder's variable, as PARI keeps
  * avma: vstack_alloc moves it, and stats, reset, trim and pop_all read it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bound-stack-fork-wipe: fork-wipe on a stack whose pointer is the
  * embedder's variable (vstack_bind_avma).  The library cannot see what the
  * embedder touched, so a fork marks all of [bot, avma) when it is at least

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* claim-moves-fork-wipe: a stack belongs, for fork-wipe, to the thread that
  * created it; a fork by another thread leaves it alone (the child gets a
  * plain copy), until that thread calls vstack_claim: then its forks mark

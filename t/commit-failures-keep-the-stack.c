@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commit-failures-keep-the-stack: mprotect refused while the stack grows,
  * in an allocation (through the error handler) and in vstack_grow (as a
  * code).  The stack keeps its size and its data, parisizemax drops to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decommit-failures-leave-no-hole: vstack_reset gives memory back by
  * mapping PROT_NONE over it (remap path) or by munmap and mmap at the same
  * address (unmap path).  Each step is made to fail, or to land elsewhere

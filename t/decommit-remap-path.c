@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decommit-remap-path: the default Linux/BSD decommit path (mmap
  * PROT_NONE|MAP_NORESERVE|MAP_FIXED over the range), chosen by
  * VSTACK_DECOMMIT_REMAP or VSTACK_DECOMMIT=remap, through a thousand

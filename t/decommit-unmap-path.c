@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decommit-unmap-path: the Cygwin decommit path (munmap, then mmap again at
  * the same address), chosen by VSTACK_DECOMMIT_UNMAP or VSTACK_DECOMMIT=unmap,
  * through a thousand grow/reset cycles: mappings stay bounded, live data

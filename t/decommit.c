@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* decommit.c -- the grow/reset cycles shared by decommit-unmap-path and
  * decommit-remap-path; see testutil.h. */
 #include "config.h"

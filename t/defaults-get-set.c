@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* defaults-get-set: GP's default(parisize|parisizemax) through
  * vstack_default, and vstack_default_get reporting the sizes as rounded;
  * bad arguments change nothing, good ones discard the stack's contents. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* environment-is-read-once: the library reads VSTACK_DECOMMIT,
  * VSTACK_HUGEPAGES and VSTACK_FORKWIPE once per process, at the first init
  * of a stack or pool; changing them afterwards changes nothing (vstack(3)).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The shared libvstack exports exactly the functions that the public
 # headers, include/vstack.h and include/vstack_pool.h, declare (and the
 # variables they declare extern), each with the symbol version VSTACK_1.0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* faults.c -- see faults.h. */
 #include "config.h"
 #include "faults.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* faults.h -- the fault matrix (the t/...-failures tests): arming the seam
  * of src/os.h and making the stack under test, then, after an OS call was
  * made to fail, the checks of the code, the sentence, the live data, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork-after-reset-makes-no-call: vstack_reset marks the touched free part
  * of the stack for fork-wipe at once, and the mark stays across forks, so a
  * fork after a reset makes no call of the library at all.  The fork

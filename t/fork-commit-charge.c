@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork-commit-charge: a process with a huge parisizemax forks without
  * paying for it: children allocate on their copy of the stack and exit 0,
  * the parent's data is intact, and (Linux) Committed_AS while the children

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork-hooks-refused-copy-plainly: the fork hooks are registered with
  * pthread_atfork at the first vstack_init of the process.  When that
  * fails (it can only for lack of memory), fork-wipe is off for the whole

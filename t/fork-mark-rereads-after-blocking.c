@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork-mark-rereads-after-blocking: just before fork, the hooks find the
  * touched free part of a stack, block signals, and only then mark it.  A
  * signal handler that ran between the look and the block may have

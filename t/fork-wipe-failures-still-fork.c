@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork-wipe-failures-still-fork: the fork hooks mark the free part of the
  * forking thread's stacks with wipe-on-fork before fork() and clear the mark
  * after it, in the parent and in the child, with signals blocked in between.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork-wipe-keeps-live-data: the fork contract of the library's defaults.
  * In a child of fork(), the touched free part of the forking thread's stack
  * (below the page that holds avma) reads as zero, while everything in use

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gone-struct-refuses-calls: every entry point has a defined behaviour on
  * a struct that holds no stack or pool (zeroed and never initialised, or
  * destroyed): the calls that return a code return VSTACK_EINVAL with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grow-keeps-addresses: growth across many doublings never moves what was
  * handed out; a pattern written into every chunk reads back intact; growth
  * doubles, counts, and stops at parisizemax; allocations are 16-byte

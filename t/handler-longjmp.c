@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* handler-longjmp: an error handler may longjmp out of vstack_alloc (as
  * PARI's pari_err does); the stack is consistent afterwards: avma where it
  * was, data intact, allocation and growth working. */

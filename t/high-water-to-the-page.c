@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* high-water-to-the-page: stats.high_water is the most ever used, rounded up
  * to a page, through deep, shallow and deeper computations, pops, resets,
  * a trim and a new parisize; the fast path that keeps it (a slow call once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* huge-page-size-comes-from-sysfs: the library reads the transparent huge
  * page size once, from /sys/kernel/mm/transparent_hugepage: none when
  * "enabled" is missing, empty or says [never]; otherwise hpage_pmd_size,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* huge-pages-optional: VSTACK_HUGEPAGES commits in transparent-huge-page
  * units (sizes and top aligned to the huge page, the kernel may back the
  * stack with huge pages), VSTACK_NOHUGEPAGES keeps normal pages, both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* init-sizes: vstack_init with a fixed-size stack (vsize 0), with a huge
  * parisizemax (>= 8 GB), with bad arguments, and the rounding of sizes to
  * pages and to VSTACK_MIN_SIZE; destroy and init again. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* live-table-grows-past-64-stacks: the table of live stacks and pools that
  * the fork hooks read holds 64 entries per block and grows by a block at a
  * time, with calloc and compare-and-swap, never a lock.  Every stack in

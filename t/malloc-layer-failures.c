@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* malloc-layer-failures: the verbs of the malloc layer (src/os_malloc.c,
  * what configure --without-mmap builds) made to fail through the seam, like
  * those of the mmap layer.  The policy reaches commit (the first commit,

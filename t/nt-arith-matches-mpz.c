@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every arithmetic operation of vstack_nt agrees with GMP's mpz on thousands
  * of random operands of 1 to 10^4 limbs, signs mixed, divisors negative too. */
 #include "nt-util.h"

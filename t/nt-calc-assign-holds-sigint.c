@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIGINT and assignments.  A SIGINT that comes while a value is copied into
  * the heap, while the pool grows or while the collector slides the objects
  * is held off until the assignment is complete: the line is then stopped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* GMP's memory in ntcalc: a block that GMP cannot get is an error of the
  * line, not an abort: calc_run_line returns 1 after one message, the blocks
  * GMP held when the line was abandoned are freed, and the next line runs.

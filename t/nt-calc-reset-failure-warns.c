@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* When the stack cannot be shrunk back after a line (the system refuses
  * the decommit, made to fail through the OS test seam), ntcalc says so with
  * the library's sentence as a warning; the line's value stands, and the

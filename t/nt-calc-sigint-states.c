@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SIGINT in each state of a line, through the handler ntcalc installs: held
  * off by calc_hold, it jumps at the matching calc_release (not before, and
  * nested holds count); while the line is set up, it jumps as soon as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A loop of 10^6 steps that collects its garbage with vnt_gerepile keeps the
  * stack at the size of its live data: no growth, a small high-water mark.
  * The same loop without collection does grow, so the check can fail. */

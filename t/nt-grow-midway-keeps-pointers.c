@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A deep computation grows the stack in the middle of its work: integers
  * made before the growth keep their addresses and values, the results are
  * right, and reset shrinks the stack back afterwards. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The heap of ntcalc's variables (calc/heap.c) against a model kept in GMP's
  * mpz: random assignments, reassignments and reads of many roots, with
  * values from one limb to 10^5 limbs, in a pool small enough that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nt-heap-memcheck-states: under memcheck, the heap of ntcalc's variables
  * tells valgrind that its free tail (from top to the end of the pool) is not
  * addressable, so that a stale pointer into it is reported at once, while

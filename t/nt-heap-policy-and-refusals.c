@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The heap's growth and shrink policy, and its refusals:
  *   - a big value grows the pool to twice what the values take; replacing
  *     it by a small one collects at once and gives the memory back;

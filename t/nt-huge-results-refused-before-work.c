@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fibonacci, n!, binomial and powers bound their result's size from their
  * arguments and refuse, before any work, one that cannot fit under the
  * stack's maximum: VSTACK_ESTACK with "the result needs N bytes", and the

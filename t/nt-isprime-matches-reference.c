@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isprime and nextprime give GP's answers: a sieve below 2*10^5, Carmichael
  * numbers and strong pseudoprimes (to many bases, below and above 2^64),
  * known primes, and thousands of random numbers checked against mpz. */

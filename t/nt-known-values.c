@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Known values (50!, fibonacci(1000), binomial(1000,500), GP's corner
  * cases), factorial/fibonacci/binomial against mpz over ranges, and every
  * error the library reports. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* When the stack cannot hold an integer and the vstack error handler
  * returns, vstack_nt's handler gets the library's own code and sentence for
  * the failure: VSTACK_ESTACK beyond parisizemax, VSTACK_ENOMEM or VSTACK_ESYS

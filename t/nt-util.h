@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nt-util.h -- shared by the vstack_nt tests (t/ntutil.c, built into
  * t/libntutil.a): a stack whose errors longjmp back to the test, and
  * conversions between vnt_int and GMP's mpz, which serves as the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The comparison and boolean operators print what gp -q prints: == != <>
 # === < <= > >= give 1 or 0 and share one level, left to right, so that
 # 1<2<3 is (1<2)<3 and 3>2>1 is (3>2)>1, which is 0; && and || (and &, GP's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # default(parisize) and default(parisizemax): their values from the options,
 # the environment and the built-in defaults; setting them in a session, with
 # gp's note on stderr; the stack overflowing with parisizemax 0, then growing

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Each kind of error gives one line on stderr naming the problem, the
 # session goes on with the next line, and the exit status says a line
 # failed: syntax errors, unset variables, assignments to functions, values

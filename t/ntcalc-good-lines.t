@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ntcalc prints what gp -q prints for good lines of the subset: operators
 # with GP's precedence and signs, \ and % with negative operands, the
 # functions, comments and blanks, ';' sequences; -e and FILE arguments.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Input cannot make ntcalc grow without end or work without end: a line
 # longer than --linemax is an error reported as soon as the bound is
 # passed, its rest is read and dropped without being stored, and the next

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Bad input is refused loudly: a line with a NUL byte is an error of that
 # line (the session goes on, status 1); a FILE that cannot be read (a
 # directory) is reported with strerror (status 1); a FILE that cannot be

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # SIGINT, as gp takes Ctrl-C: sent while a line computes, it stops that line
 # with "  ***   user interrupt after N ms." on stderr, the stack is emptied
 # (getstack() on the next line is 0), the next line runs, and the exit

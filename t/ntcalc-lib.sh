@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ntcalc-lib.sh -- sourced by the t/ntcalc-*.t scripts: finds ntcalc (in
 # $top_builddir, set by make check, or next to this directory when prove
 # runs the scripts in the source tree), runs it under $VSTACK_TEST_WRAPPER

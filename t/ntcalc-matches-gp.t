@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ntcalc against a live gp, when one is installed (gp on PATH, or $GP):
 # the good lines of t/ntcalc-good-lines.t, t/ntcalc-comparisons.t and
 # t/ntcalc-variables.t, and random lines of the subset (operators, \ and %

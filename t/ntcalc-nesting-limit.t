@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Deep nesting is a syntax error of its line, not a crash: parentheses,
 # function calls, chains of prefix signs, of prefix !, of right-associative
 # ^ and of assignments, and signs after ^, each at the limit (1000 levels:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # When the system refuses GMP the memory of its own that a big product
 # needs (address space limited by ulimit -v), the line fails with one
 # message instead of GMP's abort, the next line runs, and the status is 1.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Under a tiny C stack (ulimit -s 32), ntcalc raises the soft limit to the
 # floor it needs when the hard limit allows, and works; when the hard limit
 # is below that floor it refuses to start, in one line, with status 2.

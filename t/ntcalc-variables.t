@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Variables: name=expr prints its value as gp does (a trailing ';' silences
 # it), names are used in expressions, reassignment replaces the value, and
 # values live in the heap, so they outlive the stack's reset after each line.

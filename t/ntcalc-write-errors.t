@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A result that cannot be written is an error, as in the coreutils: one
 # line on stderr naming standard output and the reason, exit status 1, and
 # no more input is read: on a full device (ENOSPC, /dev/full) and on a pipe

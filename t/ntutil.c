@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ntutil.c -- see nt-util.h. */
 #include "nt-util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os-verbs-assert-their-preconditions: every verb of the OS layer (src/os.h)
  * takes whole pages only, a size > 0 and a page-aligned address, and
  * asserts it, so that a policy bug that hands it a range of garbage stops

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os-verbs-quote-the-system-errno: when mmap or munmap itself fails, each
  * verb of src/os_unix.c returns the errno the system set, not one of its
  * own, and names the call that failed, as the policy's sentences quote it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* os-verbs-report-real-failures: the fault matrix fails the verbs of
  * src/os_unix.c through the seam, before their system call; here the system
  * call itself fails.  On a range that the test has unmapped, madvise and

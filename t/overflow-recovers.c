@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* overflow-recovers: an allocation that does not fit (vsize 0, or beyond
  * parisizemax) calls the error handler once with VSTACK_ESTACK and a message
  * naming the sizes and parisizemax, returns NULL, and leaves the stack as it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # contrib/pari/splice replaces, by function name, the stack functions of a
 # PARI source tree's src/language/init.c with an include of our own file,
 # and leaves everything else as it was.  It fails with one line, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parse-size: vstack_parse_size accepts GP's size strings (digits with an
  * optional k/m/g/t power of ten, or KiB/MiB/GiB/TiB power of 1024) and
  * rejects everything else, overflow included; vstack_strerror names every

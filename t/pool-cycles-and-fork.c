@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pool-cycles-and-fork: a pool through a thousand grow/shrink cycles on
  * either decommit path keeps its data and a bounded number of mappings;
  * under RLIMIT_AS its reservation is halved with a warning that stays in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pool-follows-the-environment: vstack_pool_init reads VSTACK_DECOMMIT,
  * VSTACK_HUGEPAGES and VSTACK_FORKWIPE as vstack_init does.  A flag wins
  * over the environment; a value that is neither of the two spellings is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pool-grows-from-a-fixed-base: vstack_pool, GAP's workspace on the stack's
  * machinery.  The base never moves; sizes are page-rounded and never below
  * minsize; growing keeps the data and shrinking keeps the first bytes and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pool-header-stands-alone: a program that includes vstack_pool.h and
  * nothing else of the library builds, and its pool works: the header
  * brings what it needs (vstack_common.h), not the stack's header. */

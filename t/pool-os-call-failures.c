@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pool-os-call-failures: every OS call a pool makes, failed once through the
  * test seam.  Each failure gives a clear code and a sentence that names the
  * call, changes nothing (or, for a range lost on the unmap path, shrinks the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # On Windows, each test that needs fork, POSIX signals, setrlimit, /proc or
 # the calls of src/os_unix.c is reported here as skipped, with the reason:
 # none of them vanishes from the count.  The build passes their names in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # t/posix-only-on-windows.t stands in for the POSIX-only tests in a Windows
 # build's make check (which passes their names in T_POSIX_TESTS); anywhere
 # else, as under prove t/ on Linux, it skips itself and passes.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Outside the library (src/), no code reads or writes the private state of
 # struct vstack and struct vstack_pool: clients, tests, benchmarks and
 # examples use the functions of vstack.h and vstack_pool.h.  The private

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* probe: the feature probes of t/testutil.h for the script tests, run the
  * way those run the programs they test (under $VSTACK_TEST_EMULATOR).
  *

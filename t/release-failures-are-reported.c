@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* release-failures-are-reported: munmap of a whole reservation, made to
  * fail at each place the library releases one: vstack_destroy, a
  * reservation whose first commit failed (a pool's init), the old stack

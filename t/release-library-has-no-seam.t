@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # What is installed has none of the test seam of src/os.h: no symbol of the
 # seam is defined, exported or wanted in it (nm, nm -D), and none of the
 # seam's texts is in the file (strings).  The same check run on the test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reserve-failures-fall-back: the probe's trial mapping, its munmap, the
  * reservation and the first commit, each made to fail through the seam, in
  * vstack_init, in a stack's first allocation, in vstack_pool_init, and in

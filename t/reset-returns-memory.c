@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reset-returns-memory: vstack_reset shrinks the committed part back to
  * parisize and the pages really go back (Linux: the mapping's Rss in
  * /proc/self/smaps drops); the PROT_NONE part never carries the "ac" VmFlag

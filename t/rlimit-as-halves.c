@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rlimit-as-halves: with RLIMIT_AS set low before vstack_init, a huge
  * parisizemax is halved until it fits, as PARI does, with one warning naming
  * both sizes that stays in vstack_last_error, and the stack works; asking

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seam-fails-the-call-it-is-told: the fault matrix rests on the test seam of
  * src/os.h, so the seam itself is checked here.  vs_os_fail_nth(call, n,
  * err) fails the nth next call of that kind, once, with err (ENOMEM when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigalrm-storm-keeps-invariants: a storm of SIGALRMs (setitimer at 100
  * microseconds, 10^4 of them) whose handler siglongjmps out of whatever the
  * program is doing: allocation loops that grow the stack, vstack_reset,

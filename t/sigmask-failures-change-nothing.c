@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigmask-failures-change-nothing: every multi-step change of a stack runs
  * with asynchronous signals blocked (pthread_sigmask).  The block is made to
  * fail at each place: vstack_init and a rebuild (the new reservation),

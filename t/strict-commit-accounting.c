@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strict-commit-accounting: under Linux's strict commit accounting
  * (vm.overcommit_memory=2, the rule Windows and Cygwin always follow) the
  * library is charged for what it commits and for nothing else.  A 64 GiB

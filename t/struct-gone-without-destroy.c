@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* struct-gone-without-destroy: the fork hooks read every stack and pool
  * the forking thread owns.  A struct that went away without
  * vstack_destroy (freed, a local whose function returned, initialised a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tap.h -- a tiny TAP producer for the vstack tests.
  *
  * plan(n) or done_testing(); ok(cond, fmt, ...) prints "ok N - name" or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* testutil.h -- helpers shared by the vstack tests, the one header they
  * include for them: message capture (t/tu-logs.c), data patterns and a
  * stack's stats (t/tu-stack.c), probes of what this system does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threads-own-stacks: several threads, each with its own stack, grow, write
  * a pattern of their own, check it, reset, and repeat; no stack sees
  * another's data and the reservations are disjoint. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* trim-keeps-live-data: vstack_trim discards the dead pages below avma (the
  * stack's Rss drops, the popped memory reads as zero when handed out again)
  * while everything in use is kept, and the pages stay committed.  With no

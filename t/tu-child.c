@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tu-child.c -- checks made in a child of fork, reported to the parent as
  * TAP lines (see testutil.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tu-internal.h -- what the files of the test support library share with
  * each other and not with the tests (which include testutil.h). */
 #ifndef VSTACK_TU_INTERNAL_H

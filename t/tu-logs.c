@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tu-logs.c -- what the library says: handler capture, what a message
  * mentions, and what goes to stderr (see testutil.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tu-probes.c -- what this system does: each probe tries one feature once
  * and keeps the answer (see testutil.h). */
 #include "config.h"

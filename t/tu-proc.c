@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tu-proc.c -- what Linux shows of this process's mappings: /proc/self/maps
  * and smaps, the commit charge (see testutil.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tu-stack.c -- data patterns, the page size and a stack's stats (see
  * testutil.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* valgrind-annotations: under memcheck, the stack tells valgrind what is
  * live: a fresh chunk is addressable but undefined, memory popped by
  * vstack_set_avma or never handed out is not addressable, and a huge

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* windows-os-call-failures: every call of the Win32 memory layer, made to
  * fail once through the test seam where the library calls it (the POSIX
  * layer has its own fault matrix: the t/...-failures-... tests).  Each failure gives a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* windows-page-states: on Windows, the pages of a stack are in the states
  * that VirtualQuery shows for what the library claims: all MEM_RESERVE until
  * the first allocation commits parisize, then MEM_RESERVE below bot,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* windows-static-16g-lifecycle: a program linked statically against
  * libvstack, as a Windows client would be, reserves 16 GiB, grows to 256 MiB
  * and reads it back; after a reset its grown range is MEM_RESERVE again, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* winpages.c -- see winpages.h. */
 #include "config.h"
 #include "winpages.h"

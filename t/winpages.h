@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* winpages.h -- what VirtualQuery says about a range of memory, for the
  * Windows-only tests (built into t/libtap.a on Windows hosts only). */
 #ifndef VSTACK_WINPAGES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* without-mmap: the malloc layer (what configure --without-mmap builds) gives
  * a fixed-size stack with the same API: parisizemax is ignored with a
  * warning, and allocation, overflow, reset, trim and the setters behave as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench -- what every table of bench/run uses: the run's settings and
 # contenders, running a contender (one process, or side by side taking
 # turns), medians and ratios, and the report's formatting.  bench/run sets

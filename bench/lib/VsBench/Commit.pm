@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Commit -- commit charge (Committed_AS) of a process holding a
 # stack, and of its live children, in each state of the stack.
 package VsBench::Commit;

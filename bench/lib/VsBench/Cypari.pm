@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Cypari -- cypari2 under Python, on Debian's libpari and, through
 # LD_LIBRARY_PATH, on each build of contrib/pari/build: fork of a Python
 # process on each libpari, idle and after the 1 GiB expression; side by

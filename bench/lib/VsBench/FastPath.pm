@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::FastPath -- the allocation loops: alloc+release pairs, tight and
 # behind a compiler barrier, against malloc.
 package VsBench::FastPath;

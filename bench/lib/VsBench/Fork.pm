@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Fork -- the fork tables (fork + _exit + waitpid of a process holding a
 # stack: idle, after a computation, after a reset; the child's own write;
 # the first fork) and the fork with a 64 TiB reservation (vast), and their plots.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Growth -- growth from parisize 8 MB to 1 GiB, writing every
 # byte, and the same computation again after the reset.
 package VsBench::Growth;

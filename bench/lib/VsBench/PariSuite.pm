@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::PariSuite -- PARI's own tests (paribench: its make bench;
 # paritest: its whole suite), in the build trees that contrib/pari/build
 # --keep left, gp-dyn only: the same PARI stock and on vstack.

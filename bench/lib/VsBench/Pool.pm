@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Pool -- the pool against GAP's workspace: fork in each state of
 # a garbage-collected workspace, the first fork, the resident set, commit
 # charge, and the pool's targets.

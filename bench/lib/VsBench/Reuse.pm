@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Reuse -- the parent's reuse of 1 GiB after one fork, against the
 # same computation warm.
 package VsBench::Reuse;

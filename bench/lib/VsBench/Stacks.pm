@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Stacks -- idle fork with several live stacks in the process
 # (vstack's variants and PARI's thread stacks); bare, with none, once per
 # round.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Targets -- the targets of vstack and of PARI on vstack: each row
 # compares medians from this run of the tables that ran; the verdict is
 # taken at the precision the target is stated in (two decimals).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # VsBench::Wipe -- the fork-wipe threshold of bound stacks: forks of a
 # stack bound to the embedder's stack pointer (vstack_bind_avma) whose free
 # part is S bytes, committed, idle then touched, on the library as shipped

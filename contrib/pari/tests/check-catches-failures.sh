@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check-catches-failures.sh: contrib/pari/check's reading of PARI's test
 # harness, on a fake build tree whose make targets print what PARI's dotest
 # prints.  A test reported as BUG, a test that never ran, a gp binary that
