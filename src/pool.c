@@ -95,6 +95,8 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         return vs_region_deliver(&p->r, &o);
     if (vs_reserve(&p->r.opts, maxsize, max, min, "maxsize", &m, &o) == VSTACK_OK) {
         vs_region_adopt(&p->r, &m, &o);
+        if (min > m.hi - m.lo)
+            min = m.hi - m.lo; /* only under valgrind's cap, which warned */
         if (vs_region_commit(&p->r, p->r.lo + min, 0, &e, &o) != 0) {
             vs_fail_os(&o, &e, "cannot commit the pool's minsize of %s", vs_fmt_size(min, b1));
         } else {

@@ -71,6 +71,8 @@ int vs_reserve(const struct vs_opts *opts, size_t asked, size_t want, size_t lea
         want = VSTACK_VALGRIND_MAX;
         vs_warnf(o, VSTACK_OK, "running under valgrind: %s of %s capped to %s", what, vs_fmt_size(asked, b1),
                  vs_fmt_size(want, b2));
+        if (least > want)
+            least = want; /* the caller commits no more than the cap (a pool's minsize) */
     }
     if (vs_find_size(opts, asked, want, least, what, &size, &base, o) != VSTACK_OK)
         return o->code;
