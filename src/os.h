@@ -78,7 +78,7 @@ int vs_os_commit(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_decommit(void *addr, size_t size, int unmap, int *hole, struct vs_os_err *e);
 /* Give back [addr, addr+size).  On Windows only a whole reservation, as
  * reserve returned it; anything else fails with EINVAL.  The policy releases
- * part of one only after a hole (vs_lose_range), which Windows never makes. */
+ * part of one only after a hole (region.c), which Windows never makes. */
 int vs_os_release(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_discard(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e);

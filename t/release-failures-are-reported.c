@@ -3,7 +3,7 @@
  * fail at each place the library releases one: vstack_destroy, a
  * reservation whose first commit failed (a pool's init), the old stack
  * of a rebuild (default(parisizemax)), and the reservation below a range
- * that the unmap path lost (vs_lose_below).  Each is a warning that names
+ * that the unmap path lost (vs_region_decommit).  Each is a warning that names
  * munmap and the errno text; the stack goes on (or is gone, for destroy);
  * exactly the range that could not be released stays mapped (the seam kept
  * it, and the test unmaps it), and the stack never again claims, nor
