@@ -536,6 +536,44 @@ static void wipe_failures(void)
     teardown(&wp, "wipe failures");
 }
 
+/* The kept mark of the free tail, where it cannot be made or kept: a resize
+ * whose new mark fails still succeeds, quietly, and the fork hooks mark the
+ * tail instead; a set_used that cannot block signals says so and changes
+ * no mark. */
+static void keep_failures(void)
+{
+    if (tu_lacks_wipe_on_fork()) {
+        skip(1, "%s", tu_lacks_wipe_on_fork());
+        return;
+    }
+    unsigned char *base = setup(&wp, 0);
+    memset(base + 1 * MB, 0x44, 3 * MB);
+    vstack_pool_set_used(&wp, 1 * MB);
+    vs_os_fail_reset();
+    /* resize: clear the kept mark (1), grow, mark the new tail (2, fails),
+     * undo that mark (3), clear what is recorded (nothing: no call). */
+    vs_os_fail_nth(VS_OS_WIPE, 2, ENOMEM);
+    is_int(vstack_pool_resize(&wp, 8 * MB), VSTACK_OK, "the kept mark fails after a resize: the resize succeeds");
+    is_int(vs_os_count(VS_OS_WIPE), 3, "the kept mark fails after a resize: cleared, tried, undone");
+    ok(vstack_pool_last_error(&wp)[0] == 0, "the kept mark fails after a resize: nothing to say (%s)",
+       vstack_pool_last_error(&wp));
+    memset(base + 4 * MB, 0x44, 4 * MB);
+    vs_os_fail_reset();
+    tu_in_child(child_wiped, NULL, "no kept mark after the resize: the fork marks the tail");
+    is_int(vs_os_count(VS_OS_WIPE), 2, "no kept mark after the resize: the fork marks and unmarks");
+
+    vs_os_fail_reset();
+    vs_os_fail_nth(VS_OS_SIGBLOCK, 1, EINVAL);
+    vstack_pool_set_used(&wp, 2 * MB);
+    ok(strstr(vstack_pool_last_error(&wp), "pthread_sigmask") && vstack_pool_last_error_code(&wp) == VSTACK_ESYS,
+       "set_used that cannot block signals says so: %s", vstack_pool_last_error(&wp));
+    is_int(vs_os_count(VS_OS_WIPE), 0, "set_used that cannot block signals makes no mark");
+    tf_mask_same(&mask0, "set_used that cannot block signals");
+    vstack_pool_set_used(&wp, 1 * MB);
+    ok(vstack_pool_last_error(&wp)[0] == 0, "the next set_used succeeds");
+    teardown(&wp, "kept-mark failures");
+}
+
 /* Huge pages: the advice for a pool's first commit and for its growth. */
 static void huge_advice(void)
 {
@@ -601,6 +639,7 @@ int main(void)
     restore_in_destroy();
     huge_advice();
     wipe_failures();
+    keep_failures();
     vs_os_fail_reset();
     return done_testing();
 }
