@@ -153,13 +153,13 @@ sub targets {
         push @prows, [ 'idle fork: x bare <= 1.10',
                        map { my $c = $_; verdict(worst(map { ratio(pmed("idle,exit,$_,$c"), pmed("idle,exit,$_,bare")) }
                                                        @pool_sizes), 1.10, 1) } @pc ];
-        push @prows, [ 'fork after a collection: x bare <= 1.20',
+        push @prows, [ 'fork after a collection: x bare <= 1.10',
                        map { my $c = $_; verdict(worst(map { ratio(pmed("reset,exit,$_,$c"), pmed("reset,exit,$_,bare")) }
-                                                       @pool_sizes), 1.20, 1) } @pc ];
+                                                       @pool_sizes), 1.10, 1) } @pc ];
         push @prows, [ '  the same, vstack-pool with set_used only (fork-wipe alone)',
                        map { my $c = $_; $c eq 'vstack-pool'
                                ? verdict(worst(map { ratio(pmed("used,exit,$_,$c"), pmed("used,exit,$_,bare")) }
-                                               @pool_sizes), 1.20, 1) : '' } @pc ];
+                                               @pool_sizes), 1.10, 1) : '' } @pc ];
         push @pnotes, 'fork after a collection: vstack-pool after set_used and resize; the others after their'
           . ' collection (they have no resize)';
         push @pnotes, 'over several maxsizes, the worst (' . join(', ', map { hsize($_) } @pool_sizes) . ')'
