@@ -29,7 +29,7 @@ static void inits(struct tu_logs *logs, int *stack_rc, int *pool_rc)
     vstack_pool p;
     tu_capture_defaults(logs);
     tu_logs_clear(logs);
-    *stack_rc = vstack_init(&st, 1 << 20, 16 << 20, 0);
+    *stack_rc = vstack_init(&st, 1 << 20, 0, 0); /* a fixed stack: no other warning, with or without mmap */
     vstack_set_default_handlers(NULL, NULL, NULL);
     if (*stack_rc == VSTACK_OK)
         vstack_destroy(&st);
@@ -38,6 +38,9 @@ static void inits(struct tu_logs *logs, int *stack_rc, int *pool_rc)
         ok(strstr(vstack_pool_last_error(&p), "VSTACK_HUGEPAGES=sometimes") != NULL,
            "the pool warns of the value read first: %s", vstack_pool_last_error(&p));
         vstack_pool_destroy(&p);
+    } else if (*pool_rc == VSTACK_ESYS && strstr(vstack_pool_last_error(&p), "no mmap")) {
+        skip(1, "a pool needs mmap: %s", vstack_pool_last_error(&p));
+        *pool_rc = VSTACK_OK; /* nothing to hold against the environment */
     }
 }
 
