@@ -14,11 +14,14 @@ ok() { # ok STATUS NAME
 }
 
 dirs=$(ls -d src include t nt calc bench fuzz examples contrib abi .ci 2>/dev/null)
-files=$( { find $dirs -type f \( -name '*.c' -o -name '*.h' -o -name '*.pl' -o -name '*.pm' -o -name '*.py' \
+# Build outputs (libtool's .libs, automake's .deps, a wrapper's generated
+# sources) are not the project's sources.
+prune='( -name .libs -o -name .deps -o -name _libs ) -prune -o'
+files=$( { find $dirs $prune -type f \( -name '*.c' -o -name '*.h' -o -name '*.pl' -o -name '*.pm' -o -name '*.py' \
              -o -name '*.sh' -o -name 'Makefile.inc' \) -print
            ls Configure Makefile.am configure.ac build-aux/install-packages.sh 2>/dev/null
            # scripts without an extension: those that start with #!
-           for f in $(find $dirs -type f ! -name '*.*' -print); do
+           for f in $(find $dirs $prune -type f ! -name '*.*' -print); do
                head -c 2 "$f" | grep -q '^#!' && echo "$f"
            done
          } | sort -u)
