@@ -8,49 +8,13 @@
  * is nothing to ask memcheck, and the test says so. */
 #include "nt-util.h"
 #include "../calc/heap.h"
+#include "testutil.h"
 
 #ifdef HAVE_VALGRIND_MEMCHECK_H
 #include <valgrind/memcheck.h>
 
 #define KiB ((size_t)1024)
 #define W sizeof(mp_limb_t)
-
-enum state { NOACCESS, UNDEFINED, DEFINED, MIXED, NOT_VALGRIND };
-
-static unsigned char vbits[64 * 1024];
-
-/* What memcheck thinks of [p, p+n): GET_VBITS returns 3 when any byte is
- * not addressable; otherwise vbits 0xff are undefined bytes, 0x00 defined. */
-static enum state state_of(const void *p, size_t n)
-{
-    size_t undef = 0, def = 0;
-    if (n > sizeof vbits)
-        n = sizeof vbits;
-    unsigned r = VALGRIND_GET_VBITS(p, vbits, n);
-    if (r == 0)
-        return NOT_VALGRIND;
-    if (r == 3)
-        return NOACCESS;
-    for (size_t i = 0; i < n; i++) {
-        undef += vbits[i] == 0xff;
-        def += vbits[i] == 0x00;
-    }
-    return undef == n ? UNDEFINED : def == n ? DEFINED : MIXED;
-}
-
-static const char *state_name(enum state s)
-{
-    static const char *const names[] = {"no access", "undefined", "defined", "mixed",
-                                        "not under valgrind"};
-    return names[s];
-}
-
-static void is_state(const void *p, size_t n, enum state want, const char *what)
-{
-    enum state got = state_of(p, n);
-    if (!ok(got == want, "%s: %s", what, state_name(want)))
-        diag("  memcheck says %s for %zu bytes at %p", state_name(got), n, p);
-}
 
 /* The objects below top are defined; the tail, up to 4 KiB of it, is not
  * addressable. */
@@ -62,11 +26,11 @@ static void check_heap(const struct heap *h, const char *when)
     size_t used = s.top * W, tail = s.size - used;
     char what[160];
     snprintf(what, sizeof what, "%s: the %zu bytes of objects", when, used);
-    is_state(base, used, DEFINED, what);
+    tu_is_mem_state(base, used, TU_DEFINED, what);
     snprintf(what, sizeof what, "%s: the free tail past them (%zu bytes)", when, tail);
     if (!ok(tail > 0, "%s: the pool has a free tail", when))
         return;
-    is_state(base + used, tail < 4 * KiB ? tail : 4 * KiB, NOACCESS, what);
+    tu_is_mem_state(base + used, tail < 4 * KiB ? tail : 4 * KiB, TU_NOACCESS, what);
 }
 
 /* Root id holds the value of z. */
@@ -107,7 +71,7 @@ int main(void)
     unsigned char *new_b = (unsigned char *)(heap_get(&h, b) - HEAP_OVERHEAD);
     ok(new_b < old_b, "the collection moved root b down");
     check_heap(&h, "after a collection");
-    is_state(old_b + heap_object_bytes(big) - W, W, NOACCESS,
+    tu_is_mem_state(old_b + heap_object_bytes(big) - W, W, TU_NOACCESS,
              "after a collection: the last word of b's old place");
     holds(&h, a, small, "after a collection");
     holds(&h, b, big, "after a collection");

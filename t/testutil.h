@@ -217,4 +217,14 @@ int tu_fork_wait(int (*fn)(void *), void *arg, int *fork_err);
  * (On Windows: one skipped line.) */
 void tu_in_child(void (*fn)(int fd, void *arg), void *arg, const char *what);
 
+/* ---- memcheck (tu-memcheck.c; with valgrind's headers only) -------------- */
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+enum tu_mem_state { TU_NOACCESS, TU_UNDEFINED, TU_DEFINED, TU_MIXED, TU_NOT_VALGRIND };
+/* What memcheck thinks of [p, p+n) (at most 64 KiB of it). */
+enum tu_mem_state tu_mem_state_of(const void *p, size_t n);
+const char *tu_mem_state_name(enum tu_mem_state s);
+/* One check: [p, p+n) is in state want, or a diagnostic says what it is. */
+void tu_is_mem_state(const void *p, size_t n, enum tu_mem_state want, const char *what);
+#endif
+
 #endif

@@ -30,43 +30,6 @@
 
 #ifdef HAVE_VALGRIND_MEMCHECK_H
 
-enum state { NOACCESS, UNDEFINED, DEFINED, MIXED, NOT_VALGRIND };
-
-static unsigned char vbits[64 * 1024];
-
-/* What memcheck thinks of [p, p+n): GET_VBITS returns 3 when any byte is not
- * addressable; otherwise vbits 0xff are undefined bytes, 0x00 defined. */
-static enum state state_of(const void *p, size_t n)
-{
-    size_t undef = 0, def = 0;
-    if (n > sizeof vbits)
-        n = sizeof vbits;
-    unsigned r = VALGRIND_GET_VBITS(p, vbits, n);
-    if (r == 0)
-        return NOT_VALGRIND;
-    if (r == 3)
-        return NOACCESS;
-    for (size_t i = 0; i < n; i++) {
-        undef += vbits[i] == 0xff;
-        def += vbits[i] == 0x00;
-    }
-    return undef == n ? UNDEFINED : def == n ? DEFINED : MIXED;
-}
-
-static const char *state_name(enum state s)
-{
-    static const char *const names[] = {"no access", "undefined", "defined", "mixed",
-                                        "not under valgrind"};
-    return names[s];
-}
-
-static void is_state(const void *p, size_t n, enum state want, const char *what)
-{
-    enum state got = state_of(p, n);
-    if (!ok(got == want, "%s: %s", what, state_name(want)))
-        diag("  memcheck says %s for %zu bytes at %p", state_name(got), n, p);
-}
-
 static void memcheck_part(void)
 {
     struct tu_logs logs;
@@ -80,45 +43,45 @@ static void memcheck_part(void)
         bail_out("vstack_init(1 MiB, 64 MiB) failed");
     av0 = vstack_avma(&st);
 
-    is_state((void *)(vstack_top(&st) - 4096), 4096, NOACCESS, "an empty stack's committed part");
-    is_state((void *)(tu_bot(&st) - 4096), 4096, NOACCESS, "the reserved part below bot");
+    tu_is_mem_state((void *)(vstack_top(&st) - 4096), 4096, TU_NOACCESS, "an empty stack's committed part");
+    tu_is_mem_state((void *)(tu_bot(&st) - 4096), 4096, TU_NOACCESS, "the reserved part below bot");
 
     p = vstack_alloc(&st, 4096);
-    is_state(p, 4096, UNDEFINED, "a fresh chunk");
+    tu_is_mem_state(p, 4096, TU_UNDEFINED, "a fresh chunk");
     memset(p, 1, 4096);
-    is_state(p, 4096, DEFINED, "a chunk after writing it");
-    is_state((void *)(vstack_avma(&st) - 4096), 4096, NOACCESS, "the free space below avma");
+    tu_is_mem_state(p, 4096, TU_DEFINED, "a chunk after writing it");
+    tu_is_mem_state((void *)(vstack_avma(&st) - 4096), 4096, TU_NOACCESS, "the free space below avma");
 
     q = vstack_alloc(&st, 256);
     memset(q, 2, 256);
     vstack_set_avma(&st, (vstack_sp)p);
-    is_state(q, 256, NOACCESS, "a chunk popped by vstack_set_avma");
-    is_state(p, 4096, DEFINED, "the chunk below it stays defined");
+    tu_is_mem_state(q, 256, TU_NOACCESS, "a chunk popped by vstack_set_avma");
+    tu_is_mem_state(p, 4096, TU_DEFINED, "the chunk below it stays defined");
 
     vstack_set_avma(&st, av0);
-    is_state(p, 4096, NOACCESS, "everything popped back to top");
+    tu_is_mem_state(p, 4096, TU_NOACCESS, "everything popped back to top");
     p = vstack_alloc(&st, 4096);
-    is_state(p, 4096, UNDEFINED, "the same address handed out again is undefined");
+    tu_is_mem_state(p, 4096, TU_UNDEFINED, "the same address handed out again is undefined");
 
     /* A chunk that makes the stack grow. */
     q = vstack_alloc(&st, 3 * MB);
     ok(q != NULL, "3 MiB allocation grows the stack");
     if (q) {
-        is_state(q, 64 * KB, UNDEFINED, "a chunk from growth (low end)");
-        is_state(q + 3 * MB - 64 * KB, 64 * KB, UNDEFINED, "a chunk from growth (high end)");
+        tu_is_mem_state(q, 64 * KB, TU_UNDEFINED, "a chunk from growth (low end)");
+        tu_is_mem_state(q + 3 * MB - 64 * KB, 64 * KB, TU_UNDEFINED, "a chunk from growth (high end)");
         memset(q, 3, 3 * MB);
     }
     vstack_set_avma(&st, (vstack_sp)p);
     is_int(vstack_reset(&st), VSTACK_OK, "vstack_reset");
     if (q)
-        is_state(q, 64 * KB, NOACCESS, "popped and decommitted memory");
+        tu_is_mem_state(q, 64 * KB, TU_NOACCESS, "popped and decommitted memory");
     else
         skip(1, "no chunk");
 
     /* vstack_new_chunk behaves like vstack_alloc. */
     {
         long *w = vstack_new_chunk(&st, 100);
-        is_state(w, 100 * sizeof(long), UNDEFINED, "vstack_new_chunk(100)");
+        tu_is_mem_state(w, 100 * sizeof(long), TU_UNDEFINED, "vstack_new_chunk(100)");
     }
 
     /* Popping to a point inside a chunk. */
@@ -126,8 +89,8 @@ static void memcheck_part(void)
         unsigned char *c = vstack_alloc(&st, 1024);
         memset(c, 4, 1024);
         vstack_set_avma(&st, (vstack_sp)(c + 512));
-        is_state(c, 512, NOACCESS, "the lower half of a partly popped chunk");
-        is_state(c + 512, 512, DEFINED, "its upper half");
+        tu_is_mem_state(c, 512, TU_NOACCESS, "the lower half of a partly popped chunk");
+        tu_is_mem_state(c + 512, 512, TU_DEFINED, "its upper half");
     }
 
     /* A pop by a plain store, as a normal build makes it: memcheck learns of
@@ -137,15 +100,15 @@ static void memcheck_part(void)
         unsigned char *c = vstack_alloc(&st, 4096);
         memset(c, 5, 4096);
         st.avma = av; /* what vstack_set_avma is without VSTACK_DEBUG */
-        is_state(c, 4096, DEFINED, "a plain-store pop: still addressable until the library is called");
+        tu_is_mem_state(c, 4096, TU_DEFINED, "a plain-store pop: still addressable until the library is called");
         vstack_pop_all(&st);
         vstack_set_avma(&st, av);
-        is_state(c, 4096, NOACCESS, "a plain-store pop: no access after the next library call");
+        tu_is_mem_state(c, 4096, TU_NOACCESS, "a plain-store pop: no access after the next library call");
     }
 
     /* Trim: the pages below avma read as zero afterwards but are free. */
     is_int(vstack_trim(&st), VSTACK_OK, "vstack_trim");
-    is_state((void *)(vstack_avma(&st) - 64 * KB), 64 * KB, NOACCESS,
+    tu_is_mem_state((void *)(vstack_avma(&st) - 64 * KB), 64 * KB, TU_NOACCESS,
              "free memory after a trim");
     vstack_destroy(&st);
 
@@ -175,32 +138,32 @@ static void memcheck_part(void)
             bail_out("a stack to bind");
         vstack_pop_all(&st);
         unsigned char *below = (unsigned char *)vstack_top(&st) - 64 * KB;
-        is_state(below, 4096, NOACCESS, "before binding, what was popped");
+        tu_is_mem_state(below, 4096, TU_NOACCESS, "before binding, what was popped");
         var = vstack_top(&st);
         is_int(vstack_bind_avma(&st, &var), VSTACK_OK, "bind");
-        is_state(below, 4096, UNDEFINED, "bound: the committed part below avma is addressable");
+        tu_is_mem_state(below, 4096, TU_UNDEFINED, "bound: the committed part below avma is addressable");
         var -= 128 * KB; /* the embedder's own allocation */
         memset((void *)var, 6, 128 * KB);
         unsigned char *c = vstack_alloc(&st, 4096);
         ok(c && var == (vstack_sp)c, "bound: vstack_alloc moves the variable");
-        is_state(c, 4096, UNDEFINED, "bound: what it hands out is addressable, as it was");
+        tu_is_mem_state(c, 4096, TU_UNDEFINED, "bound: what it hands out is addressable, as it was");
         if (c)
             memset(c, 7, 4096);
         static vstack_sp var2;
         var2 = var;
         is_int(vstack_bind_avma(&st, &var2), VSTACK_OK, "bound again, to another variable");
-        is_state(c, 4096, DEFINED, "rebinding changes nothing memcheck knows");
+        tu_is_mem_state(c, 4096, TU_DEFINED, "rebinding changes nothing memcheck knows");
         var = var2;
         is_int(vstack_bind_avma(&st, &var), VSTACK_OK, "and back");
         is_int(vstack_grow(&st, 4 * MB), VSTACK_OK, "bound: grow");
-        is_state((void *)(tu_bot(&st) + 4096), 4096, UNDEFINED, "bound: what growth commits is addressable");
+        tu_is_mem_state((void *)(tu_bot(&st) + 4096), 4096, TU_UNDEFINED, "bound: what growth commits is addressable");
         is_int(vstack_trim(&st), VSTACK_OK, "bound: trim");
-        is_state((void *)(var - 4096), 4096, DEFINED, "bound: trimmed pages are defined zeros");
-        is_state((void *)var, 4096, DEFINED, "bound: the embedder's data is still defined");
+        tu_is_mem_state((void *)(var - 4096), 4096, TU_DEFINED, "bound: trimmed pages are defined zeros");
+        tu_is_mem_state((void *)var, 4096, TU_DEFINED, "bound: the embedder's data is still defined");
         is_int(vstack_bind_avma(&st, NULL), VSTACK_OK, "unbind");
         ok(vstack_avma(&st) == var, "unbound: the head takes the variable's value");
-        is_state((void *)(var - 4096), 4096, NOACCESS, "unbound: below avma is no-access again");
-        is_state((void *)var, 4096, DEFINED, "unbound: the data above avma is still defined");
+        tu_is_mem_state((void *)(var - 4096), 4096, TU_NOACCESS, "unbound: below avma is no-access again");
+        tu_is_mem_state((void *)var, 4096, TU_DEFINED, "unbound: the data above avma is still defined");
         vstack_destroy(&st);
     }
     /* So is a pool's, and a minsize above the cap with it. */
@@ -225,13 +188,13 @@ static void memcheck_part(void)
         if (vstack_pool_init(&pool, 64 * KB, 16 * MB, 0) != VSTACK_OK)
             bail_out("vstack_pool_init failed");
         unsigned char *b = vstack_pool_base(&pool);
-        is_state(b, 4096, DEFINED, "a pool's first commit");
+        tu_is_mem_state(b, 4096, TU_DEFINED, "a pool's first commit");
         vstack_pool_resize(&pool, 1 * MB);
-        is_state(b + 512 * KB, 4096, DEFINED, "what a pool's growth commits");
+        tu_is_mem_state(b + 512 * KB, 4096, TU_DEFINED, "what a pool's growth commits");
         memset(b, 1, 1 * MB);
         vstack_pool_resize(&pool, 0);
-        is_state(b + 512 * KB, 4096, NOACCESS, "what a pool gives back");
-        is_state(b, 4096, DEFINED, "what it keeps");
+        tu_is_mem_state(b + 512 * KB, 4096, TU_NOACCESS, "what a pool gives back");
+        tu_is_mem_state(b, 4096, TU_DEFINED, "what it keeps");
         vstack_pool_destroy(&pool);
     }
     is_int(VALGRIND_COUNT_ERRORS - errors0, 0, "the library caused no memcheck error");
