@@ -207,7 +207,11 @@ void vstack_pool_set_used(vstack_pool *pool, size_t used)
     struct vs_os_err e;
     uintptr_t lo, hi;
     struct vs_fork *f = &p->r.fork;
-    if (f->slot && vs_block(&saved, &o) == VSTACK_OK) {
+    /* A collector calls this after every collection, mostly with the tail
+     * it gave last time: then the mark is right already, and nothing is
+     * blocked or called. */
+    int kept = f->range(f, &lo, &hi) ? f->lo == lo && f->keep == hi && f->hi == hi : f->lo == f->hi;
+    if (f->slot && !kept && vs_block(&saved, &o) == VSTACK_OK) {
         if (vs_fork_keep(f, &e) != 0 && f->lo < f->hi && (!f->range(f, &lo, &hi) || f->lo < lo))
             vs_fail_os(&o, &e, "cannot clear the fork-wipe mark of the free tail");
         vs_unblock(&saved, &o);

@@ -150,6 +150,11 @@ static void forks(void)
     vstack_pool_set_used(&fp, fp_used);
     is_int(vs_os_count(VS_OS_WIPE), 1, "set_used: the tail is marked once, and the mark is kept");
     vs_os_fail_reset();
+    vstack_pool_set_used(&fp, fp_used);
+    ok(vs_os_count(VS_OS_WIPE) == 0 && vs_os_count(VS_OS_SIGBLOCK) == 0,
+       "set_used with the same tail again: no call at all (%lu wipe, %lu block)", vs_os_count(VS_OS_WIPE),
+       vs_os_count(VS_OS_SIGBLOCK));
+    vs_os_fail_reset();
     tu_in_child(fork_child, NULL, "set_used");
     is_int(vs_os_count(VS_OS_WIPE), 0, "set_used: fork makes no madvise call");
     size_t kept = 0;
