@@ -166,13 +166,15 @@ void vs_deliver_alloc(vstack *st, const struct vs_out *o)
         fn = derr;
         ctx = dctx;
     }
+    char msg[VS_MSG_LEN];
     vs_region_deliver(&p->r, o);
     if (o->code == VSTACK_OK)
         return;
+    vs_line_format(&o->fail, msg, sizeof msg);
     if (fn)
-        fn(st, o->code, o->msg, ctx); /* may longjmp: the stack is consistent */
+        fn(st, o->code, msg, ctx); /* may longjmp: the stack is consistent */
     else
-        fprintf(stderr, "vstack: %s\n", o->msg);
+        fprintf(stderr, "vstack: %s\n", msg);
 }
 
 /* ---- growth ---------------------------------------------------------------- */
@@ -203,7 +205,6 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
     vstack_sp nbot = p->r.hi - newsize, obot = p->r.edge;
     struct vs_os_sigmask saved;
     struct vs_os_err e;
-    char b1[48], b2[48];
 
     if (newsize <= cur)
         return VSTACK_OK;
@@ -215,11 +216,11 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
         vs_unblock(&saved, o);
         if (p->vsize && cur >= p->rsize) {
             p->vsize = cur;
-            return vs_fail_os(o, &e, "parisizemax lowered to %s: cannot grow the stack to %s",
-                              vs_fmt_size(cur, b1), vs_fmt_size(newsize, b2));
+            return vs_fail_os(o, &e, "parisizemax lowered to %'zu: cannot grow the stack to %'zu",
+                              cur, newsize);
         }
-        return vs_fail_os(o, &e, "cannot grow the stack from %s to %s", vs_fmt_size(cur, b1),
-                          vs_fmt_size(newsize, b2));
+        return vs_fail_os(o, &e, "cannot grow the stack from %'zu to %'zu", cur,
+                          newsize);
     }
     /* An embedder that allocates by itself never tells memcheck: its
      * committed memory is all addressable. */
@@ -239,23 +240,24 @@ static int vs_commit_to(vstack *st, size_t newsize, struct vs_out *o)
 static int vs_overflow(vstack *st, size_t nbytes, struct vs_out *o)
 {
     struct vs_stack *p = vs_stack_state(st);
-    char b1[48], b2[48], hint[96];
     size_t used = p->r.hi - vs_sp(st);
     size_t need = nbytes > VS_SIZE_CLAMP - used ? VS_SIZE_CLAMP : used + nbytes;
+    size_t giga = (2 * need + 999999999) / 1000000000;
 
+#define VS_FIXED "the stack overflows: %zu bytes requested with %'zu in use; the stack has a fixed size of %'zu " \
+                 "(parisizemax is 0): "
+#define VS_LIMIT "the stack overflows: %zu bytes requested with %'zu in use; parisizemax is %'zu: "
     if (need > VS_SIZE_CLAMP / 2)
-        snprintf(hint, sizeof hint, "no parisizemax can hold that much here");
-    else
-        snprintf(hint, sizeof hint, "%s it with default(parisizemax, \"%zuG\")", p->vsize ? "raise" : "set",
-                 (2 * need + 999999999) / 1000000000);
-    if (p->vsize)
         return vs_failf(o, VSTACK_ESTACK,
-                        "the stack overflows: %zu bytes requested with %s in use; parisizemax is %s: %s", nbytes,
-                        vs_fmt_size(used, b1), vs_fmt_size(p->vsize, b2), hint);
+                        p->vsize ? VS_LIMIT "no parisizemax can hold that much here"
+                                 : VS_FIXED "no parisizemax can hold that much here",
+                        nbytes, used, p->vsize ? p->vsize : p->rsize);
     return vs_failf(o, VSTACK_ESTACK,
-                    "the stack overflows: %zu bytes requested with %s in use; the stack has a fixed size of %s "
-                    "(parisizemax is 0): %s",
-                    nbytes, vs_fmt_size(used, b1), vs_fmt_size(p->rsize, b2), hint);
+                    p->vsize ? VS_LIMIT "raise it with default(parisizemax, \"%zuG\")"
+                             : VS_FIXED "set it with default(parisizemax, \"%zuG\")",
+                    nbytes, used, p->vsize ? p->vsize : p->rsize, giga);
+#undef VS_FIXED
+#undef VS_LIMIT
 }
 
 /* A bound stack's pointer outside the stack, for a call that needs it. */
@@ -350,7 +352,6 @@ int vstack_grow(vstack *st, size_t newsize)
     struct vs_out o;
     vs_out_init(&o);
     size_t cur = p->r.hi - p->r.edge, target;
-    char b1[48], b2[48];
 
     vs_track_sync(st);
     if (p->bound && vs_sp_inside(p, vs_sp(st)))
@@ -359,18 +360,18 @@ int vstack_grow(vstack *st, size_t newsize)
         ;
     } else if (newsize == 0) {
         if (!p->vsize || cur >= p->vsize)
-            vs_failf(&o, VSTACK_ESTACK, "cannot grow: the stack is at parisizemax %s",
-                     vs_fmt_size(vs_limit(p), b1));
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow: the stack is at parisizemax %'zu",
+                     vs_limit(p));
         else
             vs_commit_to(st, vs_grow_target(p, 2 * cur), &o);
     } else {
         target = vs_clamp_round(newsize, p->r.opts.unit);
         if (target > vs_limit(p) && target > cur && p->vsize)
-            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: parisizemax is %s", vs_fmt_size(newsize, b1),
-                     vs_fmt_size(p->vsize, b2));
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %'zu: parisizemax is %'zu", newsize,
+                     p->vsize);
         else if (target > vs_limit(p) && target > cur)
-            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %s: the stack has a fixed size of %s (parisizemax is 0)",
-                     vs_fmt_size(newsize, b1), vs_fmt_size(p->rsize, b2));
+            vs_failf(&o, VSTACK_ESTACK, "cannot grow to %'zu: the stack has a fixed size of %'zu (parisizemax is 0)",
+                     newsize, p->rsize);
         else
             vs_commit_to(st, target, &o);
     }
@@ -388,14 +389,13 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
     struct vs_os_sigmask saved;
     struct vs_os_err e;
     size_t len = nbot - p->r.edge;
-    char b1[48], b2[48];
     int hole;
 
     if (vs_block(&saved, o) != VSTACK_OK)
         return o->code;
     if (vs_region_decommit(&p->r, nbot, &hole, &e, o) != 0 && !hole) {
         vs_unblock(&saved, o);
-        return vs_fail_os(o, &e, "cannot give back %s of the stack", vs_fmt_size(len, b1));
+        return vs_fail_os(o, &e, "cannot give back %'zu of the stack", len);
     }
     if (hole) {
         if (p->vsize)
@@ -408,8 +408,8 @@ static int vs_decommit_to(vstack *st, vstack_sp nbot, struct vs_out *o)
     vs_set_lim(st);
     vs_unblock(&saved, o);
     if (hole)
-        return vs_fail_os(o, &e, "%s were given back but not reserved again; parisizemax lowered to %s",
-                          vs_fmt_size(len, b1), vs_fmt_size(p->r.hi - nbot, b2));
+        return vs_fail_os(o, &e, "%'zu were given back but not reserved again; parisizemax lowered to %'zu",
+                          len, (size_t)(p->r.hi - nbot));
     vs_infof(st, o, "decreasing stack size to %zu", (size_t)(p->r.hi - nbot));
     return VSTACK_OK;
 }
@@ -468,7 +468,6 @@ int vstack_trim(vstack *st)
     vs_out_init(&o);
     struct vs_os_err e;
     vstack_sp av = vs_sp(st), end = VS_ALIGN_DOWN(av, vs_page());
-    char b1[48];
 
     vs_track_sync(st);
     if (vs_stack_gone(st, "vstack_trim", &o))
@@ -482,7 +481,7 @@ int vstack_trim(vstack *st)
         if (p->tracking && !vs_os_config()->reserves)
             vs_track_undefined((void *)p->r.edge, end - p->r.edge);
         if (vs_os_discard((void *)p->r.edge, end - p->r.edge, &e) != 0) {
-            vs_fail_os(&o, &e, "cannot discard %s of free stack", vs_fmt_size(end - p->r.edge, b1));
+            vs_fail_os(&o, &e, "cannot discard %'zu of free stack", (size_t)(end - p->r.edge));
             /* A layer that discards by decommitting and committing again
              * (Windows) may have stopped halfway: give the range back, so
              * that the stack never counts decommitted pages as committed.
@@ -491,7 +490,7 @@ int vstack_trim(vstack *st)
                 struct vs_out d;
                 vs_out_init(&d);
                 if (vs_decommit_to(st, end, &d) != VSTACK_OK)
-                    vs_warnf(&o, d.code, "%s", d.msg);
+                    vs_warn_failure(&o, &d);
             }
         }
         if (p->tracking && p->bound)

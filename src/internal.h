@@ -30,18 +30,42 @@ union vs_warn_fn;
 
 /* ---- report.c: what a call has to say, and who hears it -------------------
  * Helpers never call a handler: they record a failure and warnings in a
- * struct vs_out, and the public entry point delivers it. */
-struct vs_out {
-    int code;                      /* VSTACK_OK, or the code of the failure */
-    char msg[VS_MSG_LEN];          /* the failure's sentence */
-    int nwarn;
-    int warn_code[VS_NWARN];
-    char warn[VS_NWARN][VS_MSG_LEN];
-    int ninfo;                     /* verbose lines ("increasing stack size to N") */
-    char info[VS_NINFO][VS_MSG_LEN];
+ * struct vs_out, and the public entry point delivers it.  A sentence is
+ * recorded as its format and its arguments, and written out only where
+ * somebody reads it: in a handler's call, on stderr, or in
+ * vstack_last_error.  A format is a string literal.  A %s argument must
+ * outlive the sentence (a literal, or a name the caller was given as one);
+ * a string of the library's user is written %.Ns instead, and up to N of
+ * its bytes are copied when recorded (VS_COPY_LEN for all of a sentence's
+ * copies together).  The conversions are printf's d i u x c s p and %%, with the
+ * length modifiers l ll z, flags, width and precision as digits; the flag
+ * ' on %zu writes a size in words: "2000003072 bytes (1.86 GiB)". */
+#define VS_NARGS 6
+#define VS_COPY_LEN 64
+union vs_arg {
+    long long i;
+    unsigned long long u;
+    const char *s;
+    const void *p;
 };
-/* An empty record: nothing to say yet.  Only the counts are set; the
- * sentences are written when recorded. */
+struct vs_line {
+    const char *fmt;            /* NULL: no sentence */
+    int code;
+    unsigned char nargs;
+    unsigned char os;           /* ": call: reason" of err follows */
+    union vs_arg arg[VS_NARGS];  /* a copied string's: its offset in copy */
+    char copy[VS_COPY_LEN];
+    struct vs_os_err err;       /* with os */
+};
+struct vs_out {
+    int code;                   /* VSTACK_OK, or the code of the failure */
+    struct vs_line fail;        /* the failure's sentence */
+    int nwarn;
+    struct vs_line warn[VS_NWARN];
+    int ninfo;                  /* verbose lines ("increasing stack size to N") */
+    struct vs_line info[VS_NINFO];
+};
+/* An empty record: nothing to say yet.  Only the counts are set. */
 static inline void vs_out_init(struct vs_out *o) { o->code = o->nwarn = o->ninfo = 0; }
 /* Record the failure; returns code. */
 int vs_failf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
@@ -52,11 +76,17 @@ void vs_warnf(struct vs_out *o, int code, const char *fmt, ...) VS_PRINTF(3, 4);
 /* vs_fail_os's twin for a warning: fmt's sentence, then ": call: reason",
  * with the VSTACK_E* code of e's errno. */
 void vs_warn_os(struct vs_out *o, const struct vs_os_err *e, const char *fmt, ...) VS_PRINTF(3, 4);
+/* Record the failure of `from` (which may be o) as a warning of o, with its
+ * code. */
+void vs_warn_failure(struct vs_out *o, const struct vs_out *from);
+/* Write the sentence of l into buf (len bytes, truncated to fit): "" for
+ * no sentence.  Returns buf. */
+char *vs_line_format(const struct vs_line *l, char *buf, size_t len);
 /* Map an errno from the OS layer to a VSTACK_E* code. */
 int vs_errno_code(int err);
 /* The sentence o leaves in a last error: the failure's, else the last
- * warning's, else "", with its code. */
-void vs_out_last(const struct vs_out *o, char *msg, size_t len, int *code);
+ * warning's, else none (code VSTACK_OK). */
+void vs_out_last(const struct vs_out *o, struct vs_line *last);
 /* Deliver o for an allocation (alloc.c): into the stack's last error and its warn
  * handler (vs_region_deliver), and a failure also to the error handler (or
  * to stderr when there is none).  May not return: the handler may longjmp. */
@@ -65,7 +95,7 @@ void vs_deliver_alloc(vstack *st, const struct vs_out *o);
 void vs_default_handlers(vstack_handler *err, vstack_handler *warn, void **ctx);
 /* A stack's hear function (vs_hear_fn, stack.c): its warn handler, else the
  * process-wide one. */
-void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg);
+void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, const struct vs_line *l);
 /* Record a verbose line ("increasing stack size to N") when the stack is
  * verbose: it goes to the warn handler only, and never into the last error. */
 void vs_infof(const vstack *st, struct vs_out *o, const char *fmt, ...) VS_PRINTF(3, 4);
@@ -76,8 +106,9 @@ size_t vs_round_up(size_t n, size_t unit);
 /* A size asked for, as the library uses it: clamped to VS_SIZE_CLAMP, then
  * rounded up to unit (0 stays 0). */
 size_t vs_clamp_round(size_t n, size_t unit);
-/* Human-readable size for messages, e.g. "2000003072 bytes (1.86 GiB)". */
-const char *vs_fmt_size(size_t n, char buf[static 48]);
+/* Human-readable size for messages, e.g. "2000003072 bytes (1.86 GiB)",
+ * into buf (len bytes); the length snprintf would give. */
+int vs_fmt_size(size_t n, char *buf, size_t len);
 
 /* ---- options.c: flags and environment, resolved once ---------------------
  * The environment is read once per process, at the first init (vstack(3)). */
@@ -195,8 +226,9 @@ union vs_warn_fn {
     vstack_pool_handler pool;
 };
 /* How a region's owner tells one sentence to the warn handler fn (with
- * ctx): the stack or pool is the one whose region is at r. */
-typedef void vs_hear_fn(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg);
+ * ctx): the stack or pool is the one whose region is at r.  It writes the
+ * sentence out only when there is a handler to hear it. */
+typedef void vs_hear_fn(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, const struct vs_line *l);
 struct vs_region {
     void *map_base;        /* the mapping as the system returned it */
     size_t map_len;
@@ -209,8 +241,8 @@ struct vs_region {
     union vs_warn_fn warn_fn;
     void *warn_ctx;
     vs_hear_fn *hear;
-    int errcode;           /* see vstack_last_error_code */
-    char errmsg[VS_MSG_LEN];
+    struct vs_line last;   /* the last error, as recorded (vstack_last_error_code: its code) */
+    char errmsg[VS_MSG_LEN]; /* ... and as written out when read */
 };
 /* Committed bytes. */
 static inline size_t vs_committed(const struct vs_region *r)
@@ -249,6 +281,8 @@ int vs_region_deliver(struct vs_region *r, const struct vs_out *o);
 /* The same without touching the last error: for a call that succeeded with
  * nothing but verbose lines to say. */
 void vs_region_tell(struct vs_region *r, const struct vs_out *o);
+/* The last error's sentence, written out now (into the region's errmsg). */
+const char *vs_region_last_error(const struct vs_region *r);
 
 /* ---- the private state of a stack and of a pool --------------------------
  * Each lives in the opaque storage of its public struct (vstack_common.h). */

@@ -104,9 +104,8 @@ size_t vs_round_size(const struct vs_opts *opts, size_t n)
 int vs_check_sizes(size_t min, size_t max, const char *what_min, const char *what_max,
                    struct vs_out *o)
 {
-    char b1[48], b2[48];
     if (max < min)
-        return vs_failf(o, VSTACK_EINVAL, "%s < %s: %s is %s, %s is %s", what_max, what_min, what_max,
-                        vs_fmt_size(max, b1), what_min, vs_fmt_size(min, b2));
+        return vs_failf(o, VSTACK_EINVAL, "%s < %s: %s is %'zu, %s is %'zu", what_max, what_min, what_max,
+                        max, what_min, min);
     return VSTACK_OK;
 }

@@ -18,10 +18,11 @@
  * its state. */
 static struct vs_pool *vs_pool_of(const struct vs_fork *f) { return (struct vs_pool *)(void *)vs_region_of(f); }
 
-static void vs_pool_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg)
+static void vs_pool_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, const struct vs_line *l)
 {
+    char msg[VS_MSG_LEN];
     if (fn->pool)
-        fn->pool(vs_pool_head((struct vs_pool *)(void *)r), code, msg, ctx);
+        fn->pool(vs_pool_head((struct vs_pool *)(void *)r), l->code, vs_line_format(l, msg, sizeof msg), ctx);
 }
 
 /* ---- fork-wipe: the free tail ------------------------------------------------ */
@@ -71,7 +72,6 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
     struct vs_os_sigmask saved;
     struct vs_os_err e;
     size_t min, max;
-    char b1[48];
     int again;
 
     vs_out_init(&o);
@@ -98,7 +98,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
         if (min > m.hi - m.lo)
             min = m.hi - m.lo; /* only under valgrind's cap, which warned */
         if (vs_region_commit(&p->r, p->r.lo + min, 0, &e, &o) != 0) {
-            vs_fail_os(&o, &e, "cannot commit the pool's minsize of %s", vs_fmt_size(min, b1));
+            vs_fail_os(&o, &e, "cannot commit the pool's minsize of %'zu", min);
         } else {
             p->minsize = p->high_water = min;
             p->used = SIZE_MAX;
@@ -110,7 +110,7 @@ int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned
     }
     if (o.code != VSTACK_OK && p->r.map_base) {
         if (vs_os_release(p->r.map_base, p->r.map_len, &e) != 0)
-            vs_warn_os(&o, &e, "cannot release %s after a failed commit", vs_fmt_size(p->r.map_len, b1));
+            vs_warn_os(&o, &e, "cannot release %'zu after a failed commit", p->r.map_len);
     }
     vs_unblock(&saved, &o);
     if (o.code != VSTACK_OK) {
@@ -140,9 +140,9 @@ void vstack_pool_set_warn_handler(vstack_pool *pool, vstack_pool_handler fn, voi
     p->r.warn_ctx = ctx;
 }
 
-const char *vstack_pool_last_error(const vstack_pool *pool) { return vs_cpool_state(pool)->r.errmsg; }
+const char *vstack_pool_last_error(const vstack_pool *pool) { return vs_region_last_error(&vs_cpool_state(pool)->r); }
 
-int vstack_pool_last_error_code(const vstack_pool *pool) { return vs_cpool_state(pool)->r.errcode; }
+int vstack_pool_last_error_code(const vstack_pool *pool) { return vs_cpool_state(pool)->r.last.code; }
 
 void vstack_pool_get_stats(const vstack_pool *pool, struct vstack_pool_stats *out)
 {
@@ -226,11 +226,10 @@ static int vs_pool_grow(struct vs_pool *p, size_t newsize, struct vs_out *o)
     struct vs_os_err e;
     size_t size = vs_committed(&p->r);
     uintptr_t at = p->r.edge;
-    char b1[48], b2[48];
 
     if (vs_region_commit(&p->r, p->r.lo + newsize, 1, &e, o) != 0)
-        return vs_fail_os(o, &e, "cannot grow the pool from %s to %s", vs_fmt_size(size, b1),
-                          vs_fmt_size(newsize, b2));
+        return vs_fail_os(o, &e, "cannot grow the pool from %'zu to %'zu", size,
+                          newsize);
     /* Fresh pages, or pages given back and committed again: zeros, as
      * vstack_pool(3) says, so memcheck takes them as defined. */
     vs_track_defined((void *)at, newsize - size);
@@ -238,8 +237,8 @@ static int vs_pool_grow(struct vs_pool *p, size_t newsize, struct vs_out *o)
         p->high_water = newsize;
     if (p->soft && newsize > p->soft && !p->soft_warned) {
         p->soft_warned = 1;
-        vs_warnf(o, VSTACK_OK, "the pool grew to %s, past its soft limit %s", vs_fmt_size(newsize, b1),
-                 vs_fmt_size(p->soft, b2));
+        vs_warnf(o, VSTACK_OK, "the pool grew to %'zu, past its soft limit %'zu", newsize,
+                 p->soft);
     }
     return VSTACK_OK;
 }
@@ -248,17 +247,16 @@ static int vs_pool_shrink(struct vs_pool *p, size_t newsize, struct vs_out *o)
 {
     struct vs_os_err e;
     size_t size = vs_committed(&p->r);
-    char b1[48], b2[48];
     int hole;
 
     if (vs_region_decommit(&p->r, p->r.lo + newsize, &hole, &e, o) != 0) {
         if (!hole)
-            return vs_fail_os(o, &e, "cannot give back %s of the pool", vs_fmt_size(size - newsize, b1));
+            return vs_fail_os(o, &e, "cannot give back %'zu of the pool", size - newsize);
         /* The reservation above it is gone too: the pool may not grow past it. */
         if (p->hard > newsize)
             p->hard = newsize;
-        vs_fail_os(o, &e, "%s of the pool were given back but not reserved again; the pool cannot grow past %s",
-                   vs_fmt_size(size - newsize, b1), vs_fmt_size(newsize, b2));
+        vs_fail_os(o, &e, "%'zu of the pool were given back but not reserved again; the pool cannot grow past %'zu",
+                   size - newsize, newsize);
     }
     if (p->soft && newsize <= p->soft)
         p->soft_warned = 0;
@@ -270,7 +268,6 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     struct vs_pool *p = vs_pool_state(pool);
     struct vs_out o;
     struct vs_os_sigmask saved;
-    char b1[48], b2[48];
     size_t n = vs_clamp_round(newsize, p->r.opts.unit), size = vs_committed(&p->r);
 
     vs_out_init(&o);
@@ -279,11 +276,11 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     if (vs_pool_gone(p, "vstack_pool_resize", &o))
         ;
     else if (p->hard && n > p->hard)
-        vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: its hard limit is %s", vs_fmt_size(n, b1),
-                 vs_fmt_size(p->hard, b2));
+        vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %'zu: its hard limit is %'zu", n,
+                 p->hard);
     else if (n > p->r.hi - p->r.lo)
-        vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %s: maxsize is %s", vs_fmt_size(n, b1),
-                 vs_fmt_size(p->r.hi - p->r.lo, b2));
+        vs_failf(&o, VSTACK_ESTACK, "the pool cannot grow to %'zu: maxsize is %'zu", n,
+                 (size_t)(p->r.hi - p->r.lo));
     else if (n != size && vs_pool_unstick(p, &o) == VSTACK_OK && vs_block(&saved, &o) == VSTACK_OK) {
         if (n > size)
             vs_pool_grow(p, n, &o);

@@ -19,9 +19,8 @@
 void vs_region_adopt(struct vs_region *r, const struct vs_mapping *m, struct vs_out *o)
 {
     struct vs_os_err e;
-    char b1[48];
     if (r->map_base && vs_os_release(r->map_base, r->map_len, &e) != 0)
-        vs_warn_os(o, &e, "cannot release %s at %p", vs_fmt_size(r->map_len, b1), r->map_base);
+        vs_warn_os(o, &e, "cannot release %'zu at %p", r->map_len, r->map_base);
     r->map_base = m->base;
     r->map_len = m->len;
     r->lo = m->lo;
@@ -55,10 +54,9 @@ static void vs_region_lose(struct vs_region *r, uintptr_t lo, uintptr_t hi, stru
     uintptr_t base = (uintptr_t)r->map_base, end = base + r->map_len;
     uintptr_t from = r->down ? base : hi, to = r->down ? lo : end;
     struct vs_os_err e;
-    char b1[48];
     if (to > from && vs_os_release((void *)from, to - from, &e) != 0)
-        vs_warn_os(o, &e, "cannot release the reservation %s the lost range (%s at %p stays mapped)",
-                   r->down ? "below" : "above", vs_fmt_size(to - from, b1), (void *)from);
+        vs_warn_os(o, &e, "cannot release the reservation %s the lost range (%'zu at %p stays mapped)",
+                   r->down ? "below" : "above", (size_t)(to - from), (void *)from);
     if (r->down) {
         r->map_base = (void *)hi;
         r->map_len = end - hi;
@@ -109,9 +107,9 @@ static void vs_hear_all(struct vs_region *r, vs_hear_fn *hear, const union vs_wa
                         const struct vs_out *o)
 {
     for (int i = 0; i < o->ninfo; i++)
-        hear(r, fn, ctx, VSTACK_OK, o->info[i]);
+        hear(r, fn, ctx, &o->info[i]);
     for (int i = 0; i < o->nwarn; i++)
-        hear(r, fn, ctx, o->warn_code[i], o->warn[i]);
+        hear(r, fn, ctx, &o->warn[i]);
 }
 
 void vs_region_destroy(struct vs_region *r, void *obj, size_t size)
@@ -119,18 +117,17 @@ void vs_region_destroy(struct vs_region *r, void *obj, size_t size)
     struct vs_out o;
     struct vs_os_sigmask saved;
     struct vs_os_err e;
-    char b1[48];
 
     vs_out_init(&o);
     /* A failure to block is only a warning: destroy goes on regardless. */
     int blocked = vs_block(&saved, &o) == VSTACK_OK;
     if (!blocked) {
-        vs_warnf(&o, o.code, "%s", o.msg);
+        vs_warn_failure(&o, &o);
         o.code = VSTACK_OK;
     }
     vs_live_remove(&r->fork);
     if (vs_os_release(r->map_base, r->map_len, &e) != 0)
-        vs_warn_os(&o, &e, "cannot release %s at %p", vs_fmt_size(r->map_len, b1), r->map_base);
+        vs_warn_os(&o, &e, "cannot release %'zu at %p", r->map_len, r->map_base);
     /* Empty the struct before signals come back, so that a handler that
      * longjmps out never finds it on released memory.  Only the warn
      * handler is kept, outside it, to hear what went wrong. */
@@ -146,7 +143,7 @@ void vs_region_destroy(struct vs_region *r, void *obj, size_t size)
 
 int vs_region_deliver(struct vs_region *r, const struct vs_out *o)
 {
-    vs_out_last(o, r->errmsg, sizeof r->errmsg, &r->errcode);
+    vs_out_last(o, &r->last);
     vs_region_tell(r, o);
     return o->code;
 }
@@ -155,4 +152,11 @@ void vs_region_tell(struct vs_region *r, const struct vs_out *o)
 {
     if (r->hear)
         vs_hear_all(r, r->hear, &r->warn_fn, r->warn_ctx, o);
+}
+
+const char *vs_region_last_error(const struct vs_region *r)
+{
+    /* Written where it is read: the buffer is the region's own, although
+     * the caller holds it as const. */
+    return vs_line_format(&r->last, (char *)r->errmsg, sizeof r->errmsg);
 }

@@ -35,7 +35,6 @@ static int vs_find_size(const struct vs_opts *opts, size_t asked, size_t want, s
 {
     size_t extra = opts->huge ? opts->unit : 0; /* room to align to the huge page */
     struct vs_os_err e, refusal = {.err = 0};
-    char b1[48], b2[48];
 
     for (size_t next;; want = next) {
         if (vs_trial(opts, want, extra, base, &e) == 0)
@@ -44,18 +43,22 @@ static int vs_find_size(const struct vs_opts *opts, size_t asked, size_t want, s
             refusal = e;
         next = vs_round_up(want / 2, opts->unit);
         if (!opts->halve || next < VSTACK_MIN_SIZE || next < opts->unit || next >= want || next < least) {
-            char tried[80] = "";
-            if (want != asked)
-                snprintf(tried, sizeof tried, " or its halvings down to %s", vs_fmt_size(want, b2));
-            if (least && next < least && opts->halve)
-                return vs_fail_os(o, &e, "cannot reserve %s of %s%s with %s committed at once", what,
-                                  vs_fmt_size(asked, b1), tried, vs_fmt_size(least, b2));
-            return vs_fail_os(o, &e, "cannot reserve %s of %s%s", what, vs_fmt_size(asked, b1), tried);
+            int committed = least && next < least && opts->halve;
+            if (want == asked)
+                return committed ? vs_fail_os(o, &e, "cannot reserve %s of %'zu with %'zu committed at once", what,
+                                              asked, least)
+                                 : vs_fail_os(o, &e, "cannot reserve %s of %'zu", what, asked);
+            return committed ? vs_fail_os(o, &e,
+                                          "cannot reserve %s of %'zu or its halvings down to %'zu with %'zu "
+                                          "committed at once",
+                                          what, asked, want, least)
+                             : vs_fail_os(o, &e, "cannot reserve %s of %'zu or its halvings down to %'zu", what,
+                                          asked, want);
         }
     }
     if (refusal.err)
-        vs_warn_os(o, &refusal, "%s of %s lowered to %s, the largest of its halvings that the system allows",
-                   what, vs_fmt_size(asked, b1), vs_fmt_size(want, b2));
+        vs_warn_os(o, &refusal, "%s of %'zu lowered to %'zu, the largest of its halvings that the system allows",
+                   what, asked, want);
     *size = want;
     return VSTACK_OK;
 }
@@ -64,13 +67,12 @@ int vs_reserve(const struct vs_opts *opts, size_t asked, size_t want, size_t lea
                struct vs_mapping *m, struct vs_out *o)
 {
     size_t unit = opts->unit, extra = opts->huge ? unit : 0, size = 0;
-    char b1[48], b2[48];
     void *base = NULL;
 
     if (vs_running_on_valgrind() && want > VSTACK_VALGRIND_MAX) {
         want = VSTACK_VALGRIND_MAX;
-        vs_warnf(o, VSTACK_OK, "running under valgrind: %s of %s capped to %s", what, vs_fmt_size(asked, b1),
-                 vs_fmt_size(want, b2));
+        vs_warnf(o, VSTACK_OK, "running under valgrind: %s of %'zu capped to %'zu", what, asked,
+                 want);
         if (least > want)
             least = want; /* the caller commits no more than the cap (a pool's minsize) */
     }

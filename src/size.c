@@ -20,21 +20,18 @@ size_t vs_clamp_round(size_t n, size_t unit)
     return vs_round_up(n > VS_SIZE_CLAMP ? VS_SIZE_CLAMP : n, unit);
 }
 
-const char *vs_fmt_size(size_t n, char buf[static 48])
+int vs_fmt_size(size_t n, char *buf, size_t len)
 {
     static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    if (n < 1024) {
-        snprintf(buf, 48, "%zu bytes", n);
-        return buf;
-    }
+    if (n < 1024)
+        return snprintf(buf, len, "%zu bytes", n);
     double v = (double)n / 1024;
     int i = 0;
     while (v >= 1024 && i < 5) {
         v /= 1024;
         i++;
     }
-    snprintf(buf, 48, "%zu bytes (%.3g %s)", n, v, unit[i]);
-    return buf;
+    return snprintf(buf, len, "%zu bytes (%.3g %s)", n, v, unit[i]);
 }
 
 /* Multiply *n by m; 0 on overflow. */

@@ -19,13 +19,12 @@ static int vs_map(vstack *st, size_t given, size_t asked, size_t rsize, size_t v
 {
     struct vs_stack *p = vs_stack_state(st);
     struct vs_mapping m;
-    char b1[48];
 
     if (vsize && vs_check_sizes(rsize, vsize, "parisize", "parisizemax", o) != VSTACK_OK)
         return o->code;
     if (vsize && !vs_os_config()->reserves) {
-        vs_warnf(o, VSTACK_OK, "no mmap on this system: parisizemax ignored, fixed stack of %s",
-                 vs_fmt_size(rsize, b1));
+        vs_warnf(o, VSTACK_OK, "no mmap on this system: parisizemax ignored, fixed stack of %'zu",
+                 rsize);
         vsize = 0;
     }
     /* From the new reservation to the release of the old one, a handler
@@ -90,16 +89,19 @@ void vstack_destroy(vstack *st)
 
 void vstack_claim(vstack *st) { vs_live_claim(&vs_stack_state(st)->r.fork); }
 
-void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, int code, const char *msg)
+void vs_stack_hear(struct vs_region *r, const union vs_warn_fn *fn, void *ctx, const struct vs_line *l)
 {
-    vstack *st = vs_stack_head((struct vs_stack *)(void *)r);
     vstack_handler derr, dwarn;
     void *dctx;
+    char msg[VS_MSG_LEN];
     vs_default_handlers(&derr, &dwarn, &dctx);
-    if (fn->stack)
-        fn->stack(st, code, msg, ctx);
-    else if (dwarn)
-        dwarn(st, code, msg, dctx);
+    if (!fn->stack) {
+        if (!dwarn)
+            return; /* nobody hears it: it is never written out */
+        ctx = dctx;
+    }
+    (fn->stack ? fn->stack : dwarn)(vs_stack_head((struct vs_stack *)(void *)r), l->code,
+                                    vs_line_format(l, msg, sizeof msg), ctx);
 }
 
 /* ---- GP's default() ---------------------------------------------------------- */
@@ -143,13 +145,13 @@ int vstack_default(vstack *st, const char *name, const char *value)
 
     vs_out_init(&o);
     if (which < 0)
-        vs_failf(&o, VSTACK_EINVAL, "default: unknown default '%s' (parisize or parisizemax)",
+        vs_failf(&o, VSTACK_EINVAL, "default: unknown default '%.24s' (parisize or parisizemax)",
                  name ? name : "(null)");
     else if (!value)
         ;
     else if (vstack_parse_size(value, &n) != VSTACK_OK)
         vs_failf(&o, VSTACK_EINVAL,
-                 "default(%s): bad size \"%s\" (digits, then k, M, G, T or KiB, MiB, GiB, TiB)", name,
+                 "default(%.24s): bad size \"%.36s\" (digits, then k, M, G, T or KiB, MiB, GiB, TiB)", name,
                  value);
     else
         return which ? vstack_set_sizemax(st, n) : vstack_set_size(st, n);

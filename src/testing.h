@@ -10,4 +10,9 @@
  * again. */
 void vs_env_forget(void);
 
+/* How many sentences the library has written out (report.c) since the
+ * process began: a sentence is recorded as its format and arguments, and
+ * written out only where it is read. */
+unsigned long vs_formatted_count(void);
+
 #endif

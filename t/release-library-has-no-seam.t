@@ -24,11 +24,11 @@ skip_all() {
     exit 0
 }
 
-# The seam's symbols: its functions and counters (src/os_seam.c), and the
+# The seam's symbols: its functions and counters (src/os_seam.c, src/testing.h), and the
 # stand-ins of the verbs (src/os_unix.c, src/os_win32.c).  A leading _ (as
 # some systems write C names) and a suffix of the compiler's (.constprop.0)
 # are allowed.
-SEAM_SYMBOLS='vs_env_forget|vs_os_fail_nth|vs_os_fail_nth_late|vs_os_fail_reset|vs_os_count|vs_os_misplace_next|vs_os_seam|vs_os_seam_late|vs_os_misplaced|vs_os_seam_mark|vs_seam_[a-z_]+|vs_map_elsewhere|vs_win_seam_fail|vs_win_code_of'
+SEAM_SYMBOLS='vs_env_forget|vs_formatted_count|vs_os_fail_nth|vs_os_fail_nth_late|vs_os_fail_reset|vs_os_count|vs_os_misplace_next|vs_os_seam|vs_os_seam_late|vs_os_misplaced|vs_os_seam_mark|vs_seam_[a-z_]+|vs_map_elsewhere|vs_win_seam_fail|vs_win_code_of'
 SEAM_SYMBOL_RE="[ 	]_?($SEAM_SYMBOLS)(\\.[a-z0-9.]+)?(@.*)?\$"
 # Its texts: the mark it carries for this check, read from src/os_seam.c,
 # and names of its own that only a file holding it has (in the symbol
