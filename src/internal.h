@@ -87,6 +87,9 @@ int vs_errno_code(int err);
 /* The sentence o leaves in a last error: the failure's, else the last
  * warning's, else none (code VSTACK_OK). */
 void vs_out_last(const struct vs_out *o, struct vs_line *last);
+/* The last error of a stack's or pool's region, written out now into the
+ * region's errmsg. */
+const char *vs_last_error(const struct vs_region *r);
 /* Deliver o for an allocation (alloc.c): into the stack's last error and its warn
  * handler (vs_region_deliver), and a failure also to the error handler (or
  * to stderr when there is none).  May not return: the handler may longjmp. */
@@ -281,8 +284,6 @@ int vs_region_deliver(struct vs_region *r, const struct vs_out *o);
 /* The same without touching the last error: for a call that succeeded with
  * nothing but verbose lines to say. */
 void vs_region_tell(struct vs_region *r, const struct vs_out *o);
-/* The last error's sentence, written out now (into the region's errmsg). */
-const char *vs_region_last_error(const struct vs_region *r);
 
 /* ---- the private state of a stack and of a pool --------------------------
  * Each lives in the opaque storage of its public struct (vstack_common.h). */

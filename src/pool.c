@@ -140,7 +140,7 @@ void vstack_pool_set_warn_handler(vstack_pool *pool, vstack_pool_handler fn, voi
     p->r.warn_ctx = ctx;
 }
 
-const char *vstack_pool_last_error(const vstack_pool *pool) { return vs_region_last_error(&vs_cpool_state(pool)->r); }
+const char *vstack_pool_last_error(const vstack_pool *pool) { return vs_last_error(&vs_cpool_state(pool)->r); }
 
 int vstack_pool_last_error_code(const vstack_pool *pool) { return vs_cpool_state(pool)->r.last.code; }
 

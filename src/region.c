@@ -153,10 +153,3 @@ void vs_region_tell(struct vs_region *r, const struct vs_out *o)
     if (r->hear)
         vs_hear_all(r, r->hear, &r->warn_fn, r->warn_ctx, o);
 }
-
-const char *vs_region_last_error(const struct vs_region *r)
-{
-    /* Written where it is read: the buffer is the region's own, although
-     * the caller holds it as const. */
-    return vs_line_format(&r->last, (char *)r->errmsg, sizeof r->errmsg);
-}

@@ -53,7 +53,14 @@ const char *vstack_strerror(int err)
     }
 }
 
-const char *vstack_last_error(const vstack *st) { return vs_region_last_error(&vs_cstack_state(st)->r); }
+const char *vs_last_error(const struct vs_region *r)
+{
+    /* Written where it is read: the buffer is the region's own, although
+     * the caller holds it as const. */
+    return vs_line_format(&r->last, (char *)r->errmsg, sizeof r->errmsg);
+}
+
+const char *vstack_last_error(const vstack *st) { return vs_last_error(&vs_cstack_state(st)->r); }
 
 int vstack_last_error_code(const vstack *st) { return vs_cstack_state(st)->r.last.code; }
 
