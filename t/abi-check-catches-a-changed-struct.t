@@ -9,15 +9,10 @@
 # function passes, a removed one fails, and a missing baseline is an error
 # of its own.  Skips without abidw and abidiff (Debian: abigail-tools), or
 # without a compiler that builds ELF shared libraries.
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 check=$src/abi/check
 update=$src/abi/update
 cc=${CC:-cc}
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 for tool in abidw abidiff; do
     command -v $tool >/dev/null 2>&1 || { echo "1..0 # SKIP no $tool (Debian: abigail-tools)"; exit 0; }
 done
@@ -108,4 +103,4 @@ ok $? "a removed function fails, naming it (status $st)"
 run nobase --baseline missing.abi --headers same same/libvstack.so
 test $st -eq 2 && says nobase "no baseline"
 ok $? "a missing baseline is an error of its own (status $st)"
-echo "1..$n"
+done_testing

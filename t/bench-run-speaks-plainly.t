@@ -6,13 +6,8 @@
 # and the examples print speaks of the product, not of how it was planned.
 # Option parsing is checked by an --only that is refused after it: no
 # benchmark runs.
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 cd "$src" || { echo "Bail out! cannot enter $src"; exit 1; }
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-run-t.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 
@@ -38,4 +33,4 @@ found=$(grep -n -i -w -E 'issues?' bench/run bench/lib/*.pm bench/lib/VsBench/*.
 st=$?
 test "$st" -eq 1; ok $? "no word 'issue' in what bench/, examples/, nt/ and calc/ print"
 [ "$st" -eq 1 ] || echo "$found" | sed 's/^/#   /'
-echo "1..$n"
+done_testing

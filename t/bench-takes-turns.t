@@ -7,13 +7,9 @@
 # no turn to come (stdin closed) it stops with a clear message and prints no
 # result; a command that cannot take turns is refused.  vsbench runs under
 # $VSTACK_TEST_EMULATOR when make check has one for this build's programs.
+. "$(dirname "$0")/tap.sh"
 build=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 vsbench=$build/bench/vsbench
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 if [ ! -x "$vsbench" ]; then
     echo "1..0 # SKIP no bench/vsbench in this build (the benchmarks need fork and mmap)"
     exit 0
@@ -69,4 +65,4 @@ $VSTACK_TEST_EMULATOR "$vsbench" fork --contender=bare --lockstep=0 >"$tmp/o" 2>
 rc=$?
 test "$rc" -eq 2 && grep -q -- '--lockstep=0: not a positive integer' "$tmp/e"
 ok $? "--lockstep=0 is refused (status $rc: $(head -c 200 "$tmp/e"))"
-echo "1..$n"
+done_testing

@@ -8,20 +8,11 @@
 # libvstack_nt, when built, exports only the names of its own export rule
 # (nt/Makefile.inc), each declared in include/vstack_nt.h.  Skips on a
 # build without a shared ELF library (static, Windows, macOS).
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 build=${top_builddir:-.}
 lib=$build/src/.libs/libvstack.so
 ntlib=$build/nt/.libs/libvstack_nt.so
 cc=${CC:-cc}
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-skip() { # skip REASON: one check not made, and why
-    n=$((n + 1))
-    echo "ok $n # SKIP $1"
-}
 [ -f "$lib" ] || { echo "1..0 # SKIP no $lib: not a shared build"; exit 0; }
 case $(od -An -c -N4 "$lib" | tr -d ' ') in
 *ELF) ;;
@@ -158,4 +149,4 @@ else
     ok $? "libvstack_nt exports nothing that include/vstack_nt.h does not declare"
     sed 's/^/#   exported, not declared: /' "$tmp/nt-undeclared"
 fi
-echo "1..$n"
+done_testing

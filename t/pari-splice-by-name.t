@@ -7,13 +7,8 @@
 # and on a tree it has spliced already.  The init.c here is a stand-in
 # written for this test, in PARI's layout (the return type on its own line,
 # the name at the start of the next, a branch per memory layer).
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 splice=$src/contrib/pari/splice
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 command -v perl >/dev/null 2>&1 || { echo "1..0 # SKIP no perl"; exit 0; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pari-splice-t.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
@@ -90,4 +85,4 @@ perl "$splice" "$tmp/nowhere" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 test "$rc" -ne 0 && test "$(wc -l <"$tmp/err")" -eq 1
 ok $? "a directory that is not a PARI tree: one line (status $rc: $(cat "$tmp/err"))"
-echo "1..$n"
+done_testing

@@ -3,12 +3,8 @@
 # t/posix-only-on-windows.t stands in for the POSIX-only tests in a Windows
 # build's make check (which passes their names in T_POSIX_TESTS); anywhere
 # else, as under prove t/ on Linux, it skips itself and passes.
+. "$(dirname "$0")/tap.sh"
 here=$(cd "$(dirname "$0")" && pwd)
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 out=$(env -u T_POSIX_TESTS sh "$here/posix-only-on-windows.t" 2>&1)
 rc=$?
 test "$rc" -eq 0 && case $out in "1..0 # SKIP "*) true ;; *) false ;; esac
@@ -18,4 +14,4 @@ rc=$?
 test "$rc" -eq 0 && test "$(printf '%s\n' "$out" | grep -c '^ok [12] - t/[ab]\.t # SKIP ')" -eq 2 &&
     test "$(printf '%s\n' "$out" | tail -1)" = "1..2"
 ok $? "with T_POSIX_TESTS: one skipped check per test named (status $rc)"
-echo "1..$n"
+done_testing

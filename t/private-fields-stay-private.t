@@ -5,18 +5,9 @@
 # examples use the functions of vstack.h and vstack_pool.h.  The private
 # state is opaque storage of a fixed size (union vstack_opaque_, the member
 # private_); the fast path's avma and lim are the only public fields.
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 cd "$src" || { echo "Bail out! cannot enter $src"; exit 1; }
 PRIVATE='private_|vstack_opaque_|bytes_\b|align_(ptr|int|double)_'
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-done_testing() { # the plan: as many checks as were made
-    echo "1..$n"
-}
-
 # grep says 1 when nothing matched, 2 when it could not read a file.
 found=$(grep -nE "$PRIVATE" -r --include='*.c' --include='*.h' --include='*.py' \
         $(ls -d t nt calc bench examples fuzz contrib include/vstack_nt.h 2>/dev/null) 2>&1)

@@ -12,18 +12,8 @@
 # checked; .ci/package names the files it staged with make install.  The
 # files must be ELF: a Windows build, and a static-only one, skip.  The
 # status is 1 when a check failed.
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 build=${top_builddir:-.}
-n=0 failed=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-skip_all() {
-    echo "1..0 # SKIP $1"
-    exit 0
-}
-
 # The seam's symbols: its functions and counters (src/os_seam.c, src/testing.h), and the
 # stand-ins of the verbs (src/os_unix.c, src/os_win32.c).  A leading _ (as
 # some systems write C names) and a suffix of the compiler's (.constprop.0)
@@ -103,6 +93,5 @@ for f in $files; do
     ok $? "no symbol and no text of the seam in ${f#"$build"/}"
     [ -z "$found" ] || echo "$found" | sed 's/^/#   /'
 done
-echo "1..$n"
 # The status says it too, for .ci/package.
-[ "$failed" -eq 0 ]
+done_testing

@@ -5,13 +5,8 @@
 # sources and headers, the Perl, Python and shell scripts, the make
 # fragments and the configure inputs.  Works on a git checkout and on an
 # unpacked distribution alike.
-src=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/tap.sh"
 cd "$src" || { echo "Bail out! cannot enter $src"; exit 1; }
-n=0
-ok() { # ok STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 dirs=$(ls -d src include t nt calc bench fuzz examples contrib abi .ci 2>/dev/null)
 # Build outputs (libtool's .libs, automake's .deps, a wrapper's generated
@@ -39,4 +34,4 @@ for f in $missing; do echo "#   $f"; done
 
 grep -q '^MIT License' LICENSE 2>/dev/null
 ok $? "LICENSE is the MIT licence"
-echo "1..$n"
+done_testing
