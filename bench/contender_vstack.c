@@ -5,6 +5,9 @@
  *   vstack+noforkwipe  VSTACK_NOFORKWIPE: fork copies the free part, as a
  *                      plain mapping would (the behaviour before fork-wipe)
  *   vstack+hugepages   VSTACK_HUGEPAGES: commit in transparent huge pages
+ *   vstack+nopopulate  VSTACK_NOPOPULATE: first touch page by page (the
+ *                      behaviour before batched populate), for the growth
+ *                      table's side-by-side
  *   vstack+trim        defaults, and vstack_trim on every stack just before
  *                      each fork (the driver calls the trim hook)
  *   vstack+noprobe     VSTACK_NOPROBE: no trial mapping, so the reservation may
@@ -62,6 +65,7 @@ static int init_noforkwipe(size_t rsize, size_t vsize)
     return start(rsize, vsize, VSTACK_NOFORKWIPE);
 }
 static int init_huge(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_HUGEPAGES); }
+static int init_nopopulate(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_NOPOPULATE); }
 static int init_noprobe(size_t rsize, size_t vsize) { return start(rsize, vsize, VSTACK_NOPROBE); }
 
 static int vs_add_stacks(long n, size_t rsize, size_t vsize)
@@ -172,6 +176,9 @@ const struct contender vsb_vstack_noforkwipe =
                      init_noforkwipe, 0);
 const struct contender vsb_vstack_huge =
     VSTACK_CONTENDER("vstack+hugepages", "libvstack, VSTACK_HUGEPAGES", init_huge, 0);
+const struct contender vsb_vstack_nopopulate =
+    VSTACK_CONTENDER("vstack+nopopulate", "libvstack, VSTACK_NOPOPULATE (first touch page by page)",
+                     init_nopopulate, 0);
 const struct contender vsb_vstack_trim =
     VSTACK_CONTENDER("vstack+trim", "libvstack, default flags, vstack_trim just before each fork",
                      init_default, 1);

@@ -12,10 +12,10 @@
 
 extern const struct contender vsb_bare, vsb_bare2, vsb_vstack, vsb_vstack_noforkwipe, vsb_vstack_huge,
     vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe, vsb_vstack_pool,
-    vsb_floor, vsb_bound;
+    vsb_floor, vsb_bound, vsb_vstack_nopopulate;
 
 const struct contender *const vsb_contenders[] = {
-    &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_trim,
+    &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_nopopulate, &vsb_vstack_trim,
     &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, &vsb_floor, &vsb_bare2, &vsb_bound, NULL,
 };
 

@@ -31,6 +31,7 @@
 #define VSTACK_NOHUGEPAGES 0x10u    /* never use huge pages, whatever the environment says */
 #define VSTACK_NOFORKWIPE 0x20u     /* let fork() copy the free part, as a plain mapping would */
 #define VSTACK_NOHALVE 0x40u        /* all or nothing: VSTACK_ENOMEM rather than a smaller reservation */
+#define VSTACK_NOPOPULATE 0x80u     /* first touch page by page: no batched MADV_POPULATE_WRITE ahead */
 
 /* The smallest stack, and the reservation cap while running under valgrind. */
 #define VSTACK_MIN_SIZE ((size_t)64 << 10)        /* 64 KiB */

@@ -12,7 +12,9 @@
  * decommit gives [bot, new bot) back.  `low` is the lowest page handed out
  * since the last decommit: the fast path never goes below lim, which is
  * `low` (memcheck aside), so the slow path sees each new depth once.  That
- * is where high_water is kept, and it bounds what fork-wipe has to mark.
+ * is where high_water is kept, and where first touch is batched ahead
+ * (populate.c): [filled, low) is populated but not handed out yet, at most
+ * one batch.  Together they bound what fork-wipe has to mark.
  * This file never calls the system: it uses the verbs of os.h only. */
 #include "config.h"
 #include "internal.h"
@@ -121,6 +123,13 @@ static int vs_stack_fork_range(const struct vs_fork *f, uintptr_t *lo, uintptr_t
     }
     *lo = vs_round_up(p->low, p->r.opts.unit);
     *hi = VS_ALIGN_DOWN(av, p->r.opts.unit);
+    /* A page populated ahead (populate.c) is a touched one: fork would
+     * copy its entry.  It goes into the mark when there is a mark to make
+     * anyway, or when it is large enough that marking costs less than
+     * copying (VS_AHEAD_WIPE_MIN); a stack that has only allocated keeps
+     * forking without a call. */
+    if (p->r.filled < *lo && (*lo < *hi || *lo - p->r.filled >= VS_AHEAD_WIPE_MIN))
+        *lo = p->r.filled;
     return *lo < *hi;
 }
 
@@ -303,6 +312,9 @@ void *vstack_alloc_slow(vstack *st, size_t nbytes)
         vs_deliver_alloc(st, &o);
         return NULL;
     }
+    /* Before anything moves: a handler that longjmps out of the populate
+     * finds the stack as it was, with more of it populated. */
+    vs_region_populate(&p->r, nav);
     if (nav < p->low)
         p->low = VS_ALIGN_DOWN(nav, vs_page());
     vs_saw(p, nav);
@@ -480,7 +492,10 @@ int vstack_trim(vstack *st)
         /* The malloc layer writes zeros where memcheck was told nothing may go. */
         if (p->tracking && !vs_os_config()->reserves)
             vs_track_undefined((void *)p->r.edge, end - p->r.edge);
-        if (vs_os_discard((void *)p->r.edge, end - p->r.edge, &e) != 0) {
+        if (vs_os_discard((void *)p->r.edge, end - p->r.edge, &e) == 0) {
+            if (p->r.filled < end)
+                p->r.filled = end; /* populated pages are zero pages again */
+        } else {
             vs_fail_os(&o, &e, "cannot discard %'zu of free stack", (size_t)(end - p->r.edge));
             /* A layer that discards by decommitting and committing again
              * (Windows) may have stopped halfway: give the range back, so

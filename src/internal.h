@@ -122,6 +122,7 @@ struct vs_opts {
     unsigned char huge;     /* transparent huge pages */
     unsigned char forkwipe; /* fork gets zeros for the free part */
     unsigned char halve;    /* a refused reservation is retried at half the size */
+    unsigned char populate; /* first touch in batches ahead (vs_populate.c) */
 };
 /* A flag beats the environment, which beats the platform default.
  * VSTACK_EINVAL for unknown or contradictory flags. */
@@ -237,6 +238,9 @@ struct vs_region {
     size_t map_len;
     uintptr_t lo, hi;      /* the usable, unit-aligned range */
     uintptr_t edge;        /* where the committed part ends */
+    uintptr_t filled;      /* the populated watermark (populate.c): [filled, hi)
+                            * of a stack, [lo, filled) of a pool, is touched or
+                            * populated since the last decommit; hi (lo): none */
     unsigned char down;    /* committed at the top (a stack) or at the bottom (a pool) */
     struct vs_opts opts;
     struct vs_fork fork;
@@ -265,6 +269,26 @@ int vs_region_commit(struct vs_region *r, uintptr_t to, int count, struct vs_os_
  * ours, the reservation beyond it goes too (the release's failure is a
  * warning) and the region ends at `to`; the edge has moved then too. */
 int vs_region_decommit(struct vs_region *r, uintptr_t to, int *hole, struct vs_os_err *e, struct vs_out *o);
+/* ---- populate.c: first touch in batches ahead ------------------------------ */
+/* The batch: 1/VS_POPULATE_SHARE of the committed size, within
+ * [VS_POPULATE_MIN, VS_POPULATE_MAX], in whole units (huge pages with
+ * VSTACK_HUGEPAGES).  Read in populate.c alone. */
+#ifndef VS_POPULATE_MIN
+#define VS_POPULATE_MIN ((size_t)2 << 20)
+#endif
+#ifndef VS_POPULATE_MAX
+#define VS_POPULATE_MAX ((size_t)32 << 20)
+#endif
+#ifndef VS_POPULATE_SHARE
+#define VS_POPULATE_SHARE 16
+#endif
+size_t vs_populate_batch(const struct vs_region *r);
+/* Memory up to `need` (committed) is about to be used: when it is beyond
+ * the populated watermark, populate from the watermark to one batch past
+ * need, within the committed part, and move the watermark.  Quiet: EINVAL
+ * turns populate off for r, any other failure ends this batch only. */
+void vs_region_populate(struct vs_region *r, uintptr_t need);
+
 /* Enter the region in the table of live ones when opts.forkwipe; with no
  * memory for the table, fork-wipe goes off for this one (`what`: "stack",
  * "pool") with a warning.  The caller blocks signals. */
@@ -348,6 +372,13 @@ int vs_stack_gone(const vstack *st, const char *call, struct vs_out *o);
  * again with 1 and SIZE_MAX. */
 #ifndef VS_BOUND_WIPE_MIN
 #define VS_BOUND_WIPE_MIN ((size_t)8 << 20)
+#endif
+/* The part populated ahead of a stack that popped nothing is marked for
+ * fork-wipe from this size on, for the reason given above: copying a
+ * few MiB of page entries costs less than marking them.  A batch of
+ * VS_POPULATE_MIN (small stacks) stays below it. */
+#ifndef VS_AHEAD_WIPE_MIN
+#define VS_AHEAD_WIPE_MIN ((size_t)8 << 20)
 #endif
 /* The stack's region holds a new mapping: make the stack empty on it, and
  * tell fork-wipe where its free part is. */

@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { VS_ENV_DECOMMIT, VS_ENV_HUGEPAGES, VS_ENV_FORKWIPE, VS_NENV };
-static const char *const vs_env_name[VS_NENV] = {"VSTACK_DECOMMIT", "VSTACK_HUGEPAGES", "VSTACK_FORKWIPE"};
+enum { VS_ENV_DECOMMIT, VS_ENV_HUGEPAGES, VS_ENV_FORKWIPE, VS_ENV_POPULATE, VS_NENV };
+static const char *const vs_env_name[VS_NENV] = {"VSTACK_DECOMMIT", "VSTACK_HUGEPAGES", "VSTACK_FORKWIPE",
+                                                 "VSTACK_POPULATE"};
 /* The values as read, "" for unset or empty; a longer value is cut, which
  * no valid value is. */
 static char vs_env_value[VS_NENV][24];
@@ -36,7 +37,7 @@ static void vs_env_read(void)
         return;
     }
     while (atomic_load_explicit(&vs_env_state, memory_order_acquire) != 2)
-        ; /* another thread is copying three short strings */
+        ; /* another thread is copying four short strings */
 }
 
 #ifdef VS_TEST_SEAM
@@ -45,7 +46,7 @@ void vs_env_forget(void) { atomic_store(&vs_env_state, 0); }
 
 #define VS_FLAGS_KNOWN                                                                       \
     (VSTACK_NOPROBE | VSTACK_DECOMMIT_UNMAP | VSTACK_DECOMMIT_REMAP | VSTACK_HUGEPAGES | \
-     VSTACK_NOHUGEPAGES | VSTACK_NOFORKWIPE | VSTACK_NOHALVE)
+     VSTACK_NOHUGEPAGES | VSTACK_NOFORKWIPE | VSTACK_NOHALVE | VSTACK_NOPOPULATE)
 
 /* One yes/no choice: the flag `yes` or `no` if one is given, else the
  * environment variable `name` (`on` or `off`; anything else is ignored with a
@@ -92,6 +93,10 @@ int vs_resolve_options(unsigned flags, struct vs_opts *opts, struct vs_out *o)
     /* Fork-wipe has no "on" flag: it is the default wherever the system can. */
     opts->forkwipe = vs_choose(flags, 0, VSTACK_NOFORKWIPE, VS_ENV_FORKWIPE, "1", "0", 1, o) &&
                      cfg->wipes_on_fork;
+    /* Populate has no "on" flag either: it is the default wherever the
+     * build knows the call; a kernel that refuses it turns it off for that
+     * stack or pool at the first refusal (alloc.c, pool.c). */
+    opts->populate = vs_choose(flags, 0, VSTACK_NOPOPULATE, VS_ENV_POPULATE, "1", "0", 1, o) && cfg->populates;
     opts->unit = opts->huge ? cfg->huge_page_size : cfg->page_size;
     return VSTACK_OK;
 }

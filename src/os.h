@@ -12,6 +12,8 @@
  *   advise_huge  ask for transparent huge pages on a committed range
  *   wipe_on_fork mark (on) or unmark (off) a committed range so that a child
  *             of fork() gets zero pages there and fork copies nothing of it
+ *   populate  fault a committed range in for writing, in one call, as a
+ *             first touch of every page would (the pages read as they did)
  * plus probe, a trial of whether the system would let us commit that much,
  * and the blocking of asynchronous signals around multi-step changes.
  *
@@ -44,6 +46,8 @@ struct vs_os_config {
     int wipes_on_fork;      /* the system has wipe_on_fork */
     int discard_decommits;  /* discard decommits, then commits again: when it
                              * fails, the range may be left decommitted */
+    int populates;          /* the system may have populate: the build knows
+                             * the call (a kernel may still refuse it, EINVAL) */
 };
 
 /* Read once, at first use; thread-safe. */
@@ -84,6 +88,13 @@ int vs_os_discard(void *addr, size_t size, struct vs_os_err *e);
 int vs_os_advise_huge(void *addr, size_t size, struct vs_os_err *e);
 /* Only where vs_os_config()->wipes_on_fork; the range must be committed. */
 int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e);
+
+/* Only where vs_os_config()->populates; the range must be committed.
+ * EINVAL: this kernel has no such advice (Linux before 5.14).  Any other
+ * failure (ENOMEM, EFAULT, EINTR) may come after part of the range was
+ * populated: the range stays committed either way, and its pages fault in
+ * on first touch as they would have without the call. */
+int vs_os_populate(void *addr, size_t size, struct vs_os_err *e);
 
 /* Block every asynchronous signal in this thread (not SIGSEGV, SIGBUS,
  * SIGFPE, SIGILL, SIGTRAP, which a fault raises), saving the old mask in
@@ -131,6 +142,7 @@ enum vs_os_call {
     VS_OS_WIPE,        /* madvise(MADV_WIPEONFORK / MADV_KEEPONFORK) */
     VS_OS_SIGBLOCK,    /* pthread_sigmask(SIG_BLOCK) */
     VS_OS_SIGRESTORE,  /* pthread_sigmask(SIG_SETMASK) back */
+    VS_OS_POPULATE,    /* madvise(MADV_POPULATE_WRITE) */
     VS_OS_NCALLS
 };
 /* Make the nth next call of that kind fail with errno err (nth = 1: the very
@@ -139,7 +151,7 @@ void vs_os_fail_nth(enum vs_os_call call, unsigned long nth, int err);
 /* The same, armed apart from it, but the failing call is made all the same
  * before it reports err: a call that failed partway, its work done in part
  * or in whole.  Only the verbs that can fail that way honour it
- * (VS_OS_WIPE); the others fail without the call. */
+ * (VS_OS_WIPE, VS_OS_POPULATE); the others fail without the call. */
 void vs_os_fail_nth_late(enum vs_os_call call, unsigned long nth, int err);
 /* Disarm every call and zero the counters. */
 void vs_os_fail_reset(void);

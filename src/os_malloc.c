@@ -94,3 +94,12 @@ int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e)
     int err = vs_os_seam(VS_OS_WIPE);
     return vs_os_fail(e, err ? err : ENOSYS, "wipe on fork", NULL);
 }
+
+/* config.populates is 0 here, so the policy never asks; the answer is a
+ * kernel's without the advice. */
+int vs_os_populate(void *addr, size_t size, struct vs_os_err *e)
+{
+    VS_ASSERT_RANGE(addr, size);
+    int err = vs_os_seam(VS_OS_POPULATE);
+    return vs_os_fail(e, err ? err : EINVAL, "populate", NULL);
+}

@@ -69,6 +69,7 @@ static void vs_config_read(void)
     vs_config.reserves = 1;
     vs_config.huge_page_size = HAVE_DECL_MADV_HUGEPAGE ? vs_read_huge_page_size() : 0;
     vs_config.wipes_on_fork = HAVE_DECL_MADV_WIPEONFORK || HAVE_DECL_INHERIT_ZERO;
+    vs_config.populates = HAVE_DECL_MADV_POPULATE_WRITE;
 #ifdef __CYGWIN__
     /* Cygwin: mappings are placed and released in units of the Windows
      * allocation granularity (64 KiB), not the page.  And fork() copies every
@@ -299,4 +300,21 @@ int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e)
         err = ENOSYS;
 #endif
     return err ? vs_os_fail(e, err, call, NULL) : 0;
+}
+
+int vs_os_populate(void *addr, size_t size, struct vs_os_err *e)
+{
+    VS_ASSERT_RANGE(addr, size);
+    int err = vs_os_seam(VS_OS_POPULATE), call_anyway = err && vs_os_seam_late(VS_OS_POPULATE);
+#if HAVE_DECL_MADV_POPULATE_WRITE
+    /* Linux >= 5.14: one call faults the whole range in, writable, instead
+     * of one fault per page at first touch.  Older kernels: EINVAL. */
+    if ((!err || call_anyway) && madvise(addr, size, MADV_POPULATE_WRITE) != 0)
+        err = errno;
+#else
+    (void)call_anyway;
+    if (!err)
+        err = EINVAL; /* as a kernel without the advice answers */
+#endif
+    return err ? vs_os_fail(e, err, "madvise (MADV_POPULATE_WRITE)", NULL) : 0;
 }

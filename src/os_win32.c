@@ -277,6 +277,15 @@ int vs_os_wipe_on_fork(void *addr, size_t size, int on, struct vs_os_err *e)
     return vs_os_fail(e, err ? err : ENOSYS, "wipe on fork", "Windows has no fork");
 }
 
+/* Not on Windows (config.populates is 0, so the policy never asks): the
+ * answer is a kernel's without the advice. */
+int vs_os_populate(void *addr, size_t size, struct vs_os_err *e)
+{
+    VS_ASSERT_RANGE(addr, size);
+    int err = vs_os_seam(VS_OS_POPULATE);
+    return vs_os_fail(e, err ? err : EINVAL, "populate", "not on Windows");
+}
+
 /* ---- signals ------------------------------------------------------------------ */
 
 /* Windows has no asynchronous signals to block: a console's Ctrl-C handler

@@ -25,7 +25,7 @@ void vs_region_adopt(struct vs_region *r, const struct vs_mapping *m, struct vs_
     r->map_len = m->len;
     r->lo = m->lo;
     r->hi = m->hi;
-    r->edge = r->down ? r->hi : r->lo;
+    r->edge = r->filled = r->down ? r->hi : r->lo;
     vs_fork_none(&r->fork);
 }
 
@@ -82,6 +82,9 @@ int vs_region_decommit(struct vs_region *r, uintptr_t to, int *hole, struct vs_o
     vs_track_noaccess((void *)lo, hi - lo);
     vs_fork_replaced(&r->fork, lo, hi);
     r->edge = to;
+    /* Fresh pages again: nothing populated there. */
+    if (r->down ? r->filled < to : r->filled > to)
+        r->filled = to;
     return *hole ? e->err : 0;
 }
 

@@ -30,9 +30,9 @@
 #define LAYER "the library's layer"
 #endif
 
-enum verb { PROBE, RESERVE, COMMIT, DECOMMIT, RELEASE, DISCARD, ADVISE, WIPE, NVERBS };
-static const char *const names[NVERBS] = {"probe",   "reserve", "commit",      "decommit",
-                                          "release", "discard", "advise_huge", "wipe_on_fork"};
+enum verb { PROBE, RESERVE, COMMIT, DECOMMIT, RELEASE, DISCARD, ADVISE, POPULATE, WIPE, NVERBS };
+static const char *const names[NVERBS] = {"probe",   "reserve", "commit",      "decommit", "release",
+                                          "discard", "advise_huge", "populate", "wipe_on_fork"};
 
 /* The exit status of a child whose assertion fired: its SIGABRT handler
  * writes the child's coverage data and exits with it. */
@@ -58,6 +58,7 @@ static int call(enum verb v, void *addr, size_t size)
     case RELEASE: return vs_os_release(addr, size, &e);
     case DISCARD: return vs_os_discard(addr, size, &e);
     case ADVISE: return vs_os_advise_huge(addr, size, &e);
+    case POPULATE: return vs_os_populate(addr, size, &e); /* EINVAL from a layer without it: it returns */
     default: return vs_os_wipe_on_fork(addr, size, 1, &e);
     }
 }

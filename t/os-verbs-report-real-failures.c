@@ -3,7 +3,7 @@
  * src/os_unix.c through the seam, before their system call; here the system
  * call itself fails.  On a range that the test has unmapped, madvise and
  * mprotect fail with ENOMEM: discard, huge-page advice, wipe-on-fork (mark
- * and unmark) and commit must each return that errno and name their call,
+ * and unmark), populate and commit must each return that errno and name their call,
  * with strerror's words, as the policy's sentences quote them.  The calls
  * that cannot fail on a valid range (munmap of whole pages, mmap with
  * MAP_FIXED over our own reservation) are left to doc/reliability.md. */
@@ -34,6 +34,7 @@ int main(void)
     /* A kernel that does not know an advice refuses it with EINVAL first.
      * (Probed before the test range is made: a probe's page may land there.) */
     const char *no_huge = tu_lacks_huge_advice(), *no_wipe = tu_lacks_wipe_on_fork();
+    const char *no_populate = tu_lacks_populate();
     size_t ps = vs_os_config()->page_size, len = 4 * ps;
     /* A range of our own that nothing maps: reserved, then unmapped again. */
     void *hole = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -63,6 +64,13 @@ int main(void)
         skip_check(no_wipe, "fork-wipe mark of an unmapped range: reports it");
         skip_check(no_wipe, "fork-wipe unmark of an unmapped range: returns ENOMEM");
         skip_check(no_wipe, "fork-wipe unmark of an unmapped range: reports it");
+    }
+    if (!no_populate) {
+        memset(&e, 0, sizeof e);
+        reported(vs_os_populate(hole, len, &e), &e, "MADV_POPULATE_WRITE", "populate of an unmapped range");
+    } else {
+        skip_check(no_populate, "populate of an unmapped range: returns ENOMEM");
+        skip_check(no_populate, "populate of an unmapped range: reports it");
     }
     memset(&e, 0, sizeof e);
     reported(vs_os_commit(hole, len, &e), &e, "mprotect", "commit of an unmapped range");

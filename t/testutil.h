@@ -81,6 +81,9 @@ void tu_require(const char *why);
 const char *tu_lacks_wipe_on_fork(void);
 /* madvise(MADV_HUGEPAGE) is accepted on a mapped range. */
 const char *tu_lacks_huge_advice(void);
+/* madvise(MADV_POPULATE_WRITE) is accepted (Linux 5.14+), and the library
+ * under test was built with it. */
+const char *tu_lacks_populate(void);
 /* madvise and mprotect of a range that nothing maps fail with ENOMEM. */
 const char *tu_lacks_enomem_for_unmapped(void);
 /* mincore of a PROT_NONE mapping succeeds, so that ENOMEM from it means a

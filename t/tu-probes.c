@@ -116,6 +116,33 @@ const char *tu_lacks_huge_advice(void)
     return tu_probe_once(&m, probe_huge_advice);
 }
 
+static const char *probe_populate(void)
+{
+    const char *why = NULL;
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    static char buf[160];
+    unsigned char *p = tu_probe_map(1, PROT_READ | PROT_WRITE);
+    if (p && madvise(p, tu_page_size(), MADV_POPULATE_WRITE) != 0) {
+        snprintf(buf, sizeof buf, "madvise(MADV_POPULATE_WRITE) fails here (Linux before 5.14?): %s",
+                 strerror(errno));
+        why = buf;
+    }
+    if (p)
+        munmap(p, tu_page_size());
+    if (!why && !vs_os_config()->populates)
+        why = "the library was built without MADV_POPULATE_WRITE";
+#else
+    why = "no MADV_POPULATE_WRITE on this system";
+#endif
+    return why;
+}
+
+const char *tu_lacks_populate(void)
+{
+    static struct tu_probe_memo m;
+    return tu_probe_once(&m, probe_populate);
+}
+
 static const char *probe_enomem_for_unmapped(void)
 {
     const char *why = NULL;

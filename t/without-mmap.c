@@ -2,7 +2,7 @@
 /* without-mmap: the malloc layer (what configure --without-mmap builds) gives
  * a fixed-size stack with the same API: parisizemax is ignored with a
  * warning, and allocation, overflow, reset, trim and the setters behave as
- * on a fixed-size mmap stack.  Linked against a copy of the library built
+ * on a fixed-size mmap stack, with no attempt to populate.  Linked against a copy of the library built
  * with src/os_malloc.c. */
 #include "config.h"
 
@@ -95,6 +95,7 @@ int main(void)
     if (!live)
         bail_out("cannot continue");
     tu_fill(live, 512 * KB + 3, 5);
+    is_int(vs_os_count(VS_OS_POPULATE), 0, "no populate call: the malloc layer has none");
     av = vstack_avma(&st);
     p = vstack_alloc(&st, 1 * MB);
     ok(p == NULL, "allocating past parisize returns NULL");

@@ -110,7 +110,7 @@ sub find_contenders {
     }
     # The contenders, in the order of the tables' columns and of the first round.
     @order = grep { exists $prog{$_} }
-      qw(bare vstack vstack+noforkwipe vstack+hugepages vstack+trim pari pari-stock pari-vstack rw-pool malloc);
+      qw(bare vstack vstack+nopopulate vstack+noforkwipe vstack+hugepages vstack+trim pari pari-stock pari-vstack rw-pool malloc);
     # vstack+noprobe only serves the vast reservation below.
     push @order, grep { my $c = $_; $c ne 'vstack+noprobe' && in_family($c, 'stacks') && !grep { $_ eq $c } @order }
       @contenders;
