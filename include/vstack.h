@@ -48,6 +48,7 @@ struct vstack_stats {
     size_t high_water;  /* the most ever used, rounded up to a page */
     unsigned long grows;   /* successful commit extensions */
     unsigned long shrinks; /* successful decommits */
+    size_t ahead;       /* populated ahead of use: first touch in batches, below the lowest byte handed out */
 };
 
 /* Reserve a stack of parisize rsize and parisizemax vsize (0: fixed size).

@@ -527,6 +527,7 @@ void vstack_get_stats(const vstack *st, struct vstack_stats *out)
     out->high_water = p->high_water;
     out->grows = p->r.grows;
     out->shrinks = p->r.shrinks;
+    out->ahead = p->r.filled < p->low ? p->low - p->r.filled : 0;
 }
 
 /* ---- an embedder's own stack pointer ------------------------------------- */

@@ -155,6 +155,9 @@ void vstack_pool_get_stats(const vstack_pool *pool, struct vstack_pool_stats *ou
     out->high_water = p->high_water;
     out->grows = p->r.grows;
     out->shrinks = p->r.shrinks;
+    size_t size = vs_committed(&p->r);
+    uintptr_t used = p->r.lo + (p->used < size ? vs_round_up(p->used, p->r.opts.unit) : size);
+    out->ahead = p->r.filled > used ? p->r.filled - used : 0;
 }
 
 /* ---- limits and use ------------------------------------------------------------ */

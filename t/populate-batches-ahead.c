@@ -88,13 +88,21 @@ static void switched(unsigned flags, const char *value, int want, const char *wh
     if (walk(&st) != 0)
         bail_out("%s: cannot walk %zu bytes", what, WALK);
     long rss = rss_kb(&st);
+    struct vstack_stats stats;
+    vstack_get_stats(&st, &stats);
     if (want) {
+        ok(stats.ahead > 0 && stats.ahead <= BATCH_MAX, "%s: vstack_get_stats shows %zu bytes populated ahead", what,
+           stats.ahead);
+        ok(rss >= (long)((stats.used + stats.ahead) >> 10) - 64,
+           "%s: what was handed out and what is ahead are resident (%ld kB for %zu + %zu bytes)", what, rss,
+           stats.used, stats.ahead);
         ok(vs_os_count(VS_OS_POPULATE) > 0 && vs_os_count(VS_OS_POPULATE) <= WALK / (2 * MB),
            "%s: %lu populate calls for %zu pages", what, vs_os_count(VS_OS_POPULATE), WALK / tu_page_size());
         ok(rss >= (long)(WALK >> 10), "%s: what was handed out is resident, unwritten (%ld kB)", what, rss);
         ok(rss <= (long)((WALK + BATCH_MAX) >> 10), "%s: at most one batch more (%ld kB)", what, rss);
     } else {
         is_int(vs_os_count(VS_OS_POPULATE), 0, "%s: no populate call", what);
+        is_int((long long)stats.ahead, 0, "%s: vstack_get_stats shows nothing ahead", what);
         ok(rss < (long)(WALK >> 10) / 4, "%s: nothing unwritten is resident (%ld kB)", what, rss);
     }
     if (value && strcmp(value, "0") && strcmp(value, "1"))
@@ -119,6 +127,9 @@ static void reset_and_trim_drop(void)
     is_int(vstack_reset(&st), VSTACK_OK, "reset succeeds");
     long rss = rss_kb(&st);
     ok(rss >= 0 && rss <= (long)(8 * MB >> 10) + 64, "after reset, at most parisize is resident (%ld kB)", rss);
+    struct vstack_stats stats;
+    vstack_get_stats(&st, &stats);
+    is_int((long long)stats.ahead, 0, "after reset, vstack_get_stats shows nothing ahead");
     if (walk(&st) != 0)
         bail_out("reset/trim: cannot walk again");
     ok(rss_kb(&st) >= (long)(WALK >> 10), "the walk after the reset populates again (%ld kB)", rss_kb(&st));
@@ -126,6 +137,8 @@ static void reset_and_trim_drop(void)
     is_int(vstack_trim(&st), VSTACK_OK, "trim succeeds");
     rss = rss_kb(&st);
     ok(rss >= 0 && rss <= (long)(CHUNK >> 10) + 64, "after trim, only what is in use is resident (%ld kB)", rss);
+    vstack_get_stats(&st, &stats);
+    is_int((long long)stats.ahead, 0, "after trim, vstack_get_stats shows nothing ahead");
     unsigned long n = vs_os_count(VS_OS_POPULATE);
     if (walk(&st) != 0)
         bail_out("reset/trim: cannot walk after trim");
