@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* old-kernel.c -- loaded with LD_PRELOAD by .ci/old-kernel: makes this
  * machine look like one whose kernel predates MADV_WIPEONFORK (Linux 4.14)
- * and was built without transparent huge pages.  madvise refuses
- * MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_HUGEPAGE and MADV_NOHUGEPAGE with
- * EINVAL, as such a kernel does, and /sys/kernel/mm/transparent_hugepage
+ * and MADV_POPULATE_WRITE (5.14), and was built without transparent huge
+ * pages.  madvise refuses MADV_WIPEONFORK, MADV_KEEPONFORK,
+ * MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_HUGEPAGE and
+ * MADV_NOHUGEPAGE with EINVAL, as such a kernel does, and /sys/kernel/mm/transparent_hugepage
  * does not open.  For CI only: nothing of it is in the library. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -20,6 +21,10 @@ int madvise(void *addr, size_t len, int advice)
 #ifdef MADV_WIPEONFORK
     case MADV_WIPEONFORK:
     case MADV_KEEPONFORK:
+#endif
+#ifdef MADV_POPULATE_WRITE
+    case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE:
 #endif
     case MADV_HUGEPAGE:
     case MADV_NOHUGEPAGE:
