@@ -88,8 +88,12 @@ sub report {
                sub { ratio($S{tight}{malloc}, $S{tight}{ $_[0] }) }, 5, 0);
     }
     if ($want{growth}) {
-        target('growth 8 MB -> 1 GiB, first touch: x pari <= 1.10',
-               sub { ratio($S{growth}{ $_[0] }, $S{growth}{pari}) }, 1.10, 1, 1);
+        # First touch in batches (populate.c): ahead of PARI's page-by-page
+        # faults; vstack+nopopulate shows the cost without it.
+        target('growth 8 MB -> 1 GiB, first touch: x pari <= 0.60',
+               sub { ratio($S{growth}{ $_[0] }, $S{growth}{pari}) }, 0.60, 1, 1);
+        target('the same again right after the reset: x pari <= 0.60',
+               sub { ratio($S{again}{ $_[0] }, $S{again}{pari}) }, 0.60, 1, 1);
     }
     if (@trows) {
         table("Targets (ratios of medians from this run; over several vsizes, the worst)", [ 'target', @vs ], @trows);
