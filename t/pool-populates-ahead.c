@@ -90,6 +90,9 @@ static void batches(void)
     ahead = rss - (long)((2 * MB + BATCH / 2) >> 10);
     ok(ahead >= (long)(BATCH >> 10) - SLACK_KB && ahead <= (long)(BATCH >> 10) + SLACK_KB,
        "set_used: one batch resident past used (%ld kB)", ahead);
+    struct vstack_pool_stats stats;
+    vstack_pool_get_stats(&p, &stats);
+    is_int(stats.ahead, BATCH, "vstack_pool_get_stats: ahead is the batch past used");
     vs_os_fail_reset();
     vstack_pool_set_used(&p, 2 * MB + BATCH / 2);
     ok(vs_os_count(VS_OS_POPULATE) == 0 && vs_os_count(VS_OS_WIPE) == 0 && vs_os_count(VS_OS_SIGBLOCK) == 0,
