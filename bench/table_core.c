@@ -12,11 +12,11 @@
 
 extern const struct contender vsb_bare, vsb_bare2, vsb_vstack, vsb_vstack_noforkwipe, vsb_vstack_huge,
     vsb_vstack_trim, vsb_pool, vsb_malloc, vsb_vstack_noprobe, vsb_vstack_pool,
-    vsb_floor, vsb_bound, vsb_vstack_nopopulate;
+    vsb_floor, vsb_bound, vsb_vstack_nopopulate, vsb_vstack_pool_nopopulate;
 
 const struct contender *const vsb_contenders[] = {
     &vsb_bare, &vsb_vstack, &vsb_vstack_noforkwipe, &vsb_vstack_huge, &vsb_vstack_nopopulate, &vsb_vstack_trim,
-    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, &vsb_floor, &vsb_bare2, &vsb_bound, NULL,
+    &vsb_pool, &vsb_malloc, &vsb_vstack_noprobe, &vsb_vstack_pool, &vsb_vstack_pool_nopopulate, &vsb_floor, &vsb_bare2, &vsb_bound, NULL,
 };
 
 const char *const vsb_missing_notes[] = {

@@ -239,8 +239,9 @@ struct vs_region {
     uintptr_t lo, hi;      /* the usable, unit-aligned range */
     uintptr_t edge;        /* where the committed part ends */
     uintptr_t filled;      /* the populated watermark (populate.c): [filled, hi)
-                            * of a stack, [lo, filled) of a pool, is touched or
-                            * populated since the last decommit; hi (lo): none */
+                            * of a stack is touched or populated since the last
+                            * decommit; [lo, filled) of a pool is in use, touched
+                            * by its client or populated; hi (lo): none */
     unsigned char down;    /* committed at the top (a stack) or at the bottom (a pool) */
     struct vs_opts opts;
     struct vs_fork fork;
@@ -283,10 +284,14 @@ int vs_region_decommit(struct vs_region *r, uintptr_t to, int *hole, struct vs_o
 #define VS_POPULATE_SHARE 16
 #endif
 size_t vs_populate_batch(const struct vs_region *r);
-/* Memory up to `need` (committed) is about to be used: when it is beyond
- * the populated watermark, populate from the watermark to one batch past
- * need, within the committed part, and move the watermark.  Quiet: EINVAL
- * turns populate off for r, any other failure ends this batch only. */
+/* A stack (down): memory down to `need` (committed) is about to be used:
+ * when it is beyond the populated watermark, populate from the watermark to
+ * one batch past need, within the committed part, and move the watermark.
+ * A pool (up): `need` is the end of what is in use (at most the edge): when
+ * the watermark is less than half a batch past it, populate from the
+ * watermark (or need, if higher) to one batch past need, within the
+ * committed part.  Quiet: EINVAL turns populate off for r, any other
+ * failure ends this batch only. */
 void vs_region_populate(struct vs_region *r, uintptr_t need);
 
 /* Enter the region in the table of live ones when opts.forkwipe; with no

@@ -62,6 +62,21 @@ static void vs_pool_keep_free(struct vs_pool *p)
         (void)vs_fork_clear(&p->r.fork, &e); /* else the next call tries again */
 }
 
+/* ---- first touch in batches (populate.c) ----------------------------------------- */
+
+/* The client writes into the pool without a call, so the pool populates at
+ * its two calls: on growth one batch past the old size (or past `used`, if
+ * the client said it uses more), and in set_used the next batch when `used`
+ * comes within half a batch of the watermark.  What is populated above
+ * `used` is in the free tail, which fork-wipe marks already.  `mark` is a
+ * size from the base; nothing above the committed part is in use. */
+static void vs_pool_populate(struct vs_pool *p, size_t mark)
+{
+    size_t size = vs_committed(&p->r);
+    if (mark < size)
+        vs_region_populate(&p->r, p->r.lo + mark);
+}
+
 /* ---- life ---------------------------------------------------------------------- */
 
 int vstack_pool_init(vstack_pool *pool, size_t minsize, size_t maxsize, unsigned flags)
@@ -202,6 +217,8 @@ void vstack_pool_set_used(vstack_pool *pool, size_t used)
         return;
     }
     p->used = used;
+    /* Arithmetic only, unless the watermark is crossed. */
+    vs_pool_populate(p, used);
     /* The kept mark follows the free tail: extended when it still starts
      * it, else cleared and made again.  A mark that cannot be made leaves
      * the tail to the fork hooks; one that cannot be cleared from what is
@@ -272,6 +289,7 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     struct vs_out o;
     struct vs_os_sigmask saved;
     size_t n = vs_clamp_round(newsize, p->r.opts.unit), size = vs_committed(&p->r);
+    int grew = 0;
 
     vs_out_init(&o);
     if (n < p->minsize)
@@ -286,12 +304,18 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
                  (size_t)(p->r.hi - p->r.lo));
     else if (n != size && vs_pool_unstick(p, &o) == VSTACK_OK && vs_block(&saved, &o) == VSTACK_OK) {
         if (n > size)
-            vs_pool_grow(p, n, &o);
+            grew = vs_pool_grow(p, n, &o) == VSTACK_OK;
         else
             vs_pool_shrink(p, n, &o);
         if (o.code == VSTACK_OK)
             vs_pool_keep_free(p);
         vs_unblock(&saved, &o);
     }
+    /* With signals back: a batch takes a few milliseconds, and a handler
+     * that longjmps out of it finds the pool grown, the watermark where it
+     * was.  The client fills the new part from the old size up (or from
+     * `used`, when it said it uses more than that). */
+    if (grew)
+        vs_pool_populate(p, p->used != SIZE_MAX && p->used > size ? p->used : size);
     return vs_region_deliver(&p->r, &o);
 }

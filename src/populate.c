@@ -20,7 +20,13 @@
  * then fault in one by one as they would have anyway.  The watermark moves
  * only after the call returns: a handler that longjmps out of the call
  * leaves it where it was, and the next batch populates those pages again,
- * which finds them present. */
+ * which finds them present.
+ *
+ * A pool (r->down == 0, pool.c) has no slow path: its client writes
+ * without calling.  Its hooks are vstack_pool_resize, which populates one
+ * batch past the old size, and vstack_pool_set_used, which populates the
+ * next batch when `used` comes within half a batch of the watermark; a
+ * call that does not cross it costs a few compares and no call. */
 #include "config.h"
 #include "internal.h"
 
@@ -52,11 +58,19 @@ void vs_region_populate(struct vs_region *r, uintptr_t need)
         lo = need & ~(unit - 1);
         lo = lo - r->edge > batch ? lo - batch : r->edge;
     } else {
-        if (need <= r->filled || r->filled >= r->edge)
+        /* A pool: need is the end of what is in use (the old size on
+         * growth, `used` in set_used).  Populate when the watermark is
+         * less than half a batch past it, from the watermark (or need, when
+         * the client's own writes are already past the watermark) to one
+         * batch past need. */
+        uintptr_t at = need & ~(unit - 1);
+        if (need > r->edge)
             return;
-        lo = r->filled;
         hi = vs_round_up(need, unit);
         hi = r->edge - hi > batch ? hi + batch : r->edge;
+        if (r->filled >= hi || (r->filled > at && r->filled - at >= batch / 2))
+            return;
+        lo = r->filled > at ? r->filled : at;
     }
     if (vs_os_populate((void *)lo, hi - lo, &e) == EINVAL) {
         r->opts.populate = 0; /* this kernel has no such advice */

@@ -17,7 +17,7 @@ our ($mode, $bindir, $outdir, $gnuplot, $only, $programs, $rounds_opt, $no_pin, 
 our ($pin_cpu, @PIN, @TURN_FORKS, @TURN_CHUNKS, @programs, %P, %want);
 our $MiB = 1 << 20;
 our $GiB = 1 << 30;
-our @MEASUREMENTS = qw(fork vast stacks commit growth fastpath reuse pool wipe paribench paritest cypari);
+our @MEASUREMENTS = qw(fork vast stacks commit growth fastpath reuse pool poolgrowth wipe paribench paritest cypari);
 # The contenders and the columns of the tables (find_contenders).
 our (@contenders, %prog, %what, %family);
 our (%launch, %env_of); # how a contender that is no vsbench program runs (argv_of)
