@@ -36,7 +36,7 @@ struct vstack_pool_stats {
     size_t soft, hard;  /* the limits, 0 for none */
     size_t high_water;  /* the largest size ever committed */
     unsigned long grows, shrinks;
-    size_t ahead;       /* populated ahead of use: first touch in batches, above the used part */
+    size_t ahead;       /* populated ahead of use: first touch in batches, above the most known used */
 };
 
 /* Reserve maxsize (probe, halving, RLIMIT_AS and flags as for vstack_init)

@@ -332,6 +332,9 @@ struct vs_pool {
     struct vs_region r;     /* first, as for a stack */
     size_t minsize, soft, hard, high_water;
     size_t used;            /* in use from the base; SIZE_MAX: all of it */
+    size_t reached;         /* the most the client is known to use (populate.c's
+                             * batches start there): the largest used, or the old
+                             * size at a growth; a shrink lowers it */
     unsigned char soft_warned;
 };
 _Static_assert(sizeof(struct vs_stack) <= sizeof(union vstack_opaque_), "struct vs_stack outgrew VSTACK_OPAQUE_SIZE");

@@ -73,6 +73,8 @@ static void vs_pool_keep_free(struct vs_pool *p)
 static void vs_pool_populate(struct vs_pool *p, size_t mark)
 {
     size_t size = vs_committed(&p->r);
+    if (mark > p->reached)
+        p->reached = mark;
     if (mark < size)
         vs_region_populate(&p->r, p->r.lo + mark);
 }
@@ -171,7 +173,7 @@ void vstack_pool_get_stats(const vstack_pool *pool, struct vstack_pool_stats *ou
     out->grows = p->r.grows;
     out->shrinks = p->r.shrinks;
     size_t size = vs_committed(&p->r);
-    uintptr_t used = p->r.lo + (p->used < size ? vs_round_up(p->used, p->r.opts.unit) : size);
+    uintptr_t used = p->r.lo + (p->reached < size ? vs_round_up(p->reached, p->r.opts.unit) : size);
     out->ahead = p->r.filled > used ? p->r.filled - used : 0;
 }
 
@@ -305,8 +307,8 @@ int vstack_pool_resize(vstack_pool *pool, size_t newsize)
     else if (n != size && vs_pool_unstick(p, &o) == VSTACK_OK && vs_block(&saved, &o) == VSTACK_OK) {
         if (n > size)
             grew = vs_pool_grow(p, n, &o) == VSTACK_OK;
-        else
-            vs_pool_shrink(p, n, &o);
+        else if (vs_pool_shrink(p, n, &o) == VSTACK_OK && p->reached > n)
+            p->reached = n;
         if (o.code == VSTACK_OK)
             vs_pool_keep_free(p);
         vs_unblock(&saved, &o);
