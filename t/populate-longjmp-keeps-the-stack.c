@@ -85,7 +85,7 @@ int main(void)
     struct vstack_stats before = tu_stats(&s.st);
     int before_populates = populates;
     void *volatile p = NULL;
-    int tries = 0;
+    volatile int tries = 0; /* read after the longjmp: kept in memory */
     if (sigsetjmp(jump, 1) == 0) {
         armed = 1;
         /* Allocations until one crosses the watermark and populates. */
