@@ -230,6 +230,7 @@ int main(void)
 {
     tu_require_mmap();
     tu_require(tu_lacks_populate());
+    tu_require(tu_lacks_proc_maps()); /* resident pages come from /proc/self/smaps */
     switched(0, NULL, 1, "default");
     switched(VSTACK_NOPOPULATE, NULL, 0, "VSTACK_NOPOPULATE");
     switched(0, "0", 0, "VSTACK_POPULATE=0");
