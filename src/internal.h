@@ -283,7 +283,6 @@ int vs_region_decommit(struct vs_region *r, uintptr_t to, int *hole, struct vs_o
 #ifndef VS_POPULATE_SHARE
 #define VS_POPULATE_SHARE 16
 #endif
-size_t vs_populate_batch(const struct vs_region *r);
 /* A stack (down): memory down to `need` (committed) is about to be used:
  * when it is beyond the populated watermark, populate from the watermark to
  * one batch past need, within the committed part, and move the watermark.

@@ -32,7 +32,7 @@
 
 #include <errno.h>
 
-size_t vs_populate_batch(const struct vs_region *r)
+static size_t vs_populate_batch(const struct vs_region *r)
 {
     size_t batch = vs_committed(r) / VS_POPULATE_SHARE;
     if (batch < VS_POPULATE_MIN)
@@ -50,10 +50,10 @@ void vs_region_populate(struct vs_region *r, uintptr_t need)
 
     if (!r->opts.populate)
         return;
-    batch = vs_populate_batch(r);
     if (r->down) {
         if (need >= r->filled || r->filled <= r->edge)
-            return;
+            return; /* the slow path's usual case: nothing more to work out */
+        batch = vs_populate_batch(r);
         hi = r->filled;
         lo = need & ~(unit - 1);
         lo = lo - r->edge > batch ? lo - batch : r->edge;
@@ -66,6 +66,7 @@ void vs_region_populate(struct vs_region *r, uintptr_t need)
         uintptr_t at = need & ~(unit - 1);
         if (need > r->edge)
             return;
+        batch = vs_populate_batch(r);
         hi = vs_round_up(need, unit);
         hi = r->edge - hi > batch ? hi + batch : r->edge;
         if (r->filled >= hi || (r->filled > at && r->filled - at >= batch / 2))

@@ -19,7 +19,7 @@ int main(void)
 {
     tu_require_mmap();
     int platform_unmap = vs_os_config()->default_unmap;
-    tu_decommit_env(NULL);
+    tu_env("VSTACK_DECOMMIT", NULL);
     tu_decommit_cycles("flag VSTACK_DECOMMIT_REMAP", VSTACK_DECOMMIT_REMAP, NULL, 0, 1000);
     tu_decommit_cycles("VSTACK_DECOMMIT=remap", 0, "remap", 0, 1000);
     tu_decommit_cycles("flag REMAP beats VSTACK_DECOMMIT=unmap", VSTACK_DECOMMIT_REMAP, "unmap", 0, 200);

@@ -189,7 +189,7 @@ static void no_clobber(void)
 int main(void)
 {
     tu_require_mmap();
-    tu_decommit_env(NULL);
+    tu_env("VSTACK_DECOMMIT", NULL);
     tu_decommit_cycles("flag VSTACK_DECOMMIT_UNMAP", VSTACK_DECOMMIT_UNMAP, NULL, 1, 1000);
     tu_decommit_cycles("VSTACK_DECOMMIT=unmap", 0, "unmap", 1, 1000);
     tu_decommit_cycles("flag UNMAP beats VSTACK_DECOMMIT=remap", VSTACK_DECOMMIT_UNMAP, "remap", 1, 200);

@@ -16,21 +16,6 @@
 #define DC_KB ((size_t)1 << 10)
 #define DC_MB ((size_t)1 << 20)
 
-void tu_decommit_env(const char *value)
-{
-#ifdef _WIN32
-    /* No setenv there; an empty value removes the variable. */
-    if (_putenv_s("VSTACK_DECOMMIT", value ? value : "") != 0)
-        bail_out("_putenv_s(VSTACK_DECOMMIT) failed");
-#else
-    if (value)
-        setenv("VSTACK_DECOMMIT", value, 1);
-    else
-        unsetenv("VSTACK_DECOMMIT");
-#endif
-    vs_env_forget(); /* the library reads the environment once */
-}
-
 void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int want_unmap,
                       int ncycles)
 {
@@ -46,11 +31,11 @@ void tu_decommit_cycles(const char *what, unsigned flags, const char *env, int w
     struct vstack_stats s;
 
     tu_capture_defaults(&logs);
-    tu_decommit_env(env);
+    tu_env("VSTACK_DECOMMIT", env);
     vs_os_fail_reset();
     if (vstack_init(&st, 256 * DC_KB, 64 * DC_MB, flags) != VSTACK_OK)
         bail_out("%s: vstack_init failed", what);
-    tu_decommit_env(NULL);
+    tu_env("VSTACK_DECOMMIT", NULL);
     live = tu_alloc_filled(&st, live_n, 42);
     av = vstack_avma(&st);
 
@@ -148,10 +133,10 @@ void tu_decommit_bogus_env(void)
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         const char *v = values[i];
         tu_logs_clear(&logs);
-        tu_decommit_env(v);
+        tu_env("VSTACK_DECOMMIT", v);
         vs_os_fail_reset();
         is_int(vstack_init(&st, 256 * DC_KB, 16 * DC_MB, 0), VSTACK_OK, "VSTACK_DECOMMIT=%s: vstack_init succeeds", v);
-        tu_decommit_env(NULL);
+        tu_env("VSTACK_DECOMMIT", NULL);
         if (*v) {
             if (!ok(tu_contains_nocase(logs.warn.all, "VSTACK_DECOMMIT"),
                     "VSTACK_DECOMMIT=%s: a warning names the variable", v))

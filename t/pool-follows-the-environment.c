@@ -21,21 +21,12 @@
 
 #define MB ((size_t)1 << 20)
 
-static void env(const char *name, const char *value)
-{
-    if (value)
-        setenv(name, value, 1);
-    else
-        unsetenv(name);
-    vs_env_forget(); /* the library reads the environment once */
-}
-
 /* Init a pool with NAME=VALUE in the environment, then clear it again. */
 static int init_with(vstack_pool *p, const char *name, const char *value, unsigned flags, size_t min)
 {
-    env(name, value);
+    tu_env(name, value);
     int rc = vstack_pool_init(p, min, 256 * MB, flags);
-    env(name, NULL);
+    tu_env(name, NULL);
     return rc;
 }
 
@@ -154,9 +145,9 @@ static void nonsense(const char *name)
 int main(void)
 {
     tu_require_mmap();
-    env("VSTACK_DECOMMIT", NULL);
-    env("VSTACK_HUGEPAGES", NULL);
-    env("VSTACK_FORKWIPE", NULL);
+    tu_env("VSTACK_DECOMMIT", NULL);
+    tu_env("VSTACK_HUGEPAGES", NULL);
+    tu_env("VSTACK_FORKWIPE", NULL);
     decommit();
     hugepages();
     forkwipe();

@@ -32,15 +32,6 @@
 /* Slack for resident memory: a page table's worth of rounding. */
 #define SLACK_KB 256L
 
-static void env(const char *value)
-{
-    if (value)
-        setenv("VSTACK_POPULATE", value, 1);
-    else
-        unsetenv("VSTACK_POPULATE");
-    vs_env_forget(); /* the library reads the environment once */
-}
-
 /* Resident kB of the mappings that overlap [base + from, base + to): the
  * tests measure from the base and subtract what the client wrote. */
 static long rss_kb(const vstack_pool *p, size_t from, size_t to)
@@ -65,7 +56,7 @@ static void batches(void)
 {
     vstack_pool p;
     int said = 0;
-    env(NULL);
+    tu_env("VSTACK_POPULATE", NULL);
     if (vstack_pool_init(&p, 1 * MB, 512 * MB, 0) != VSTACK_OK)
         bail_out("no pool");
     vstack_pool_set_warn_handler(&p, on_warn, &said);
@@ -134,7 +125,7 @@ static void batches(void)
 static void off(unsigned flags, const char *value, const char *what)
 {
     vstack_pool p;
-    env(value);
+    tu_env("VSTACK_POPULATE", value);
     if (vstack_pool_init(&p, 1 * MB, 512 * MB, flags) != VSTACK_OK)
         bail_out("%s: no pool", what);
     vs_os_fail_reset();
@@ -146,7 +137,7 @@ static void off(unsigned flags, const char *value, const char *what)
     long rss = rss_kb(&p, 0, SIZE);
     ok(rss >= 0 && rss <= SLACK_KB, "%s: nothing resident (%ld kB)", what, rss);
     vstack_pool_destroy(&p);
-    env(NULL);
+    tu_env("VSTACK_POPULATE", NULL);
 }
 
 /* GAP's pattern: grow by 8 MiB, write all of the new part, set_used. */

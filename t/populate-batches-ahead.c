@@ -30,15 +30,6 @@
  * 512 MiB, no more than under valgrind (VSTACK_VALGRIND_MAX). */
 #define BATCH_MAX (32 * MB)
 
-static void env(const char *value)
-{
-    if (value)
-        setenv("VSTACK_POPULATE", value, 1);
-    else
-        unsetenv("VSTACK_POPULATE");
-    vs_env_forget(); /* the library reads the environment once */
-}
-
 /* Resident kB of the stack's committed part. */
 static long rss_kb(const vstack *st)
 {
@@ -81,7 +72,7 @@ static void switched(unsigned flags, const char *value, int want, const char *wh
     struct tu_logs logs;
     tu_logs_clear(&logs);
     tu_capture_defaults(&logs);
-    env(value);
+    tu_env("VSTACK_POPULATE", value);
     if (vstack_init(&st, 8 * MB, 512 * MB, flags) != VSTACK_OK)
         bail_out("%s: no stack", what);
     vs_os_fail_reset();
@@ -237,7 +228,7 @@ int main(void)
     switched(0, "1", 1, "VSTACK_POPULATE=1");
     switched(VSTACK_NOPOPULATE, "1", 0, "VSTACK_NOPOPULATE beats VSTACK_POPULATE=1");
     switched(0, "yes", 1, "VSTACK_POPULATE=yes (ignored)");
-    env(NULL);
+    tu_env("VSTACK_POPULATE", NULL);
     reset_and_trim_drop();
     charge_unchanged();
     fork_wipe_leaves_it_out();

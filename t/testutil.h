@@ -99,6 +99,10 @@ const char *tu_lacks_proc_maps(void);
 
 /* ---- the page size, stats ------------------------------------------------ */
 
+/* Set the environment variable name to value, or remove it (NULL), and
+ * make the library read the environment again at its next init (it reads
+ * it once per process). */
+void tu_env(const char *name, const char *value);
 size_t tu_page_size(void);
 size_t tu_round_up(size_t n, size_t unit);
 struct vstack_stats tu_stats(const vstack *st);
@@ -175,8 +179,6 @@ long tu_committed_as_kb(void);
 
 /* ---- the decommit paths (t/decommit.c) --------------------------------------- */
 
-/* Set VSTACK_DECOMMIT to value, or clear it (NULL). */
-void tu_decommit_env(const char *value);
 /* Run ncycles grow/reset cycles on a stack made with flags under the
  * environment value env (NULL: unset); want_unmap says which path must run.
  * Checks that the path ran, that the mappings stay bounded, that live data

@@ -91,23 +91,32 @@ const char *tu_lacks_wipe_on_fork(void)
     return tu_probe_once(&m, probe_wipe_on_fork);
 }
 
-static const char *probe_huge_advice(void)
+#ifdef __linux__
+/* Does madvise(advice) on a fresh read/write page fail?  Its reason in buf
+ * (len bytes), or NULL.  `what` names the advice, `hint` says what a
+ * refusal means. */
+static const char *advice_refused(int advice, const char *what, const char *hint, char *buf, size_t len)
 {
     const char *why = NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    static char buf[160];
     unsigned char *p = tu_probe_map(1, PROT_READ | PROT_WRITE);
-    if (p && madvise(p, tu_page_size(), MADV_HUGEPAGE) != 0) {
-        snprintf(buf, sizeof buf, "madvise(MADV_HUGEPAGE) fails here (no transparent huge pages): %s",
-                 strerror(errno));
+    if (p && madvise(p, tu_page_size(), advice) != 0) {
+        snprintf(buf, len, "madvise(%s) fails here (%s): %s", what, hint, strerror(errno));
         why = buf;
     }
     if (p)
         munmap(p, tu_page_size());
-#else
-    why = "no MADV_HUGEPAGE on this system";
-#endif
     return why;
+}
+#endif
+
+static const char *probe_huge_advice(void)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    static char buf[160];
+    return advice_refused(MADV_HUGEPAGE, "MADV_HUGEPAGE", "no transparent huge pages", buf, sizeof buf);
+#else
+    return "no MADV_HUGEPAGE on this system";
+#endif
 }
 
 const char *tu_lacks_huge_advice(void)
@@ -118,23 +127,16 @@ const char *tu_lacks_huge_advice(void)
 
 static const char *probe_populate(void)
 {
-    const char *why = NULL;
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
     static char buf[160];
-    unsigned char *p = tu_probe_map(1, PROT_READ | PROT_WRITE);
-    if (p && madvise(p, tu_page_size(), MADV_POPULATE_WRITE) != 0) {
-        snprintf(buf, sizeof buf, "madvise(MADV_POPULATE_WRITE) fails here (Linux before 5.14?): %s",
-                 strerror(errno));
-        why = buf;
-    }
-    if (p)
-        munmap(p, tu_page_size());
+    const char *why =
+        advice_refused(MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE", "Linux before 5.14?", buf, sizeof buf);
     if (!why && !vs_os_config()->populates)
         why = "the library was built without MADV_POPULATE_WRITE";
-#else
-    why = "no MADV_POPULATE_WRITE on this system";
-#endif
     return why;
+#else
+    return "no MADV_POPULATE_WRITE on this system";
+#endif
 }
 
 const char *tu_lacks_populate(void)
