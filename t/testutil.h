@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* testutil.h -- helpers shared by the vstack tests, the one header they
  * include for them: message capture (t/tu-logs.c), data patterns and a
- * stack's stats (t/tu-stack.c), probes of what this system does
+ * stack's stats (t/tu-stack.c), the environment the library reads
+ * (t/tu-env.c), probes of what this system does
  * (t/tu-probes.c), what Linux shows of our mappings (/proc/self/maps, smaps,
  * Committed_AS: t/tu-proc.c), and checks made in a child of fork
  * (t/tu-child.c).  The /proc readers return -1 where /proc is missing or
@@ -97,7 +98,7 @@ const char *tu_lacks_rlimit(int resource);
  * Without that, tu_have_proc is 0 and the /proc readers below return -1. */
 const char *tu_lacks_proc_maps(void);
 
-/* ---- the page size, stats ------------------------------------------------ */
+/* ---- the environment, the page size, stats ------------------------------- */
 
 /* Set the environment variable name to value, or remove it (NULL), and
  * make the library read the environment again at its next init (it reads

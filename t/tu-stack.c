@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* tu-stack.c -- data patterns, the environment the library reads, the page
- * size and a stack's stats (see testutil.h). */
+/* tu-stack.c -- data patterns, the page size and a stack's stats (see
+ * testutil.h). */
 #include "config.h"
 #include "testutil.h"
 #include "os.h"
 #include "tap.h"
-#include "testing.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,21 +86,6 @@ void tu_require_mmap(void)
 {
     if (!vs_os_config()->reserves)
         skip_all("the library was built without mmap (see t/without-mmap)");
-}
-
-/* ---- the environment the library reads ------------------------------------ */
-
-void tu_env(const char *name, const char *value)
-{
-#ifdef _WIN32
-    /* No setenv there; an empty value removes the variable. */
-    if (_putenv_s(name, value ? value : "") != 0)
-        bail_out("_putenv_s(%s) failed", name);
-#else
-    if (value ? setenv(name, value, 1) : unsetenv(name))
-        bail_out("setting %s failed: %s", name, strerror(errno));
-#endif
-    vs_env_forget();
 }
 
 /* ---- the page size, stats ------------------------------------------------ */
