@@ -2,13 +2,16 @@
 /* populate-huge-pages-whole: with VSTACK_HUGEPAGES, every populate covers
  * whole transparent huge pages (address and length are multiples of the
  * huge page size), inside the committed part; without it, whole pages.
- * The stand-in for madvise (the linker's --wrap) records each
- * MADV_POPULATE_WRITE and makes the real call. */
+ * The same for a pool, which populates at its growth and at set_used, with
+ * sizes and `used` that end inside a page.  The stand-in for madvise (the
+ * linker's --wrap) records each MADV_POPULATE_WRITE and makes the real
+ * call. */
 #include "config.h"
 
 #include <stdint.h>
 #include <sys/mman.h>
 #include <vstack.h>
+#include <vstack_pool.h>
 
 #include "os.h"
 #include "tap.h"
@@ -40,12 +43,17 @@ int __wrap_madvise(void *addr, size_t len, int advice)
     return __real_madvise(addr, len, advice);
 }
 
-static void whole(unsigned flags, size_t u, const char *what)
+static void watch(size_t u)
 {
-    vstack st;
     unit = u;
     lo = hi = 0;
     calls = misfits = 0;
+}
+
+static void whole(unsigned flags, size_t u, const char *what)
+{
+    vstack st;
+    watch(u);
     if (vstack_init(&st, 8 * MB, 512 * MB, flags) != VSTACK_OK)
         bail_out("%s: no stack: %s", what, vstack_last_error(&st));
     /* Odd sizes, so that allocations end anywhere inside a page. */
@@ -57,6 +65,27 @@ static void whole(unsigned flags, size_t u, const char *what)
     ok(lo >= tu_bot(&st) && hi <= vstack_top(&st), "%s: inside the committed part", what);
     vstack_destroy(&st);
 }
+
+/* A pool grows in odd steps and says it uses odd amounts: every populate
+ * is still in whole units, between the base and the end of the pool. */
+static void pool_whole(unsigned flags, size_t u, const char *what)
+{
+    vstack_pool p;
+    watch(u);
+    if (vstack_pool_init(&p, 1 * MB, 512 * MB, flags) != VSTACK_OK)
+        bail_out("%s: no pool: %s", what, vstack_pool_last_error(&p));
+    for (size_t size = 3 * MB + 4095; size < 96 * MB; size += 5 * MB + 48) {
+        if (vstack_pool_resize(&p, size) != VSTACK_OK)
+            bail_out("%s: the pool cannot grow to %zu: %s", what, size, vstack_pool_last_error(&p));
+        vstack_pool_set_used(&p, size - 1 * MB - 17);
+        vstack_pool_set_used(&p, size - 5);
+    }
+    uintptr_t base = (uintptr_t)vstack_pool_base(&p);
+    ok(calls > 0, "pool, %s: %ld populate calls", what, calls);
+    is_int(misfits, 0, "pool, %s: every one in whole units of %zu bytes", what, u);
+    ok(lo >= base && hi <= base + vstack_pool_size(&p), "pool, %s: inside the pool", what);
+    vstack_pool_destroy(&p);
+}
 #endif
 
 int main(void)
@@ -67,13 +96,18 @@ int main(void)
     tu_require_mmap();
     tu_require(tu_lacks_populate());
     whole(VSTACK_NOHUGEPAGES, tu_page_size(), "normal pages");
+    pool_whole(VSTACK_NOHUGEPAGES, tu_page_size(), "normal pages");
     if (tu_lacks_huge_advice() || !vs_os_config()->huge_page_size) {
         const char *why = tu_lacks_huge_advice() ? tu_lacks_huge_advice() : "no transparent huge pages here";
         skip_check(why, "huge pages: populate calls");
         skip_check(why, "huge pages: in whole huge pages");
         skip_check(why, "huge pages: inside the committed part");
+        skip_check(why, "pool, huge pages: populate calls");
+        skip_check(why, "pool, huge pages: in whole huge pages");
+        skip_check(why, "pool, huge pages: inside the pool");
     } else {
         whole(VSTACK_HUGEPAGES, vs_os_config()->huge_page_size, "VSTACK_HUGEPAGES");
+        pool_whole(VSTACK_HUGEPAGES, vs_os_config()->huge_page_size, "VSTACK_HUGEPAGES");
     }
     return done_testing();
 #endif
