@@ -219,8 +219,6 @@ void vstack_pool_set_used(vstack_pool *pool, size_t used)
         return;
     }
     p->used = used;
-    /* Arithmetic only, unless the watermark is crossed. */
-    vs_pool_populate(p, used);
     /* The kept mark follows the free tail: extended when it still starts
      * it, else cleared and made again.  A mark that cannot be made leaves
      * the tail to the fork hooks; one that cannot be cleared from what is
@@ -238,6 +236,10 @@ void vstack_pool_set_used(vstack_pool *pool, size_t used)
             vs_fail_os(&o, &e, "cannot clear the fork-wipe mark of the free tail");
         vs_unblock(&saved, &o);
     }
+    /* Last, once the mark is right: a handler that longjmps out of the
+     * populate must not leave what is now in use marked wipe-on-fork.
+     * Arithmetic only, unless the watermark is crossed. */
+    vs_pool_populate(p, used);
     vs_region_deliver(&p->r, &o);
 }
 
