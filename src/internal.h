@@ -273,7 +273,8 @@ int vs_region_decommit(struct vs_region *r, uintptr_t to, int *hole, struct vs_o
 /* ---- populate.c: first touch in batches ahead ------------------------------ */
 /* The batch: 1/VS_POPULATE_SHARE of the committed size, within
  * [VS_POPULATE_MIN, VS_POPULATE_MAX], in whole units (huge pages with
- * VSTACK_HUGEPAGES).  Read in populate.c alone. */
+ * VSTACK_HUGEPAGES), and never more than the region already uses.  Read
+ * in populate.c alone. */
 #ifndef VS_POPULATE_MIN
 #define VS_POPULATE_MIN ((size_t)2 << 20)
 #endif

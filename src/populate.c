@@ -11,6 +11,12 @@
  * path keeps at the lowest page handed out (alloc.c), so that each new
  * depth passes here once.
  *
+ * A batch is never more than the region already uses: a fresh stack's
+ * first pages fault in one by one, as they would without populate, and a
+ * stack that stays small (a thread's, or one made for a short task) never
+ * populates megabytes it does not use.  Growth doubles the batch up to its
+ * size within a few calls.
+ *
  * What was populated and not used is at most one batch, committed memory
  * like any free page: reset gives it back with the rest of the free part,
  * trim discards it, and fork-wipe marks it (a populated page is a touched
@@ -32,14 +38,19 @@
 
 #include <errno.h>
 
-static size_t vs_populate_batch(const struct vs_region *r)
+/* The batch, for a region that uses `used` bytes: never more than that,
+ * in whole units, so that a stack or pool that uses little populates
+ * little (0: none; its pages fault in one by one), and one that grows
+ * reaches the full batch after a few doublings. */
+static size_t vs_populate_batch(const struct vs_region *r, size_t used)
 {
-    size_t batch = vs_committed(r) / VS_POPULATE_SHARE;
+    size_t batch = vs_committed(r) / VS_POPULATE_SHARE, unit = r->opts.unit;
     if (batch < VS_POPULATE_MIN)
         batch = VS_POPULATE_MIN;
     if (batch > VS_POPULATE_MAX)
         batch = VS_POPULATE_MAX;
-    return vs_round_up(batch, r->opts.unit);
+    batch = vs_round_up(batch, unit);
+    return batch < used ? batch : used & ~(unit - 1);
 }
 
 void vs_region_populate(struct vs_region *r, uintptr_t need)
@@ -53,7 +64,8 @@ void vs_region_populate(struct vs_region *r, uintptr_t need)
     if (r->down) {
         if (need >= r->filled || r->filled <= r->edge)
             return; /* the slow path's usual case: nothing more to work out */
-        batch = vs_populate_batch(r);
+        if (!(batch = vs_populate_batch(r, r->hi - need)))
+            return;
         hi = r->filled;
         lo = need & ~(unit - 1);
         lo = lo - r->edge > batch ? lo - batch : r->edge;
@@ -64,9 +76,8 @@ void vs_region_populate(struct vs_region *r, uintptr_t need)
          * the client's own writes are already past the watermark) to one
          * batch past need. */
         uintptr_t at = need & ~(unit - 1);
-        if (need > r->edge)
+        if (need > r->edge || !(batch = vs_populate_batch(r, need - r->lo)))
             return;
-        batch = vs_populate_batch(r);
         hi = vs_round_up(need, unit);
         hi = r->edge - hi > batch ? hi + batch : r->edge;
         if (r->filled >= hi || (r->filled > at && r->filled - at >= batch / 2))

@@ -51,45 +51,49 @@ static void on_warn(vstack_pool *p, int err, const char *msg, void *ctx)
     ++*(int *)ctx;
 }
 
-/* Growth, set_used, shrink: the watermark at most one batch ahead. */
+/* Growth, set_used, shrink: the watermark at most one batch ahead.  The
+ * pool starts with BASE in use, a batch's worth, so that the batch is not
+ * cut to what the pool uses (small(), below). */
+#define BASE BATCH
 static void batches(void)
 {
     vstack_pool p;
     int said = 0;
     tu_env("VSTACK_POPULATE", NULL);
-    if (vstack_pool_init(&p, 1 * MB, 512 * MB, 0) != VSTACK_OK)
+    if (vstack_pool_init(&p, BASE, 512 * MB, 0) != VSTACK_OK)
         bail_out("no pool");
     vstack_pool_set_warn_handler(&p, on_warn, &said);
     unsigned char *b = vstack_pool_base(&p);
-    memset(b, 1, 1 * MB);
+    memset(b, 1, BASE);
     vs_os_fail_reset();
     is_int(vstack_pool_resize(&p, SIZE), VSTACK_OK, "the pool grows to 64 MiB");
     is_int(vs_os_count(VS_OS_POPULATE), 1, "growth: one populate call");
-    long rss = rss_kb(&p, 0, SIZE), ahead = rss - (long)(1 * MB >> 10);
+    long rss = rss_kb(&p, 0, SIZE), ahead = rss - (long)(BASE >> 10);
     ok(ahead >= (long)(BATCH >> 10) - SLACK_KB && ahead <= (long)(BATCH >> 10) + SLACK_KB,
        "growth: one batch (%zu kB) resident past the old size, unwritten (%ld kB)", BATCH >> 10, ahead);
 
-    /* The watermark is at 1 MiB + BATCH: used 3 MiB is half a batch below it. */
+    /* The watermark is at BASE + BATCH: used BASE + BATCH / 2 is half a
+     * batch below it. */
     vs_os_fail_reset();
-    vstack_pool_set_used(&p, 1 * MB + BATCH / 2);
+    vstack_pool_set_used(&p, BASE + BATCH / 2);
     is_int(vs_os_count(VS_OS_POPULATE), 0, "set_used half a batch below the watermark: no populate");
-    memset(b + 1 * MB, 2, BATCH / 2 + MB);
+    memset(b + BASE, 2, BATCH / 2 + MB);
     vs_os_fail_reset();
-    vstack_pool_set_used(&p, 2 * MB + BATCH / 2);
+    vstack_pool_set_used(&p, BASE + MB + BATCH / 2);
     is_int(vs_os_count(VS_OS_POPULATE), 1, "set_used within half a batch of the watermark: one populate");
     rss = rss_kb(&p, 0, SIZE);
-    ahead = rss - (long)((2 * MB + BATCH / 2) >> 10);
+    ahead = rss - (long)((BASE + MB + BATCH / 2) >> 10);
     ok(ahead >= (long)(BATCH >> 10) - SLACK_KB && ahead <= (long)(BATCH >> 10) + SLACK_KB,
        "set_used: one batch resident past used (%ld kB)", ahead);
     struct vstack_pool_stats stats;
     vstack_pool_get_stats(&p, &stats);
     is_int(stats.ahead, BATCH, "vstack_pool_get_stats: ahead is the batch past used");
     vs_os_fail_reset();
-    vstack_pool_set_used(&p, 2 * MB + BATCH / 2);
+    vstack_pool_set_used(&p, BASE + MB + BATCH / 2);
     ok(vs_os_count(VS_OS_POPULATE) == 0 && vs_os_count(VS_OS_WIPE) == 0 && vs_os_count(VS_OS_SIGBLOCK) == 0,
        "set_used with the same tail again: no call at all (%lu populate, %lu wipe, %lu block)",
        vs_os_count(VS_OS_POPULATE), vs_os_count(VS_OS_WIPE), vs_os_count(VS_OS_SIGBLOCK));
-    vstack_pool_set_used(&p, 1 * MB);
+    vstack_pool_set_used(&p, BASE);
     is_int(vs_os_count(VS_OS_POPULATE), 0, "set_used lower: no populate");
     vstack_pool_get_stats(&p, &stats);
     is_int(stats.ahead, BATCH, "after a collection, ahead still counts from the most used, not the pages written");
@@ -104,20 +108,55 @@ static void batches(void)
     is_int(vs_os_count(VS_OS_POPULATE), 1, "set_used of the whole pool: no populate");
 
     /* A shrink drops the watermark with the pages; growth populates again. */
-    vstack_pool_set_used(&p, 1 * MB);
-    is_int(vstack_pool_resize(&p, 2 * MB), VSTACK_OK, "the pool shrinks to 2 MiB");
+    vstack_pool_set_used(&p, BASE);
+    is_int(vstack_pool_resize(&p, 2 * BASE), VSTACK_OK, "the pool shrinks to 8 MiB");
     rss = rss_kb(&p, 0, 512 * MB);
-    ok(rss >= 0 && rss <= (long)(2 * MB >> 10), "after the shrink, at most 2 MiB resident (%ld kB)", rss);
+    ok(rss >= 0 && rss <= (long)(2 * BASE >> 10), "after the shrink, at most 8 MiB resident (%ld kB)", rss);
     vs_os_fail_reset();
     is_int(vstack_pool_resize(&p, SIZE), VSTACK_OK, "the pool grows again");
     is_int(vs_os_count(VS_OS_POPULATE), 1, "growth after the shrink: one populate call");
-    ahead = rss_kb(&p, 0, SIZE) - (long)(2 * MB >> 10);
+    ahead = rss_kb(&p, 0, SIZE) - (long)(2 * BASE >> 10);
     ok(ahead >= (long)(BATCH >> 10) - SLACK_KB && ahead <= (long)(BATCH >> 10) + SLACK_KB,
        "one batch past the old size again (%ld kB)", ahead);
     vstack_pool_get_stats(&p, &stats);
     is_int(stats.ahead, BATCH, "vstack_pool_get_stats: ahead counts from the size before the growth");
-    ok(b[0] == 1 && b[MB] == 2 && b[2 * MB - 1] == 2 && b[2 * MB] == 0, "the pool's data stays");
+    ok(b[0] == 1 && b[BASE] == 2 && b[BASE + BATCH / 2 + MB - 1] == 2 && b[BASE + BATCH / 2 + MB] == 0 &&
+           b[2 * BASE] == 0,
+       "the pool's data stays");
     is_int(said, 0, "nothing said");
+    vstack_pool_destroy(&p);
+}
+
+/* A pool that uses less than a batch populates no more than it uses, and
+ * one that uses less than a page, nothing. */
+static void small(void)
+{
+    vstack_pool p;
+    if (vstack_pool_init(&p, 1 * MB, 512 * MB, 0) != VSTACK_OK)
+        bail_out("small: no pool");
+    memset(vstack_pool_base(&p), 1, 1 * MB);
+    vs_os_fail_reset();
+    is_int(vstack_pool_resize(&p, SIZE), VSTACK_OK, "small: the pool that uses 1 MiB grows to 64 MiB");
+    is_int(vs_os_count(VS_OS_POPULATE), 1, "small: one populate call");
+    long ahead = rss_kb(&p, 0, SIZE) - (long)(1 * MB >> 10);
+    ok(ahead >= (long)(1 * MB >> 10) - SLACK_KB && ahead <= (long)(1 * MB >> 10) + SLACK_KB,
+       "small: 1 MiB resident past the old size, what it uses, not the batch of %zu kB (%ld kB)", BATCH >> 10,
+       ahead);
+    struct vstack_pool_stats stats;
+    vstack_pool_get_stats(&p, &stats);
+    is_int(stats.ahead, 1 * MB, "small: vstack_pool_get_stats says 1 MiB ahead");
+    vstack_pool_destroy(&p);
+
+    if (vstack_pool_init(&p, 1 * MB, 512 * MB, 0) != VSTACK_OK)
+        bail_out("small: no pool");
+    size_t page = tu_page_size();
+    vs_os_fail_reset();
+    vstack_pool_set_used(&p, page - 1);
+    is_int(vs_os_count(VS_OS_POPULATE), 0, "small: less than a page in use: no populate");
+    vstack_pool_set_used(&p, 3 * page + 5);
+    is_int(vs_os_count(VS_OS_POPULATE), 1, "small: three pages in use: one populate");
+    vstack_pool_get_stats(&p, &stats);
+    is_int(stats.ahead, 3 * page, "small: three pages ahead, no more");
     vstack_pool_destroy(&p);
 }
 
@@ -246,6 +285,7 @@ int main(void)
     if (!tu_have_proc())
         skip_all("%s", tu_proc_why());
     batches();
+    small();
     off(VSTACK_NOPOPULATE, NULL, "VSTACK_NOPOPULATE");
     off(0, "0", "VSTACK_POPULATE=0");
     off(VSTACK_NOPOPULATE, "1", "VSTACK_NOPOPULATE beats VSTACK_POPULATE=1");

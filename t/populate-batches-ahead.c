@@ -7,7 +7,9 @@
  * bogus value is a warning.  Reset and trim drop what was populated ahead;
  * the commit charge does not move; and a child of fork gets nothing of it
  * (a populated free page is a touched one: fork-wipe leaves it out), and
- * reads zero there.  Skips, with the reason, where the kernel has no
+ * reads zero there.  A stack never populates more ahead than it already
+ * uses, and one less than a page deep populates nothing.  Skips, with the
+ * reason, where the kernel has no
  * MADV_POPULATE_WRITE. */
 #include "config.h"
 
@@ -217,6 +219,34 @@ static void fork_wipe_leaves_it_out(void)
     vstack_destroy(&st);
 }
 
+/* A batch is never more than the stack uses: the first allocations of a
+ * fresh stack, less than a page deep, make no populate call (a stack made
+ * for a short task pays one page fault, not a batch), and a stack a few
+ * pages deep populates no more ahead than it uses. */
+static void small_stacks_populate_little(void)
+{
+    vstack st;
+    size_t page = tu_page_size();
+    if (vstack_init(&st, 8 * MB, 512 * MB, 0) != VSTACK_OK)
+        bail_out("small: no stack");
+    vs_os_fail_reset();
+    for (int i = 0; i < 1000; i++) {
+        vstack_sp av = vstack_avma(&st);
+        long *x = vstack_new_chunk(&st, 4 + (size_t)(i & 7));
+        x[0] = i;
+        vstack_set_avma(&st, av);
+    }
+    is_int(vs_os_count(VS_OS_POPULATE), 0, "small: allocations less than a page deep make no populate call");
+    if (!vstack_alloc(&st, 3 * page))
+        bail_out("small: cannot allocate");
+    ok(vs_os_count(VS_OS_POPULATE) >= 1, "small: three pages deep, a populate (%lu calls)",
+       vs_os_count(VS_OS_POPULATE));
+    struct vstack_stats stats = tu_stats(&st);
+    ok(stats.ahead > 0 && stats.ahead <= 3 * page, "small: ahead is at most what the stack uses (%zu bytes)",
+       stats.ahead);
+    vstack_destroy(&st);
+}
+
 int main(void)
 {
     tu_require_mmap();
@@ -232,5 +262,6 @@ int main(void)
     reset_and_trim_drop();
     charge_unchanged();
     fork_wipe_leaves_it_out();
+    small_stacks_populate_little();
     return done_testing();
 }
